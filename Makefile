@@ -1,0 +1,37 @@
+# cchc-analysis: every target sets up the pinned virtual environment first.
+.DEFAULT_GOAL := help
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv with the pinned dependencies (requirements.lock)
+
+report: $(STAMP) ## run the main job on the bundled default data -> reports/<year>/
+	$(VENV)/bin/cchc report
+
+test: $(STAMP) ## run the whole test suite (unit tests, doctests, notebooks)
+	$(PY) -m pytest -q
+
+bench: $(STAMP) ## print the speed benchmarks (ratios against baselines in one run)
+	$(PY) -m bench
+
+calibrate: $(STAMP) ## simulation study of the few-task bias test (size and power)
+	$(PY) -m cchc_analysis.calibration
+
+lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's environment
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean: ## remove the virtual environment and build outputs (never data/raw)
+	rm -rf $(VENV) .pytest_cache
+
+.PHONY: help setup report test bench calibrate lab clean
