@@ -43,9 +43,14 @@ def check_not_raw(path: str | os.PathLike) -> Path:
     return p
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file + rename)."""
-    p = check_not_raw(path)
+def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, _bundle_raw: bool = False) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file + rename).
+
+    Refuses ``data/raw/``; only the documented bundling command
+    (``python -m cchc_analysis.synthetic --bundle``) passes ``_bundle_raw=True`` to
+    regenerate the bundled synthetic inputs and the blank template.
+    """
+    p = Path(path).resolve() if _bundle_raw else check_not_raw(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     try:

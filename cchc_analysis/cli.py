@@ -1,0 +1,113 @@
+"""The ``cchc`` command: validate data, write a template, print the index, build the report.
+
+Exit codes: 0 success; 1 the data has problems (``validate``) or the report failed;
+2 bad command-line use (unknown or ill-typed parameter); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["main"]
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .io import validate_scores
+
+    problems = validate_scores(args.path)
+    if problems.empty:
+        print(f"OK: không phát hiện lỗi / no problems found in {args.path}")
+        return 0
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", 500, "display.max_colwidth", 80, "display.width", 200):
+        cols = ["sheet", "row", "column", "problem_vi" if args.lang == "vi" else "problem_en"]
+        print(problems[cols].to_string(index=False))
+    print(f"\n{len(problems)} lỗi / problems in {args.path}", file=sys.stderr)
+    return 1
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .io import write_template
+
+    path = write_template(args.path, n_units=args.units)
+    print(f"Đã ghi mẫu / template written: {path}")
+    return 0
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .config import DEFAULT_WORKBOOK
+    from .io import read_scores
+    from .ranking import rank_units
+    from .scoring import applicable_index
+
+    path = args.path or DEFAULT_WORKBOOK
+    scores = read_scores(path)
+    idx = rank_units(applicable_index(scores, level="total"), by=("year",))
+    names = scores.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
+    idx = idx.assign(unit_name=idx["unit_id"].map(names))
+    if args.year is not None:
+        idx = idx[idx["year"] == args.year]
+    idx = idx.sort_values(["year", "rank"])
+    cols = ["year", "rank", "unit_id", "unit_name", "points", "max_points", "n_applicable", "index"]
+    with pd.option_context("display.max_rows", 1000, "display.width", 200):
+        print(idx[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    if "synthetic" in str(path).lower():
+        print("\nDỮ LIỆU TỔNG HỢP (giả lập) / SYNTHETIC DATA: " + str(path))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cchc",
+        description="Bàn làm việc phân tích Chỉ số CCHC / PAR INDEX analysis workbench",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="report ALL problems in a scores file; exit 1 if any")
+    p.add_argument("path")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("template", help="write a blank analyst workbook (XLSX) to fill in")
+    p.add_argument("path")
+    p.add_argument("--units", type=int, default=3, help="number of blank unit sheets")
+    p.set_defaults(func=_cmd_template)
+
+    p = sub.add_parser("index", help="validate, compute the applicable-criteria index and rank")
+    p.add_argument("path", nargs="?", default=None, help="scores file (default: bundled synthetic)")
+    p.add_argument("--year", type=int, default=None)
+    p.set_defaults(func=_cmd_index)
+
+    try:
+        from . import report
+    except ImportError:  # pragma: no cover - report pipeline not installed
+        report = None
+    if report is not None and hasattr(report, "configure_parser"):
+        p = sub.add_parser("report", help="run every notebook and write reports/<year>/")
+        report.configure_parser(p)
+        p.set_defaults(func=report.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # DataError and friends: clear message, no traceback
+        from .errors import DataError
+
+        if isinstance(exc, DataError):
+            print(str(exc), file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

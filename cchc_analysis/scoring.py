@@ -1,0 +1,105 @@
+"""Applicable-criteria normalisation: each unit's index over the criteria that arise for it.
+
+A criterion that does not arise for a unit in a year ("không phát sinh") is left out of
+both the points and the maximum, so each unit has its own maximum and
+
+    index = 100 × Σ points / Σ max_points   (sums over applicable criteria only).
+
+This equals the max-weighted mean of criterion achievement rates
+(Σ Mᵢ (aᵢ/Mᵢ) / Σ Mᵢ), and the total index is the max-weighted mean of the field
+indices. Nothing is rounded here: rounding is for display.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["LEVELS", "applicable_index"]
+
+LEVELS = {"total": [], "field": ["field"], "component": ["component"]}
+
+_NO_APPLICABLE = "không có tiêu chí phát sinh / no applicable criterion"
+
+
+def applicable_index(scores: pd.DataFrame, *, level: str = "total") -> pd.DataFrame:
+    """Index of each unit and year over its applicable criteria.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Canonical scores table (see :func:`cchc_analysis.read_scores`).
+    level : {"total", "field", "component"}
+        ``total``: one row per unit and year; ``field``: one row per unit, year and
+        field (lĩnh vực); ``component``: one row per unit, year and component
+        (``appraisal`` = điểm thẩm định, ``survey`` = điều tra xã hội học).
+
+    Returns
+    -------
+    DataFrame
+        ``year, unit_id, [field | component], points, max_points, n_applicable,
+        n_criteria, index, reason``. ``points`` and ``max_points`` are sums over
+        applicable criteria; ``n_criteria`` counts all criteria listed, applicable or
+        not; ``index = 100 * points / max_points``. A group with no applicable
+        criterion has ``index`` NaN and a ``reason``; ``reason`` is NaN otherwise.
+        ``unit_name`` and ``unit_type`` follow when the input has them.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({
+    ...     "year": 2023, "unit_id": ["a", "a", "a", "b", "b", "b"],
+    ...     "field": ["1", "1", "2", "1", "1", "2"],
+    ...     "criterion": ["1.1", "1.2", "2.1"] * 2, "component": "appraisal",
+    ...     "max_points": [2.0, 1.0, 2.0] * 2,
+    ...     "points": [2.0, np.nan, 1.0, 1.0, 1.0, 1.0],
+    ...     "applicable": [True, False, True, True, True, True]})
+    >>> applicable_index(scores)[["unit_id", "points", "max_points", "n_applicable", "index"]]
+      unit_id  points  max_points  n_applicable  index
+    0       a     3.0         4.0             2   75.0
+    1       b     3.0         5.0             3   60.0
+    >>> applicable_index(scores, level="field")[["unit_id", "field", "index"]]
+      unit_id field  index
+    0       a     1  100.0
+    1       a     2   50.0
+    2       b     1   66.666667
+    3       b     2   50.0
+    """
+    if level not in LEVELS:
+        raise ValueError(
+            f"The value for `level` must be one of {list(LEVELS)}, but {level!r} was passed."
+        )
+    need = ["year", "unit_id", "max_points", "points", "applicable", *LEVELS[level]]
+    missing = [c for c in need if c not in scores.columns]
+    if missing:
+        raise ValueError(f"`scores` lacks the column(s) {missing}; see cchc_analysis.read_scores.")
+    keys = ["year", "unit_id", *LEVELS[level]]
+    app = scores["applicable"].to_numpy(dtype=bool)
+    work = pd.DataFrame(
+        {
+            "points": np.where(app, scores["points"].to_numpy(dtype=float), 0.0),
+            "max_points": np.where(app, scores["max_points"].to_numpy(dtype=float), 0.0),
+            "n_applicable": app.astype(np.int64),
+        }
+    )
+    for k in keys:
+        work[k] = scores[k].to_numpy()
+    if np.isnan(work["points"].to_numpy()).any():
+        bad = scores.loc[app & scores["points"].isna().to_numpy(), ["year", "unit_id", "criterion"]]
+        raise ValueError(
+            "applicable criteria without points (missing, not zero) — validate the data first "
+            f"(cchc validate); first: {bad.iloc[0].to_dict()}"
+        )
+    g = work.groupby(keys, sort=True, observed=True)
+    out = g[["points", "max_points", "n_applicable"]].sum()
+    out["n_criteria"] = g.size()
+    out = out.reset_index()
+    mx = out["max_points"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        idx = np.where(mx > 0, 100.0 * out["points"].to_numpy() / np.where(mx > 0, mx, 1.0), np.nan)
+    out["index"] = idx
+    out["reason"] = pd.Series(np.where(mx > 0, None, _NO_APPLICABLE), dtype=object)
+    for extra in ("unit_name", "unit_type"):
+        if extra in scores.columns:
+            lookup = scores.drop_duplicates("unit_id").set_index("unit_id")[extra]
+            out[extra] = out["unit_id"].map(lookup).to_numpy()
+    return out
