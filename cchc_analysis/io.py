@@ -124,6 +124,22 @@ _IGNORED_SHEETS = {"readme", "huong dan", "ghi chu", "thong tin", "about"}
 _MAX_PROBLEMS_PER_CHECK = 200
 
 
+class _Problems(list):
+    """A list of problems that also remembers each sheet's headers as written in the file."""
+
+    def __init__(self):
+        super().__init__()
+        self.headers: dict[tuple, dict[str, str]] = {}
+
+    def localise(self) -> list[Problem]:
+        """Name columns as the analyst wrote them (e.g. 'Điểm đạt được', not 'points')."""
+        out = []
+        for p in self:
+            h = self.headers.get((p.file, p.sheet), {})
+            out.append(Problem(p.file, p.sheet, p.row, h.get(p.column, p.column), p.vi, p.en))
+        return out
+
+
 def _canon_col(name) -> str | None:
     if name is None:
         return None
@@ -150,43 +166,45 @@ def _problem(raw: _Raw, row, column, vi: str, en: str) -> Problem:
     return Problem(raw.file, raw.sheet, None if row is None else int(row), col, vi, en)
 
 
-def _frame_from_rows(rows: list[list], first_row: int, file: str, sheet: str | None) -> _Raw | None:
-    """Find the header among the first rows (merged two-row headers allowed) -> _Raw."""
-    header_idx = None
-    best = 0
-    for i, row in enumerate(rows[:15]):
-        hits = sum(1 for v in row if _canon_col(clean_text(v)) is not None)
-        if hits > best and hits >= 2:
-            best, header_idx = hits, i
-    if header_idx is None:
-        return None
-    header = [clean_text(v) for v in rows[header_idx]]
-    parent = [clean_text(v) for v in rows[header_idx - 1]] if header_idx > 0 else [None] * len(header)
-    # a merged parent header spans several columns: forward-fill it
-    last = None
-    filled_parent = []
+def _header_names(rows: list[list], i: int) -> tuple[list[str | None], dict[str, str]]:
+    """Canonical column names if row ``i`` is the header (row ``i-1`` may be a merged parent)."""
+    header = [clean_text(v) for v in rows[i]]
+    parent = [clean_text(v) for v in rows[i - 1]] if i > 0 else []
+    parent = parent + [None] * (len(header) - len(parent))
+    filled_parent, last = [], None  # a merged parent spans several columns: forward-fill
     for v in parent:
         last = v if v is not None else last
         filled_parent.append(last)
     cols: list[str | None] = []
     headers: dict[str, str] = {}
     for j, h in enumerate(header):
-        name = None
-        written = h
+        name, written = None, h
         if h is not None:
             name = _canon_col(h)
-            if name is None and j < len(filled_parent) and filled_parent[j]:
+            if name is None and filled_parent[j]:
                 combo = f"{filled_parent[j]} {h}"
                 name = _canon_col(combo)
                 written = combo if name else h
-        elif j < len(parent) and parent[j] is not None:
-            name = _canon_col(parent[j])
-            written = parent[j]
+        elif parent[j] is not None:
+            name, written = _canon_col(parent[j]), parent[j]
         if name in headers:  # keep the first occurrence of a duplicated column
             name = None
         cols.append(name)
         if name is not None:
             headers[name] = written
+    return cols, headers
+
+
+def _frame_from_rows(rows: list[list], first_row: int, file: str, sheet: str | None) -> _Raw | None:
+    """Find the header among the first rows (merged two-row headers allowed) -> _Raw."""
+    header_idx, best = None, 1
+    for i in range(min(len(rows), 15)):
+        cols, headers = _header_names(rows, i)
+        if len(headers) > best:
+            best, header_idx = len(headers), i
+    if header_idx is None:
+        return None
+    cols, headers = _header_names(rows, header_idx)
     body = rows[header_idx + 1 :]
     n = len(cols)
     data = {c: [r[j] if j < len(r) else None for r in body] for j, c in enumerate(cols) if c}
@@ -289,6 +307,8 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
                    default_year=None) -> pd.DataFrame | None:
     """Turn one raw sheet into canonical rows (plus _file/_sheet/_row), appending problems."""
     f = raw.frame
+    if isinstance(problems, _Problems):
+        problems.headers[(raw.file, raw.sheet)] = raw.headers
     need = list(REQUIRED)
     if criteria is not None:
         need.remove("max_points")
@@ -514,7 +534,7 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
     add(app & (pts < -tol), "points",
         lambda i: f"điểm không được âm, nhưng là {pts[i]:g}",
         lambda i: f"points cannot be negative, but are {pts[i]:g}")
-    add(app & (pts > mx + tol), "points",
+    add(app & (mx > 0) & (pts > mx + tol), "points",
         lambda i: f"điểm đạt được ({pts[i]:g}) lớn hơn điểm tối đa ({mx[i]:g}) của tiêu chí {crit[i]}",
         lambda i: f"points ({pts[i]:g}) exceed the maximum ({mx[i]:g}) of criterion {crit[i]}")
     if criteria is not None:
@@ -629,21 +649,21 @@ def _load(path: str | os.PathLike, *, sheet: str | None = None) -> tuple[pd.Data
     """Read any supported file -> (canonical frame with location columns, problems)."""
     p = Path(path)
     f = str(p)
-    problems: list[Problem] = []
+    problems = _Problems()
     if not p.exists():
         raise DataError(Problem(f, None, None, None, "không tìm thấy tệp", "file not found"))
     if p.is_dir():
         raise DataError(Problem(f, None, None, None, "đây là thư mục, không phải tệp", "this is a folder, not a file"))
     if p.stat().st_size == 0:
         problems.append(Problem(f, None, None, None, "tệp rỗng", "the file is empty"))
-        return None, problems
+        return None, problems.localise()
     ext = p.suffix.lower()
     criteria_ids = None
     if ext in {".parquet", ".pq"}:
         frame = pd.read_parquet(p)
         if frame.empty:
             problems.append(Problem(f, None, None, None, "tệp không có dòng dữ liệu nào", "the file has no data rows"))
-            return None, problems
+            return None, problems.localise()
         df = _read_fast_tidy(p, frame, problems)
         if df is None and not problems:
             rows = [list(frame.columns)] + frame.astype(object).to_numpy().tolist()
@@ -651,7 +671,7 @@ def _load(path: str | os.PathLike, *, sheet: str | None = None) -> tuple[pd.Data
             df = _tidy_from_raw(raw, problems)
             df = _finish([df]) if df is not None else None
         if df is None:
-            return None, problems
+            return None, problems.localise()
     elif ext in {".csv", ".txt", ".tsv"}:
         try:
             raw = _read_csv_raw(p)
@@ -668,15 +688,15 @@ def _load(path: str | os.PathLike, *, sheet: str | None = None) -> tuple[pd.Data
                                         "no header row found (year, unit_id, criterion, max_points, points)"))
             else:
                 problems.append(Problem(f, None, None, None, "tệp không có dòng dữ liệu nào", "the file has no data rows"))
-            return None, problems
+            return None, problems.localise()
         df = _tidy_from_raw(raw, problems)
         if df is None:
-            return None, problems
+            return None, problems.localise()
         df = _finish([df])
     elif ext in {".xlsx", ".xlsm"}:
         df, criteria_ids = _read_workbook(p, sheet, problems)
         if df is None:
-            return None, problems
+            return None, problems.localise()
     else:
         raise DataError(Problem(
             f, None, None, None,
@@ -684,7 +704,7 @@ def _load(path: str | os.PathLike, *, sheet: str | None = None) -> tuple[pd.Data
             f"format '{ext}' is not supported; use .xlsx, .csv or .parquet",
         ))
     problems.extend(check_scores(df, file=f, criteria=criteria_ids))
-    return df, problems
+    return df, problems.localise()
 
 
 def _read_workbook(p: Path, sheet: str | None, problems: list) -> tuple[pd.DataFrame | None, pd.Series | None]:

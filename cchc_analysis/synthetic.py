@@ -189,7 +189,7 @@ def make_synthetic_scores(
     >>> s = make_synthetic_scores(seed=1, n_cuc=3, n_vu=2, years=(2023,))
     >>> sorted(s["unit_type"].unique())
     ['cuc', 'thanh-tra', 'van-phong', 'vu']
-    >>> bool((s["points"] <= s["max_points"]).all() and s.loc[~s["applicable"], "points"].isna().all())
+    >>> bool((s["points"].fillna(0) <= s["max_points"]).all() and s.loc[~s["applicable"], "points"].isna().all())
     True
     >>> s.equals(make_synthetic_scores(seed=1, n_cuc=3, n_vu=2, years=(2023,)))
     True
