@@ -362,13 +362,7 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
     out["unit_id"] = text_col("unit_id", default_unit)
     if default_unit is not None:
         out["unit_id"] = [u if u is not None else default_unit for u in out["unit_id"]]
-    crit = []
-    for v in f["criterion"].to_numpy():
-        c = clean_text(v)
-        if isinstance(v, float) and c is not None and c.endswith(".0"):
-            c = c[:-2]  # Excel turned "3" into 3.0
-        crit.append(c)
-    out["criterion"] = crit
+    out["criterion"] = [_criterion_id(v) for v in f["criterion"].to_numpy()]
     for col, vi_name, en_name in [("unit_id", "mã đơn vị", "unit id"), ("criterion", "mã tiêu chí", "criterion id")]:
         bad_rows = out.index[pd.isna(out[col])]
         for i in bad_rows[:_MAX_PROBLEMS_PER_CHECK]:
@@ -466,6 +460,13 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
     return out
 
 
+def _criterion_id(v) -> str | None:
+    """Criterion id as text; an Excel number 3.0 (typed "3") becomes "3"."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return clean_text(v)
+
+
 _VI_HEADER = {
     "year": "Năm",
     "unit_id": "Mã đơn vị",
@@ -500,22 +501,30 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
     n = len(data)
     if "_row" in data.columns:
         rows = data["_row"].to_numpy()
-        files = data["_file"].to_numpy() if "_file" in data.columns else np.full(n, file, dtype=object)
-        sheets = data["_sheet"].to_numpy() if "_sheet" in data.columns else np.full(n, sheet, dtype=object)
+        file_col = data["_file"] if "_file" in data.columns else None
+        sheet_col = data["_sheet"] if "_sheet" in data.columns else None
     else:
         rows = np.arange(2, n + 2)
-        files = np.full(n, file, dtype=object)
-        sheets = np.full(n, sheet, dtype=object)
+        file_col = sheet_col = None
 
     def add(mask, column, vi, en):
+        # messages are built only for the (few) failing rows: cheap on millions of rows
         idx = np.flatnonzero(mask)
         for i in idx[:_MAX_PROBLEMS_PER_CHECK]:
-            problems.append(Problem(files[i], sheets[i], int(rows[i]), column, vi(i), en(i)))
+            fi = file if file_col is None else file_col.iat[i]
+            sh = sheet if sheet_col is None else sheet_col.iat[i]
+            problems.append(Problem(fi, sh, int(rows[i]), column, vi(i), en(i)))
 
     mx = data["max_points"].to_numpy(dtype=float)
     pts = data["points"].to_numpy(dtype=float)
     app = data["applicable"].to_numpy(dtype=bool)
-    crit = data["criterion"].to_numpy()
+    crit_s = data["criterion"]
+    uid_s = data["unit_id"]
+    yr = data["year"].to_numpy()
+
+    def crit(i):
+        return crit_s.iat[i]
+
     add(~np.isnan(mx) & (mx <= 0), "max_points",
         lambda i: f"điểm tối đa phải lớn hơn 0, nhưng là {mx[i]:g}",
         lambda i: f"max points must be greater than 0, but is {mx[i]:g}")
@@ -523,41 +532,41 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
         lambda i: "thiếu điểm tối đa của tiêu chí",
         lambda i: "max points of the criterion are missing")
     add(app & np.isnan(pts) & ~np.isnan(mx), "points",
-        lambda i: f"tiêu chí {crit[i]} có phát sinh nhưng chưa có điểm; nhập điểm (0 nếu không đạt) "
+        lambda i: f"tiêu chí {crit(i)} có phát sinh nhưng chưa có điểm; nhập điểm (0 nếu không đạt) "
                   "hoặc ghi KPS nếu không phát sinh",
-        lambda i: f"criterion {crit[i]} applies but has no points; enter the points (0 if none) "
+        lambda i: f"criterion {crit(i)} applies but has no points; enter the points (0 if none) "
                   "or write KPS if it does not arise")
     add(~app & ~np.isnan(pts), "points",
-        lambda i: f"tiêu chí {crit[i]} không phát sinh nhưng lại có điểm ({pts[i]:g})",
-        lambda i: f"criterion {crit[i]} does not arise but has points ({pts[i]:g})")
+        lambda i: f"tiêu chí {crit(i)} không phát sinh nhưng lại có điểm ({pts[i]:g})",
+        lambda i: f"criterion {crit(i)} does not arise but has points ({pts[i]:g})")
     tol = 1e-9
     add(app & (pts < -tol), "points",
         lambda i: f"điểm không được âm, nhưng là {pts[i]:g}",
         lambda i: f"points cannot be negative, but are {pts[i]:g}")
     add(app & (mx > 0) & (pts > mx + tol), "points",
-        lambda i: f"điểm đạt được ({pts[i]:g}) lớn hơn điểm tối đa ({mx[i]:g}) của tiêu chí {crit[i]}",
-        lambda i: f"points ({pts[i]:g}) exceed the maximum ({mx[i]:g}) of criterion {crit[i]}")
+        lambda i: f"điểm đạt được ({pts[i]:g}) lớn hơn điểm tối đa ({mx[i]:g}) của tiêu chí {crit(i)}",
+        lambda i: f"points ({pts[i]:g}) exceed the maximum ({mx[i]:g}) of criterion {crit(i)}")
     if criteria is not None:
         known = pd.Index(pd.Series(criteria).astype(str))
-        unknown = ~pd.Series(crit).isin(known).to_numpy() & pd.notna(crit)
+        unknown = ~crit_s.isin(known).to_numpy() & crit_s.notna().to_numpy()
         add(unknown, "criterion",
-            lambda i: f"tiêu chí '{crit[i]}' không có trong bộ tiêu chí",
-            lambda i: f"criterion '{crit[i]}' is not in the criteria tree")
-    key = data[["year", "unit_id", "criterion"]]
-    dup = key.duplicated(keep="first").to_numpy() & key.notna().all(axis=1).to_numpy()
+            lambda i: f"tiêu chí '{crit(i)}' không có trong bộ tiêu chí",
+            lambda i: f"criterion '{crit(i)}' is not in the criteria tree")
+    # duplicates on integer codes (fast on millions of rows)
+    uc, uu = pd.factorize(uid_s)
+    cc, cu = pd.factorize(crit_s)
+    yc, yu = pd.factorize(yr)
+    valid = (uc >= 0) & (cc >= 0) & (yc >= 0)
+    code = (yc.astype(np.int64) * max(len(uu), 1) + uc) * max(len(cu), 1) + cc
+    code_s = pd.Series(np.where(valid, code, -1 - np.arange(n)))
+    dup = code_s.duplicated(keep="first").to_numpy()
     if dup.any():
-        first_row = {}
-        firsts = key[key.duplicated(keep=False)].drop_duplicates()
-        for tup, i in zip(map(tuple, firsts.to_numpy()), firsts.index):
-            first_row[tup] = int(rows[data.index.get_loc(i)])
-        keys = list(map(tuple, key.to_numpy()))
-        uid = data["unit_id"].to_numpy()
-        yr = data["year"].to_numpy()
+        first_pos = pd.Series(np.arange(n)).groupby(code_s.to_numpy()).transform("min").to_numpy()
         add(dup, "criterion",
-            lambda i: f"trùng lặp: đơn vị {uid[i]}, năm {yr[i]}, tiêu chí {crit[i]} đã có ở dòng "
-                      f"{first_row.get(keys[i])}; mỗi đơn vị × năm × tiêu chí chỉ một dòng",
-            lambda i: f"duplicate: unit {uid[i]}, year {yr[i]}, criterion {crit[i]} already at row "
-                      f"{first_row.get(keys[i])}; one row per unit × year × criterion")
+            lambda i: f"trùng lặp: đơn vị {uid_s.iat[i]}, năm {yr[i]}, tiêu chí {crit(i)} đã có ở dòng "
+                      f"{int(rows[first_pos[i]])}; mỗi đơn vị × năm × tiêu chí chỉ một dòng",
+            lambda i: f"duplicate: unit {uid_s.iat[i]}, year {yr[i]}, criterion {crit(i)} already at row "
+                      f"{int(rows[first_pos[i]])}; one row per unit × year × criterion")
     problems.sort(key=lambda p: (str(p.file), str(p.sheet), p.row or 0))
     return problems
 
@@ -639,10 +648,7 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
         df["component"] = "appraisal"
     if df["field"].isna().all():
         df["field"] = df["criterion"].astype(str).str.split(".").str[0]
-    df["_row"] = np.arange(2, len(df) + 2)
-    df["_file"] = f
-    df["_sheet"] = None
-    return df
+    return df  # rows located by position (header = row 1) in check_scores
 
 
 def _load(path: str | os.PathLike, *, sheet: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -820,8 +826,7 @@ def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.
                                     f"the criteria sheet lacks column '{c}'"))
         return None
     mx, _ = _parse_numeric(craw, "max_points", problems, what_vi="điểm tối đa", what_en="max points")
-    crit = [clean_text(v) for v in craw.frame["criterion"]]
-    crit = [c[:-2] if c and c.endswith(".0") else c for c in crit]
+    crit = [_criterion_id(v) for v in craw.frame["criterion"]]
     out = pd.DataFrame({"criterion": crit, "max_points": mx})
     out["field"] = [clean_text(v) for v in craw.frame["field"]] if "field" in craw.frame else None
     out["field"] = [fl if fl is not None else (str(c).split(".")[0] if c else None) for fl, c in zip(out["field"], crit)]

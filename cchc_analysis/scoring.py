@@ -74,25 +74,36 @@ def applicable_index(scores: pd.DataFrame, *, level: str = "total") -> pd.DataFr
         raise ValueError(f"`scores` lacks the column(s) {missing}; see cchc_analysis.read_scores.")
     keys = ["year", "unit_id", *LEVELS[level]]
     app = scores["applicable"].to_numpy(dtype=bool)
-    work = pd.DataFrame(
-        {
-            "points": np.where(app, scores["points"].to_numpy(dtype=float), 0.0),
-            "max_points": np.where(app, scores["max_points"].to_numpy(dtype=float), 0.0),
-            "n_applicable": app.astype(np.int64),
-        }
-    )
-    for k in keys:
-        work[k] = scores[k].to_numpy()
-    if np.isnan(work["points"].to_numpy()).any():
+    pts = np.where(app, scores["points"].to_numpy(dtype=float), 0.0)
+    if np.isnan(pts).any():
         bad = scores.loc[app & scores["points"].isna().to_numpy(), ["year", "unit_id", "criterion"]]
         raise ValueError(
             "applicable criteria without points (missing, not zero) — validate the data first "
             f"(cchc validate); first: {bad.iloc[0].to_dict()}"
         )
-    g = work.groupby(keys, sort=True, observed=True)
-    out = g[["points", "max_points", "n_applicable"]].sum()
-    out["n_criteria"] = g.size()
-    out = out.reset_index()
+    mxp = np.where(app, scores["max_points"].to_numpy(dtype=float), 0.0)
+    # group codes: factorize each key (sorted), combine, sum with bincount (fast on millions)
+    code = np.zeros(len(scores), dtype=np.int64)
+    uniques = []
+    for k in keys:
+        c, u = pd.factorize(scores[k], sort=True)
+        code = code * len(u) + c
+        uniques.append(u)
+    groups, inv = np.unique(code, return_inverse=True)
+    ng = len(groups)
+    out = pd.DataFrame()
+    rest = groups
+    parts = []
+    for u in reversed(uniques):
+        parts.append(np.asarray(u)[rest % len(u)])
+        rest = rest // len(u)
+    for k, values in zip(keys, reversed(parts)):
+        out[k] = values
+    out["year"] = out["year"].astype(scores["year"].dtype)
+    out["points"] = np.bincount(inv, weights=pts, minlength=ng)
+    out["max_points"] = np.bincount(inv, weights=mxp, minlength=ng)
+    out["n_applicable"] = np.bincount(inv, weights=app, minlength=ng).astype(np.int64)
+    out["n_criteria"] = np.bincount(inv, minlength=ng).astype(np.int64)
     mx = out["max_points"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         idx = np.where(mx > 0, 100.0 * out["points"].to_numpy() / np.where(mx > 0, mx, 1.0), np.nan)
@@ -100,6 +111,7 @@ def applicable_index(scores: pd.DataFrame, *, level: str = "total") -> pd.DataFr
     out["reason"] = pd.Series(np.where(mx > 0, None, _NO_APPLICABLE), dtype=object)
     for extra in ("unit_name", "unit_type"):
         if extra in scores.columns:
-            lookup = scores.drop_duplicates("unit_id").set_index("unit_id")[extra]
+            first = ~scores["unit_id"].duplicated().to_numpy()
+            lookup = pd.Series(scores[extra].to_numpy()[first], index=scores["unit_id"].to_numpy()[first])
             out[extra] = out["unit_id"].map(lookup).to_numpy()
     return out
