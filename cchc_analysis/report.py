@@ -644,8 +644,7 @@ def collect_tables(report_dir: str | os.PathLike, *, lang: str = "vi") -> dict:
     sheets: dict = {}
     rows = []
     for f, sheet in zip(files, names):
-        frame = pd.read_csv(f, encoding="utf-8-sig", keep_default_na=False, na_values=[""],
-                            float_precision="round_trip")
+        frame = pd.read_csv(f, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
         sheets[sheet] = frame.rename(columns=column_labels(frame.columns, lang))
         nb, _, table = f.stem.partition("__")
         rows.append({_t("sheet", lang): sheet, _t("notebook", lang): nb,
