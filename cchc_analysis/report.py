@@ -70,6 +70,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -535,6 +536,7 @@ def _run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dic
     results: dict[str, dict] = {}
     n = len(tasks)
     if jobs == 1 or n == 1:
+        _preload()
         bar = tqdm(total=n, unit="nb", desc="cchc report", file=sys.stderr,
                    disable=None if progress is None else not progress)
         for task in tasks:
@@ -549,6 +551,11 @@ def _run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dic
     pool = ProcessPoolExecutor(max_workers=min(jobs, n), mp_context=ctx)
     try:
         futures = {pool.submit(_execute_one, t): t["name"] for t in tasks}
+        # With "fork" every worker exists once the first task is submitted, so the main
+        # process can now import, in the background, what the XLSX step needs (the library
+        # modules that register labels, pandas, openpyxl) while the kernels run.
+        preload = threading.Thread(target=_preload, name="cchc-preload", daemon=True)
+        preload.start()
         bar = tqdm(total=n, unit="nb", desc="cchc report", file=sys.stderr,
                    disable=None if progress is None else not progress)
         for fut in as_completed(futures):
@@ -561,11 +568,33 @@ def _run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dic
             results[r["name"]] = r
             _progress_line(bar, r, len(results), n)
         bar.close()
+        preload.join()
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
     return [results[t["name"]] for t in tasks]
+
+
+def _preload() -> None:
+    with contextlib.suppress(Exception):
+        import openpyxl  # noqa: F401
+        import pandas  # noqa: F401
+
+        _load_all_labels()
+
+
+def _skip_slow_optional_imports() -> None:
+    """Spare the command ~1 s of start-up.
+
+    ``nbformat`` imports ``jsonschema``, which imports the optional ``rfc3987_syntax``
+    package when installed (it is, through JupyterLab); that package builds a parser at
+    import time (~1 s here) for the ``iri`` format check, which notebook schemas never use.
+    ``jsonschema`` skips the check cleanly on ImportError. Only the ``cchc report`` process
+    does this, and only if nothing imported these modules yet.
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
 
 
 def _progress_line(bar, r: dict, done: int, n: int) -> None:
@@ -1055,6 +1084,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
 
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``cchc report``; returns the exit code (see the module docstring)."""
+    _skip_slow_optional_imports()
     try:
         final = build_report(
             year=args.year, data=args.data, survey=args.survey, out=args.out, lang=args.lang,
