@@ -890,9 +890,9 @@ def compare_schemes(
         raise ValueError(f"`top_k` must be a positive integer, but {top_k!r} was passed.")
     if not 0 <= cut_shift < 1:
         raise ValueError(f"`cut_shift` must lie in [0, 1), but {cut_shift!r} was passed.")
-    schemes = builtin_schemes(ks=(2, 3)) if schemes is None else resolve_schemes(list(schemes))
-    if not schemes:
+    if schemes is not None and len(list(schemes)) == 0:
         raise ValueError("`schemes` is empty; pass None for every built-in scheme.")
+    schemes = builtin_schemes(ks=(2, 3)) if schemes is None else resolve_schemes(list(schemes))
     names = [s.name for s in schemes]
     if len(set(names)) != len(names):
         raise ValueError(f"Scheme names must be unique, got {names}.")
