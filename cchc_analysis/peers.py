@@ -84,6 +84,7 @@ __all__ = [
     "rank_intervals",
     "compare_schemes",
     "rank_table",
+    "recommended_scheme",
     "scheme_label",
     "recommendation_text",
     "SCORES",
@@ -1005,6 +1006,33 @@ def rank_table(scores: pd.DataFrame, schemes=None, *, year=None, value: str = "r
         out = out.merge(r, on="unit_id", how="left", validate="one_to_one")
     out = out.sort_values(["_official", "unit_id"], kind="mergesort", na_position="last")
     return out.drop(columns="_official").reset_index(drop=True)
+
+
+def recommended_scheme(comparison: pd.DataFrame, schemes=None) -> Scheme:
+    """The Scheme recommended in ``comparison`` (output of :func:`compare_schemes`).
+
+    Parameters
+    ----------
+    comparison : output of :func:`compare_schemes`.
+    schemes : the list passed to ``compare_schemes`` (needed for custom schemes); ``None``
+        resolves built-in names.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"scheme": ["single_league", "max_band_jenks_k2"], "recommended": [False, True]})
+    >>> recommended_scheme(t).name
+    'max_band_jenks_k2'
+    """
+    if not {"scheme", "recommended"} <= set(comparison.columns):
+        raise ValueError("`comparison` must come from compare_schemes (needs `scheme`, `recommended`).")
+    rec = comparison.loc[comparison["recommended"].astype(bool), "scheme"]
+    if len(rec) != 1:
+        raise ValueError("`comparison` must have exactly one recommended scheme.")
+    name = rec.iat[0]
+    for s in schemes or []:
+        if isinstance(s, Scheme) and s.name == name:
+            return s
+    return resolve_schemes([name])[0]
 
 
 # --------------------------------------------------------------------------- words
