@@ -790,8 +790,10 @@ def _recommend(table: pd.DataFrame, *, min_group_size: int, fairness_tol: float)
     stab = table["stability"].to_numpy(dtype=float)
     tau = table["kendall_tau"].to_numpy(dtype=float)
     cand = np.flatnonzero(fair)
-    # most stable, then closest to the official order, then list order
-    key = sorted(cand, key=lambda i: (np.nan_to_num(stab[i], nan=np.inf), -np.nan_to_num(tau[i], nan=-np.inf), i))
+    official = (table["kind"].to_numpy() == "single") & (table["score"].to_numpy() == "index")
+    # the official table if it is fair; else most stable, then closest to the official order
+    key = sorted(cand, key=lambda i: (not official[i], np.nan_to_num(stab[i], nan=np.inf),
+                                      -np.nan_to_num(tau[i], nan=-np.inf), i))
     pick = key[0]
     rec = np.zeros(n, dtype=bool)
     rec[pick] = True
@@ -800,7 +802,16 @@ def _recommend(table: pd.DataFrame, *, min_group_size: int, fairness_tol: float)
     vi, en = [], []
     for i in range(n):
         f, s = _fmt(table["fairness"].iat[i]), _fmt(stab[i])
-        if i == pick:
+        if i == pick and official[i] and eligible[i]:
+            vi.append(
+                f"Đề xuất giữ bảng chung chính thức: thiên lệch theo điểm tối đa |{f}| đã thuộc nhóm nhỏ nhất "
+                f"(sai khác ≤ {fairness_tol:g} so với phương án công bằng nhất), không cần chia nhóm."
+            )
+            en.append(
+                f"Recommended: keep the official single league: its bias by maximum |{f}| is already among the "
+                f"smallest (within {fairness_tol:g} of the fairest scheme), so no grouping is needed."
+            )
+        elif i == pick:
             vi.append(
                 f"Đề xuất: trong các phương án có nhóm nhỏ nhất từ {min_group_size} đơn vị, thiên lệch theo điểm "
                 f"tối đa |{f}| thuộc nhóm nhỏ nhất (sai khác ≤ {fairness_tol:g}) và thứ hạng ổn định nhất "
@@ -824,6 +835,9 @@ def _recommend(table: pd.DataFrame, *, min_group_size: int, fairness_tol: float)
         elif not fair[i]:
             vi.append(f"Không đề xuất: thiên lệch theo điểm tối đa {f}, lớn hơn của {pv} ({_fmt(table['fairness'].iat[pick])}).")
             en.append(f"Not recommended: bias by maximum {f}, larger than that of {pv} ({_fmt(table['fairness'].iat[pick])}).")
+        elif official[pick]:
+            vi.append(f"Không đề xuất: công bằng tương đương bảng chung chính thức ({pv}), nên giữ bảng chung.")
+            en.append(f"Not recommended: no fairer than the official single league ({pv}), which is kept.")
         else:
             vi.append(f"Không đề xuất: công bằng tương đương nhưng kém ổn định hơn {pv} ({s} so với {_fmt(stab[pick])}).")
             en.append(f"Not recommended: as fair, but less stable than {pv} ({s} vs {_fmt(stab[pick])}).")
@@ -876,9 +890,11 @@ def compare_schemes(
     ``min_group_size`` units (a league of one or two is no league; if none is eligible, all
     are). (2) Among them, the *fair* ones: ``|fairness|`` within ``fairness_tol`` of the
     smallest ``|fairness|`` (a Spearman correlation over ~40 units has a standard error of
-    about 0.15, so smaller differences are noise). (3) Among those, the most stable
-    (smallest ``stability``); ties go to the scheme closest to the official order (larger
-    ``kendall_tau``), then to the first listed. Exactly one scheme is recommended.
+    about 0.15, so smaller differences are noise). (3) If the official single league
+    (``kind == "single"`` on ``index``) is among them, it is recommended: no change is
+    needed. (4) Otherwise the most stable (smallest ``stability``); ties go to the scheme
+    closest to the official order (larger ``kendall_tau``), then to the first listed.
+    Exactly one scheme is recommended.
 
     Examples
     --------

@@ -375,3 +375,34 @@ def test_recommendation_text_in_both_languages():
     with pytest.raises(ValueError, match="lang"):
         peers.recommendation_text(t, "fr")
     assert peers.scheme_label("custom_thing", "en") == "custom_thing"
+
+
+def _table(**cols):
+    base = {"year": 2023, "kind": "band", "score": "index", "kendall_tau": 0.8}
+    t = pd.DataFrame(cols)
+    for k, v in base.items():
+        if k not in t.columns:
+            t[k] = v
+    return t
+
+
+def test_recommendation_rule_branches():
+    # (1) groups of one are ineligible however fair; (2) fairness beats stability beyond the tolerance
+    t = _table(scheme=["single_league", "types", "bands_a", "bands_b"], kind=["single", "unit_type", "band", "band"],
+               min_group=[30, 1, 10, 10], fairness=[0.40, 0.00, 0.05, 0.20], stability=[0.20, 0.10, 0.35, 0.30])
+    rec, vi, en = peers._recommend(t, min_group_size=3, fairness_tol=0.1)
+    assert rec.tolist() == [False, False, True, False]
+    assert en[1].startswith("Not recommended: a group has only 1") and "larger than that of bands_a" in en[3]
+    # (4) within the tolerance the most stable wins, ties broken by kendall_tau
+    t2 = t.assign(fairness=[0.40, 0.0, 0.05, 0.12], stability=[0.2, 0.1, 0.30, 0.30], kendall_tau=[1, 0.5, 0.7, 0.9])
+    rec, _, en = peers._recommend(t2, min_group_size=3, fairness_tol=0.1)
+    assert rec.tolist() == [False, False, False, True] and "less stable" not in en[3]
+    # (3) the official single league is kept when it is as fair as the fairest
+    t3 = t.assign(fairness=[0.08, 0.0, 0.05, 0.2])
+    rec, vi, en = peers._recommend(t3, min_group_size=3, fairness_tol=0.1)
+    assert rec.tolist() == [True, False, False, False]
+    assert en[0].startswith("Recommended: keep the official single league") and "which is kept" in en[2]
+    assert vi[0].startswith("Đề xuất giữ bảng chung chính thức")
+    # nothing eligible: all compete, still exactly one
+    rec, _, en = peers._recommend(t.assign(min_group=1), min_group_size=3, fairness_tol=0.1)
+    assert rec.sum() == 1 and en[int(np.flatnonzero(rec)[0])].startswith("Provisional")
