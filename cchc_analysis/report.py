@@ -52,7 +52,7 @@ Exit codes
     bad parameters: unknown or ill-typed ``--param``, unknown ``--only`` name, missing
     input file, no notebooks found; nothing was run.
 130
-    interrupted (Ctrl-C); the previous report is untouched.
+    interrupted (Ctrl-C or SIGTERM); the previous report is untouched.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -452,6 +453,72 @@ def _notebook_title(nb) -> str:
     return ""
 
 
+_SAFE_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "div", "dl",
+    "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q",
+    "s", "small", "span", "strong", "style", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "u", "ul",
+})
+_SAFE_ATTRS = {
+    "*": ["class", "id", "title", "style", "align", "colspan", "rowspan", "scope"],
+    "a": ["href", "title"], "img": ["src", "alt", "width", "height"],
+}
+
+
+_RISKY_MARKUP = re.compile(
+    r"<\s*/?\s*(script|iframe|object|embed|style|link|meta|base|form|input|button|svg|math|frame)\b"
+    r"|\bon[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
+
+
+def _sanitize_html(text: str) -> str:
+    """Keep ordinary markup (tables, headings, text styles); drop scripts, handlers, iframes ..."""
+    import bleach
+    from bleach.css_sanitizer import CSSSanitizer
+
+    return bleach.clean(text, tags=_SAFE_TAGS, attributes=_SAFE_ATTRS,
+                        protocols={"http", "https", "mailto", "data"}, strip=True,
+                        strip_comments=True, css_sanitizer=CSSSanitizer())
+
+
+def _clean_outputs_for_html(nb) -> None:
+    """Make an executed notebook safe and tidy for the code-free HTML page (in place).
+
+    Text from data is escaped by pandas and nbconvert already; HTML or Markdown that a
+    notebook builds itself (``display(HTML(...))``) is sanitised here, JavaScript and widget
+    outputs are dropped, a markdown cell holding active markup (``<script>``, ``on...=``
+    handlers, ``javascript:``) is shown as its sanitised rendering, and the list of files returned by the last ``save_outputs(...)``
+    cell is hidden (the manifest lists the outputs).
+    """
+    import nbformat
+    from nbconvert.filters.markdown import markdown2html
+
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and _RISKY_MARKUP.search(cell.source):
+            # active markup in a markdown cell: show its sanitised rendering instead
+            out = nbformat.v4.new_output("display_data",
+                                         data={"text/html": _sanitize_html(markdown2html(cell.source))})
+            nb.cells[i] = nbformat.v4.new_code_cell("", outputs=[out])
+            continue
+        if cell.cell_type != "code":
+            continue
+        src = cell.source.lstrip()
+        if src.startswith("save_outputs(") or "\nsave_outputs(" in cell.source:
+            cell.outputs = [o for o in cell.outputs if o.get("output_type") != "execute_result"]
+        for out in cell.outputs:
+            data = out.get("data")
+            if not data:
+                continue
+            if "text/markdown" in data:
+                md = data.pop("text/markdown")
+                data.setdefault("text/html", markdown2html(md))
+            for key in list(data):
+                if key == "text/html":
+                    data[key] = _sanitize_html(data[key])
+                elif key.startswith("application/") and key != "application/json" or key in {
+                        "text/javascript"}:
+                    del data[key]
+
+
 def _source_cell_number(task: dict, executed_index: int | None) -> int | None:
     """1-based number of the failing cell in the SOURCE notebook (without papermill's injected cell)."""
     if executed_index is None:
@@ -482,6 +549,7 @@ def _execute_one(task: dict) -> dict:
     if task["jobs"] > 1:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(var, "1")
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker: plain SIGTERM
     name = task["name"]
     kwargs = {}
     kmc = _kernel_manager_class()
@@ -519,8 +587,9 @@ def _execute_one(task: dict) -> dict:
 
     nb = nbformat.read(task["executed"], as_version=4)
     title = _notebook_title(nb) or name
+    _clean_outputs_for_html(nb)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, sanitize_html=True)
+                            exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     atomic_write_text(task["html"], body)
     result.update(title=title, html=task["html"], html_seconds=time.perf_counter() - t1,
@@ -1082,9 +1151,17 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     return parser
 
 
+def _sigterm_to_interrupt(signum, frame):
+    raise KeyboardInterrupt("SIGTERM")
+
+
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``cchc report``; returns the exit code (see the module docstring)."""
     _skip_slow_optional_imports()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # systemd/cron stop a job with SIGTERM: clean up (staging folder, lock) as for Ctrl-C
+        previous = signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
     try:
         final = build_report(
             year=args.year, data=args.data, survey=args.survey, out=args.out, lang=args.lang,
@@ -1097,5 +1174,8 @@ def run(args: argparse.Namespace) -> int:
     except ReportFailed as exc:
         print(f"Báo cáo thất bại / report failed: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     print(f"Đã ghi báo cáo / report written: {final / 'index.html'}")
     return EXIT_OK

@@ -84,7 +84,9 @@ def test_report_folder_is_complete(built):
     page = (rep / "01_ok.html").read_text(encoding="utf-8")
     assert "Fixture: chỉ số theo đơn vị" in page
     assert "save_outputs(" not in page and "read_scores(" not in page
-    assert "cuc-01" in page  # the table output is there
+    assert "cuc-01" in page and "data:image/png;base64," in page  # table and figure are there
+    for n in names:  # the staging folder never shows (save_outputs' file list is hidden)
+        assert ".2023.tmp-" not in (rep / f"{n}.html").read_text(encoding="utf-8")
     index = (rep / "index.html").read_text(encoding="utf-8")
     for n in names:
         assert f'href="{n}.html"' in index and f'href="notebooks/{n}.ipynb"' in index
@@ -147,7 +149,12 @@ def test_injected_formula_is_neutralised_and_html_escaped(built):
         text = (rep / page).read_text(encoding="utf-8")
         assert "<script>alert(" not in text, page
     assert "Tiêm mã &lt;script&gt;alert(" in (rep / "index.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (rep / "02_inject.html").read_text(encoding="utf-8")
+    page = (rep / "02_inject.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # pandas table and print: escaped
+    # HTML and Markdown a notebook builds itself from data: sanitised, the text kept
+    assert "raw HTML built by a careless notebook" in page and "careless Markdown" in page
+    assert "<script>alert(2)" not in page and "onerror" not in page
+    assert "Tiêm mã" in page  # the title with active markup is shown sanitised, not dropped
 
 
 @pytest.mark.notebooks
