@@ -425,8 +425,11 @@ def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None):
         df["scale"] = [s if s is not None else "" for s in scale]
     # duplicates: the same respondent answering a question twice
     valid = df[["unit_id", "respondent_id", "question"]].notna().all(axis=1).to_numpy() & (year >= 0)
-    key = df[["year", "unit_id", "respondent_id", "question"]].astype(str).agg("\x1f".join, axis=1)
-    key = key.where(valid, pd.Series([f"\x00{i}" for i in range(n)]))
+    def codes(cols):  # integer code per distinct combination; rows with an empty id get their own code
+        c = df[cols].groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
+        return pd.Series(np.where(valid, c, -1 - np.arange(n)))
+
+    key = codes(["year", "unit_id", "respondent_id", "question"])
     dup = key.duplicated(keep="first").to_numpy()
     if dup.any():
         first = pd.Series(np.arange(n)).groupby(key.to_numpy()).transform("min").to_numpy()
@@ -439,9 +442,10 @@ def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None):
                 written=(shown.get("question") if not wide else resp_col[i]))
     # one role per respondent
     if "respondent_role" in raw and not wide:
-        rk = key.str.rsplit("\x1f", n=1).str[0]
-        nroles = df.assign(_k=rk.to_numpy()).groupby("_k")["respondent_role"].transform("nunique").to_numpy()
-        first_role = df.assign(_k=rk.to_numpy()).groupby("_k")["respondent_role"].transform("first").to_numpy()
+        rk = codes(["year", "unit_id", "respondent_id"]).to_numpy()
+        by_resp = df["respondent_role"].groupby(rk)
+        nroles = by_resp.transform("nunique").to_numpy()
+        first_role = by_resp.transform("first").to_numpy()
         conflict = (nroles > 1) & (df["respondent_role"].to_numpy() != first_role) & valid
         for i in np.flatnonzero(conflict)[:_MAX_PROBLEMS]:
             add(i, "respondent_role",
@@ -858,7 +862,8 @@ def survey_quality(
     * ``leader_staff_diff``: mean answer of leaders minus mean answer of staff (means of
       respondent means); NaN unless both roles are present.
     * ``burst_share`` (timestamps only): the largest share of the unit's submissions made
-      within one ``burst_window`` (default 10 minutes); ``median_gap_minutes``: median
+      within one ``burst_window`` (default 10 minutes; half-open, i.e. submissions less
+      than the window apart from the first); ``median_gap_minutes``: median
       time between consecutive submissions. A submission time is the earliest time of
       the respondent's rows. A burst can also be an honest sitting (forms filled in at a
       meeting), so the reason says so.
