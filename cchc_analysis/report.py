@@ -537,19 +537,36 @@ def _source_cell_number(task: dict, executed_index: int | None) -> int | None:
 
 def _execute_one(task: dict) -> dict:
     """Worker (own process): run one notebook with papermill, then export HTML without code."""
+    if task.get("in_worker"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker: plain SIGTERM
+    with _kernel_environment(task["jobs"]):
+        return _execute_in_env(task)
+
+
+@contextlib.contextmanager
+def _kernel_environment(jobs: int):
+    """Environment the kernels inherit: deterministic hashing (set order), no thread
+    oversubscription when notebooks run side by side. Restored afterwards."""
+    wanted = {"PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    if jobs > 1:
+        wanted.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    added = [k for k in wanted if k not in os.environ]
+    for k in added:
+        os.environ[k] = wanted[k]
+    try:
+        yield
+    finally:
+        for k in added:
+            os.environ.pop(k, None)
+
+
+def _execute_in_env(task: dict) -> dict:
     import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     from .outputs import atomic_write_text
 
-    # deterministic hashing in the kernel (set ordering) and no thread oversubscription
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    if task["jobs"] > 1:
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(var, "1")
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker: plain SIGTERM
     name = task["name"]
     kwargs = {}
     kmc = _kernel_manager_class()
@@ -609,7 +626,10 @@ def _run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dic
         bar = tqdm(total=n, unit="nb", desc="cchc report", file=sys.stderr,
                    disable=None if progress is None else not progress)
         for task in tasks:
-            r = _execute_one(task)
+            try:
+                r = _execute_one(task)
+            except Exception as exc:  # e.g. the HTML export failed
+                r = _crash_result(task, exc)
             results[r["name"]] = r
             _progress_line(bar, r, len(results), n)
         bar.close()
@@ -619,7 +639,7 @@ def _run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dic
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     pool = ProcessPoolExecutor(max_workers=min(jobs, n), mp_context=ctx)
     try:
-        futures = {pool.submit(_execute_one, t): t["name"] for t in tasks}
+        futures = {pool.submit(_execute_one, {**t, "in_worker": True}): t for t in tasks}
         # With "fork" every worker exists once the first task is submitted, so the main
         # process can now import, in the background, what the XLSX step needs (the library
         # modules that register labels, pandas, openpyxl) while the kernels run.
@@ -630,10 +650,8 @@ def _run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dic
         for fut in as_completed(futures):
             try:
                 r = fut.result()
-            except Exception as exc:  # worker crashed (e.g. killed)
-                r = {"name": futures[fut], "status": "failed", "cell_index": None,
-                     "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc),
-                     "duration_seconds": None}
+            except Exception as exc:  # worker crashed (killed), HTML export failed ...
+                r = _crash_result(futures[fut], exc)
             results[r["name"]] = r
             _progress_line(bar, r, len(results), n)
         bar.close()
@@ -643,6 +661,12 @@ def _run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dic
         raise
     pool.shutdown(wait=True)
     return [results[t["name"]] for t in tasks]
+
+
+def _crash_result(task: dict, exc: BaseException) -> dict:
+    return {"name": task["name"], "status": "failed", "executed": task["executed"],
+            "cell_index": None, "execution_count": None, "ename": type(exc).__name__,
+            "evalue": str(exc), "duration_seconds": None}
 
 
 def _preload() -> None:
