@@ -61,6 +61,7 @@ __all__ = [
     "rank_intervals",
     "interval_model_text",
     "load_trend_data",
+    "resolve_years",
     "pick_unit",
     "DEFAULT_TRIALS",
     "DEFAULT_RESPONSE_SD",
@@ -1126,7 +1127,8 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, level: float 
         and ``rank_hi`` the worst plausible rank (quantiles ``(1 − level)/2`` and
         ``(1 + level)/2``, widened to contain the point rank if the draws are skewed).
         ``p_above_next`` is P(unit above the unit ranked next). Units without an index
-        or not ranked are left out. ``attrs["model"]`` describes the model in words.
+        or not ranked are left out. ``attrs["model"]`` (English) and ``attrs["model_vi"]``
+        describe the model in words.
 
     Examples
     --------
@@ -1175,8 +1177,11 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, level: float 
                 resp = float(respondents)
             draws = _simulate_scores(sc, ids, n_draws=n_draws, rng=rng, trials=float(trials),
                                      respondents=resp, response_sd=float(response_sd))
+            n_txt = "data" if np.ndim(resp) else f"{resp:g}"
             model = (f"criterion bootstrap: appraisal Binomial(m={trials:g}, rate)/m; survey rate + "
-                     f"N(0, ({response_sd:g}/sqrt(n))^2), n={'data' if np.ndim(resp) else f'{resp:g}'}")
+                     f"N(0, ({response_sd:g}/sqrt(n))^2), n={n_txt}")
+            model_vi = (f"lấy mẫu lại theo tiêu chí: điểm thẩm định Binomial(m={trials:g}, tỷ lệ đạt)/m; "
+                        f"tỷ lệ điều tra + N(0, ({response_sd:g}/sqrt(n))^2), n={'theo dữ liệu' if n_txt == 'data' else n_txt} người trả lời")
         else:
             smax = float(survey_max) if survey_max is not None else _survey_max_for(int(yr), grp if grp != "all" else None)
             if np.isnan(smax):
@@ -1193,8 +1198,11 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, level: float 
                 D = np.where(np.isfinite(tot) & (idx > 0), 100.0 * tot / np.where(idx > 0, idx, 1.0), 100.0)
                 sd = np.where(np.isfinite(n) & (n > 0), (100.0 / D) * smax * response_sd / np.sqrt(np.where(n > 0, n, 1.0)), 0.0)
             draws = idx[None, :] + sd[None, :] * rng.standard_normal((n_draws, len(g)))
+            n_txt = "data" if "respondents" in g.columns and respondents is None else f"{n[0]:g}"
             model = (f"published totals: survey points ({smax:g}/100) ~ Normal, SD = {smax:g}·{response_sd:g}/sqrt(n), "
-                     f"n={'data' if 'respondents' in g.columns and respondents is None else f'{n[0]:g}'}; appraisal fixed")
+                     f"n={n_txt}; appraisal fixed")
+            model_vi = (f"bảng công bố: điểm điều tra ({smax:g}/100) ~ phân phối chuẩn, SD = {smax:g}·{response_sd:g}/sqrt(n), "
+                        f"n={'theo dữ liệu' if n_txt == 'data' else n_txt} người trả lời; điểm thẩm định giữ nguyên")
         ranks = _ranks_per_draw(draws)
         point = _competition_rank(g["index"].to_numpy(float)).astype(int)
         lo = np.quantile(ranks, lo_q, axis=0, method="lower").astype(int)
@@ -1227,11 +1235,13 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, level: float 
             res.insert(1, "data_level", grp)
         res = res.iloc[order].reset_index(drop=True)
         res.attrs["model"] = model
+        res.attrs["model_vi"] = model_vi
         results.append(res)
     if not results:
         raise ValueError("no ranked unit with an index in the data.")
     out = pd.concat(results, ignore_index=True)
     out.attrs["model"] = results[-1].attrs["model"]
+    out.attrs["model_vi"] = results[-1].attrs["model_vi"]
     return out
 
 
@@ -1246,7 +1256,7 @@ def interval_model_text(intervals: pd.DataFrame, *, lang: str = "vi") -> str:
     Rank intervals (90% of 10 Monte Carlo draws)...
     """
     check_lang(lang)
-    model = intervals.attrs.get("model", "?")
+    model = intervals.attrs.get("model_vi" if lang == "vi" else "model", intervals.attrs.get("model", "?"))
     lvl = float(intervals["level"].iloc[0]) if len(intervals) else float("nan")
     n = int(intervals["n_draws"].iloc[0]) if len(intervals) else 0
     nb = int(intervals.groupby("year")["band"].max().max()) if len(intervals) else 0
@@ -1277,13 +1287,53 @@ def load_trend_data(data_path: str = "", *, level: str = "ministry") -> pd.DataF
     """
     if level not in ("ministry", "province"):
         raise ValueError(f"The value for `level` must be one of ['ministry', 'province'], but {level!r} was passed.")
+    from .io import read_scores
+
     if data_path:
-        from .io import read_scores
-
         return read_scores(data_path)
-    from .published import load_published  # noqa: PLC0415  (module of the published-data helper)
+    try:
+        from .published import load_published
+    except ImportError:  # the published tables are not installed: say so, use the bundled workbook
+        import warnings
 
+        from .config import DEFAULT_WORKBOOK
+
+        warnings.warn("cchc_analysis.published is not available; using the bundled SYNTHETIC workbook "
+                      f"{DEFAULT_WORKBOOK.name} instead of the published tables.", stacklevel=2)
+        return read_scores(DEFAULT_WORKBOOK)
     return load_published(level)
+
+
+def resolve_years(data: pd.DataFrame, *, year_from: int, year_to: int, year: int = 0) -> tuple[int, int]:
+    """The two years to compare, taken from what the data holds.
+
+    ``year > 0`` (a report year) means ``year_to = year`` and ``year_from`` = the latest
+    earlier year in the data. A ``year_to`` not in the data becomes the data's last year;
+    a ``year_from`` not in the data (or not before ``year_to``) becomes the latest year
+    before ``year_to``.
+
+    Examples
+    --------
+    >>> pub = pd.DataFrame({"year": [2020, 2021, 2023], "unit_id": "a", "index": 1.0})
+    >>> resolve_years(pub, year_from=2022, year_to=2023)
+    (2021, 2023)
+    >>> resolve_years(pub, year_from=2022, year_to=2023, year=2021)
+    (2020, 2021)
+    """
+    years = sorted(int(y) for y in pd.unique(data["year"]))
+    if len(years) < 2:
+        raise ValueError(f"the data holds fewer than two years ({years}); nothing to compare.")
+    if year and int(year) > 0:
+        year_to = int(year)
+    if int(year_to) not in years:
+        year_to = years[-1]
+    earlier = [y for y in years if y < int(year_to)]
+    if not earlier:
+        year_to = years[1]
+        earlier = [years[0]]
+    if int(year_from) not in earlier:
+        year_from = earlier[-1]
+    return int(year_from), int(year_to)
 
 
 def pick_unit(data: pd.DataFrame, unit: str, *, year_from: int, year_to: int) -> str:

@@ -393,7 +393,7 @@ def _run_notebook(tmp_path, params):
 def test_notebook_on_synthetic_workbook(tmp_path):
     from cchc_analysis.config import DEFAULT_WORKBOOK
 
-    out, rep = _run_notebook(tmp_path, {"data_path": str(DEFAULT_WORKBOOK), "lang": "en"})
+    out, rep = _run_notebook(tmp_path, {"data_path": str(DEFAULT_WORKBOOK), "lang": "en", "n_draws": 1000})
     tables = {p.name for p in (rep / "tables").glob("*.csv")}
     assert "01_ranking_trends__attribution.csv" in tables and "01_ranking_trends__rank_intervals.csv" in tables
     att = pd.read_csv(rep / "tables" / "01_ranking_trends__attribution.csv", encoding="utf-8-sig")
@@ -406,6 +406,6 @@ def test_notebook_on_synthetic_workbook(tmp_path):
 @pytest.mark.skipif(importlib.util.find_spec("cchc_analysis.published") is None,
                     reason="published tables not available yet")
 def test_notebook_on_published_default(tmp_path):
-    out, rep = _run_notebook(tmp_path, {})
+    out, rep = _run_notebook(tmp_path, {"n_draws": 1000})
     att = pd.read_csv(rep / "tables" / "01_ranking_trends__attribution.csv", encoding="utf-8-sig")
     assert {"rank", "index"} <= set(att["group"])
