@@ -1,0 +1,93 @@
+"""Tests for cchc_analysis.trends_plots: Axes returned, drawn on the given ax, labels by
+language, gaps and breaks drawn, non-computable parts said, inputs untouched."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from cchc_analysis.trends import rank_change_attribution, rank_intervals, rank_trajectory  # noqa: E402
+from cchc_analysis.trends_plots import (  # noqa: E402
+    plot_attribution_waterfall,
+    plot_bump,
+    plot_rank_intervals,
+    plot_slope,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def pub():
+    return pd.DataFrame({
+        "year": [2021, 2021, 2021, 2022, 2022, 2023, 2023, 2023],
+        "unit_id": ["a", "b", "c", "a", "b", "a", "b", "c"],
+        "unit_name": ["Bộ A", "Bộ B", "Bộ C", "Bộ A", "Bộ B", "Bộ A", "Bộ B", "Bộ C"],
+        "index": [80.0, 85.0, 70.0, 90.0, 84.0, 82.0, 86.0, 88.0],
+        "appraisal": np.nan, "survey": np.nan,
+    })
+
+
+def test_bump_draws_on_given_ax_with_gap_and_break():
+    fig, ax = plt.subplots()
+    t = rank_trajectory(pub())
+    before = t.copy()
+    out = plot_bump(t, highlight="c", ax=ax)
+    assert out is ax
+    pd.testing.assert_frame_equal(t, before)
+    c_line = [ln for ln in ax.lines if ln.get_color() == "#c0392b"]
+    assert len(c_line) == 1
+    y = np.asarray(c_line[0].get_ydata(), dtype=float)
+    assert np.isnan(y[1])  # 2022 is a gap, not a zero
+    assert ax.get_ylabel() == "Xếp hạng" and ax.get_title() == "Thứ hạng qua các năm"
+    texts = [t.get_text() for t in ax.texts]
+    assert any("876/QĐ-BNV" in s for s in texts)  # the 2022 break, drawn between 2021 and 2022
+    assert ax.yaxis_inverted()
+
+
+def test_slope_english_and_index_mode():
+    ax = plot_slope(rank_trajectory(pub()), year_from=2021, year_to=2023, value="index", lang="en")
+    assert ax.get_ylabel() == "PAR index (%)"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2023"]
+    assert len(ax.lines) == 3
+    assert any("methodology change" in t.get_text() for t in ax.texts)
+    with pytest.raises(ValueError, match="value"):
+        plot_slope(rank_trajectory(pub()), year_from=2021, year_to=2023, value="points")
+
+
+def test_caterpillar_orders_by_rank_and_stamps_synthetic():
+    sc = pd.DataFrame({"year": 2023, "unit_id": ["u1", "u2", "u3", "u4"], "unit_name": ["A", "B", "C", "D"],
+                       "criterion": "1", "component": "appraisal", "max_points": 1.0,
+                       "points": [0.25, 1.0, 0.5, 0.75], "applicable": True})
+    ri = rank_intervals(sc, n_draws=200)
+    ax = plot_rank_intervals(ri, highlight="u3", synthetic=True, lang="en")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["B", "D", "C", "A"]
+    assert any("Synthetic" in t.get_text() for t in ax.texts)
+    assert ax.get_xlabel() == "Rank"
+    with pytest.raises(ValueError, match="lacks"):
+        plot_rank_intervals(ri.drop(columns="band"))
+
+
+def test_waterfall_parts_and_not_computable_panel():
+    att = rank_change_attribution(pub(), unit="a", year_from=2022, year_to=2023)
+    ax = plot_attribution_waterfall(att, group="rank", lang="en")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Own score", "Other units", "Total"]
+    heights = [p.get_height() for p in ax.patches]
+    r = att[att["group"] == "rank"].set_index("part")["value"]
+    assert heights == pytest.approx([r["own_score"], r["others"], r["total"]])
+    # published table without components: the component panel says it cannot be computed
+    ax2 = plot_attribution_waterfall(att, group="component")
+    assert any("Không tính được" in t.get_text() for t in ax2.texts)
+    with pytest.raises(ValueError, match="group"):
+        plot_attribution_waterfall(att, group="criterion")
+    with pytest.raises(ValueError, match="lang"):
+        plot_attribution_waterfall(att, lang="fr")
