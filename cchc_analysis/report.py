@@ -20,7 +20,9 @@ in parallel (one process and one fresh ``python3`` kernel per notebook, working 
 **Parameters.** Command-line options reach a notebook only if its ``parameters`` cell
 declares them (read with ``papermill.inspect_notebook``): ``year``, ``lang``,
 ``output_dir`` (the report folder), ``data_path`` and ``scores_path`` (``--data``),
-``survey_path`` (``--survey``). ``--param name=value`` sets any other declared
+``survey_path`` (``--survey``). Without ``--data`` / ``--survey`` those are not passed and
+every notebook keeps its own default, which runs on the bundled data (published tables,
+the synthetic ministry). ``--param name=value`` sets any other declared
 parameter; the value is converted to the type declared in the notebook (``int``,
 ``float``, ``bool``, ``str``, ...). A name no notebook declares, or a value that does not
 fit the declared type, is refused before anything runs (papermill itself would only log
@@ -50,7 +52,8 @@ Exit codes
     previous report is untouched.
 2
     bad parameters: unknown or ill-typed ``--param``, unknown ``--only`` name, missing
-    input file, no notebooks found; nothing was run.
+    input file or one no notebook uses, unparseable parameters cell, no notebooks found;
+    nothing was run.
 130
     interrupted (Ctrl-C or SIGTERM); the previous report is untouched.
 """
@@ -957,6 +960,19 @@ def _now() -> str:
     return _dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _input_file(path, option: str, names: tuple[str, ...], wants: set[str]) -> Path | None:
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        raise ReportParameterError(f"Không tìm thấy tệp / file not found ({option}): {p}")
+    if not wants & set(names):
+        raise ReportParameterError(
+            f"{option}: không sổ tay nào khai báo / no notebook declares {' or '.join(names)}, "
+            "so the file would be ignored")
+    return p.resolve()
+
+
 def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
                  survey: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
                  lang: str = "vi", jobs: int | None = None,
@@ -968,8 +984,10 @@ def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
     Parameters
     ----------
     year : assessment year (folder name and the notebooks' ``year``).
-    data : unit-level scores workbook (default ``config.DEFAULT_WORKBOOK``).
-    survey : survey file (default ``config.DEFAULT_SURVEY``, passed only if it exists).
+    data : unit-level scores workbook, passed as ``data_path`` and ``scores_path``; by
+        default nothing is passed and each notebook uses its own default (the bundled data:
+        ``config.DEFAULT_WORKBOOK``, published tables).
+    survey : survey file, passed as ``survey_path``; by default the notebooks' own default.
     out : reports folder (default ``config.REPORTS_DIR``).
     lang : ``"vi"`` (default) or ``"en"``, for the notebooks, the index and the XLSX headers.
     jobs : notebooks run at once (default: the number of cores).
@@ -1005,31 +1023,16 @@ def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
     declared = inspect_parameters(notebooks)
     wants = {k for d in declared.values() for k in d}
 
-    data_path = Path(data) if data is not None else config.DEFAULT_WORKBOOK
-    if wants & {"data_path", "scores_path"}:
-        if not data_path.is_file():
-            raise ReportParameterError(f"Không tìm thấy tệp dữ liệu / data file not found: {data_path}")
-        data_path = data_path.resolve()
-        if data_path.suffix.lower() in {".xlsx", ".xlsm"}:
-            import openpyxl.xml
+    import openpyxl.xml
 
-            if not openpyxl.xml.DEFUSEDXML:
-                raise ReportParameterError(
-                    "openpyxl không dùng defusedxml (chống bom XML) / openpyxl is not using "
-                    "defusedxml (XML-bomb protection): pip install defusedxml")
-    else:
-        data_path = None
-    survey_path = Path(survey) if survey is not None else config.DEFAULT_SURVEY
-    if "survey_path" in wants:
-        if not survey_path.is_file():
-            if survey is not None:
-                raise ReportParameterError(
-                    f"Không tìm thấy tệp khảo sát / survey file not found: {survey_path}")
-            survey_path = None  # default missing: the notebooks use their own default
-        else:
-            survey_path = survey_path.resolve()
-    else:
-        survey_path = None
+    if not openpyxl.xml.DEFUSEDXML:  # every .xlsx the notebooks read goes through openpyxl
+        raise ReportParameterError(
+            "openpyxl không dùng defusedxml (chống bom XML) / openpyxl is not using defusedxml "
+            "(XML-bomb protection): pip install defusedxml")
+    # --data / --survey reach the notebooks only when given: otherwise each notebook keeps
+    # its own default (the bundled data), e.g. published tables where data_path is "".
+    data_path = _input_file(data, "--data", ("data_path", "scores_path"), wants)
+    survey_path = _input_file(survey, "--survey", ("survey_path",), wants)
 
     final = out_dir / str(year)
     # placeholder folder name for the check; the real staging path is made below
@@ -1105,6 +1108,8 @@ def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
                 "report": "cchc-analysis yearly report",
                 "year": year,
                 "lang": lang,
+                "data": _display_path(data_path) if data_path else None,
+                "survey": _display_path(survey_path) if survey_path else None,
                 "synthetic_data": synthetic,
                 "partial": bool(only),
                 "started": started,
@@ -1152,10 +1157,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     parser.description = ("Chạy mọi sổ tay và ghi reports/<năm>/ / run every notebook and write "
                           "reports/<year>/. Exit codes: 0 ok, 1 a notebook failed, 2 bad parameters.")
     parser.add_argument("--year", type=int, default=2023, help="assessment year (default 2023)")
-    parser.add_argument("--data", default=None,
-                        help=f"unit-level scores workbook (default {_display_path(config.DEFAULT_WORKBOOK)})")
-    parser.add_argument("--survey", default=None,
-                        help=f"survey file (default {_display_path(config.DEFAULT_SURVEY)}, if it exists)")
+    parser.add_argument("--data", default=None, metavar="PATH",
+                        help="unit-level scores workbook for the notebooks' data_path/scores_path "
+                             "(default: each notebook's own default, the bundled data, e.g. "
+                             f"{_display_path(config.DEFAULT_WORKBOOK)})")
+    parser.add_argument("--survey", default=None, metavar="PATH",
+                        help="survey file for the notebooks' survey_path (default: the notebooks' "
+                             f"own default, e.g. {_display_path(config.DEFAULT_SURVEY)})")
     parser.add_argument("--out", default=None,
                         help=f"reports folder (default {_display_path(config.REPORTS_DIR)})")
     parser.add_argument("--lang", choices=["vi", "en"], default="vi",

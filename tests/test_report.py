@@ -103,6 +103,7 @@ def test_manifest_hashes_and_parameters(built, tiny_data):
     rep = out / "2023"
     m = json.loads((rep / "manifest.json").read_text(encoding="utf-8"))
     assert m["year"] == 2023 and m["lang"] == "vi" and m["partial"] is False
+    assert m["data"] == str(tiny_data.resolve()) and m["survey"] is None
     roles = {}
     for item in m["inputs"]:
         path = Path(item["path"]) if Path(item["path"]).is_absolute() else report.config.PROJ_ROOT / item["path"]
@@ -175,14 +176,13 @@ def test_rerun_replaces_report_with_byte_identical_csv(built, tiny_data, tmp_pat
 
 
 @pytest.mark.notebooks
-def test_failing_notebook_leaves_previous_report_intact(built, tiny_data, tmp_path):
+def test_failing_notebook_leaves_previous_report_intact(built, tmp_path):
     src, _, _ = built
     out = tmp_path / "reports"
     shutil.copytree(src, out)
     (out / ".2023.tmp-stale").mkdir()  # left by a killed run: tidied under the lock
     before = snapshot(out / "2023")
-    rc, _, err = cchc("--data", tiny_data, "--out", out, "--notebooks", FIXTURES, "--jobs", 2,
-                      "--only", "03_fail")
+    rc, _, err = cchc("--out", out, "--notebooks", FIXTURES, "--jobs", 2, "--only", "03_fail")
     assert rc == 1
     assert "03_fail" in err and "cell 4" in err and "`if fail:`" in err
     assert "ValueError: cố ý lỗi / failing on purpose" in err
@@ -222,8 +222,9 @@ def test_ill_typed_or_malformed_parameter_is_refused(tmp_path, param, words):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["--data", "/nonexistent/scores.xlsx"], ["data file not found"]),
-    (["--survey", "/nonexistent/survey.csv", "--notebooks", "IGNORED"], ["no notebooks folder"]),
+    (["--data", "/nonexistent/scores.xlsx"], ["file not found (--data)"]),
+    (["--survey", __file__], ["--survey", "no notebook declares survey_path"]),
+    (["--notebooks", "/nonexistent/notebooks"], ["no notebooks folder"]),
     (["--only", "99"], ["unknown notebook", "01_ok"]),
     (["--jobs", "0"], ["--jobs"]),
 ])
@@ -231,12 +232,11 @@ def test_bad_inputs_are_refused(tmp_path, argv, words):
     argv = list(argv)
     if "--notebooks" not in argv:
         argv += ["--notebooks", FIXTURES]
-    else:
-        argv[argv.index("IGNORED")] = tmp_path / "nowhere"
     rc, _, err = cchc("--out", tmp_path / "reports", *argv)
     assert rc == 2
     for w in words:
         assert w in err
+    assert not (tmp_path / "reports").exists()
 
 
 def test_unparseable_parameters_cell_is_refused(tmp_path):
