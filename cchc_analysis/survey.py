@@ -82,6 +82,7 @@ __all__ = [
     "survey_quality",
     "survey_reliability",
     "quality_table",
+    "criteria_table",
     "survey_vs_appraisal",
     "criteria_discrimination",
     "survey_summary",
@@ -1062,6 +1063,11 @@ register({
     "mean_achievement": {"vi": "Mức đạt trung bình", "en": "Mean achievement"},
     "item_total_r": {"vi": "Tương quan với chỉ số còn lại", "en": "Corrected item–total r"},
     "non_discriminating": {"vi": "Không còn phân loại", "en": "Non-discriminating"},
+    "sd_achievement": {"vi": "Độ lệch chuẩn mức đạt", "en": "SD of achievement"},
+    "gap_z": {"vi": "Chênh lệch chuẩn hóa (z)", "en": "Standardised gap (z)"},
+    "appraisal_rank": {"vi": "Hạng thẩm định", "en": "Appraisal rank"},
+    "survey_rank": {"vi": "Hạng điều tra", "en": "Survey rank"},
+    "rank_shift": {"vi": "Chênh lệch hạng", "en": "Rank shift"},
 })
 
 
@@ -1086,6 +1092,33 @@ def quality_table(quality: pd.DataFrame, *, lang: str = "vi", flagged_only: bool
     if not flagged_only:
         out["suspect_formal"] = q["suspect_formal"].to_numpy()
     out["reason"] = q[f"reason_{lang}"].to_numpy()
+    return out.rename(columns=column_labels(out.columns, lang)).reset_index(drop=True)
+
+
+def criteria_table(discrimination: pd.DataFrame, *, lang: str = "vi", flagged_only: bool = True) -> pd.DataFrame:
+    """Display table of :func:`criteria_discrimination` with headers and reasons in ``lang``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"year": [2023, 2023], "criterion": ["7.1", "1.1"], "n_applicable": [36, 36],
+    ...     "share_at_max": [1.0, 0.3], "mean_achievement": [1.0, 0.6], "item_total_r": [np.nan, 0.4],
+    ...     "non_discriminating": [True, False], "reason_vi": ["bão hòa", ""], "reason_en": ["saturated", ""]})
+    >>> t = criteria_table(d, lang="en")
+    >>> list(t.columns)
+    ['Year', 'Criterion', 'Units', 'Share at maximum', 'Mean achievement', 'Corrected item–total r', 'Reason']
+    >>> t["Reason"].tolist()
+    ['saturated']
+    """
+    check_lang(lang)
+    from .labels import column_labels
+
+    d = discrimination.loc[discrimination["non_discriminating"]] if flagged_only else discrimination
+    cols = [c for c in ["year", "criterion", "field", "component", "n_applicable", "share_at_max", "share_at_zero",
+                        "mean_achievement", "item_total_r"] if c in d.columns]
+    out = d[cols].rename(columns={"n_applicable": "n_units"})  # units where the criterion applies
+    if not flagged_only:
+        out["non_discriminating"] = d["non_discriminating"].to_numpy()
+    out["reason"] = d[f"reason_{lang}"].to_numpy()
     return out.rename(columns=column_labels(out.columns, lang)).reset_index(drop=True)
 
 
