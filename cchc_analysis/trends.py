@@ -1019,7 +1019,8 @@ def _simulate_scores(sc: pd.DataFrame, unit_ids: np.ndarray, *, n_draws, rng, tr
     stoch_s = app & is_survey & (sd_s > 0)
     base = np.bincount(uidx, weights=np.where(stoch_a | stoch_s, 0.0, P), minlength=U)
     out = np.empty((n_draws, U))
-    # appraisal: Binomial(m, rate)/m by inverse CDF on one uniform (exact for m <= 8);
+    # appraisal: Binomial(m, rate)/m by inverse CDF on one 16-bit uniform (exact up to rounding
+    # the CDF to multiples of 2^-16, i.e. < 1.6e-5 per probability) for m <= 8;
     # larger m: normal approximation with the binomial's SD, clipped to [0, 1]
     exact = np.isfinite(trials) and trials <= 8
     ia = np.flatnonzero(stoch_a)
@@ -1028,9 +1029,11 @@ def _simulate_scores(sc: pd.DataFrame, unit_ids: np.ndarray, *, n_draws, rng, tr
             from scipy.stats import binom
 
             m = int(round(trials))
-            cdf = np.stack([binom.cdf(j, m, rate[ia]) for j in range(m)], axis=-1).astype(np.float32)
-            (Wa, Ca) = _padded(uidx[ia], U, (M[ia] / m).astype(np.float32), cdf, fill=0.0)
-            Ca[Wa == 0] = 2.0  # padding: never exceeded
+            cdf = np.stack([binom.cdf(j, m, rate[ia]) for j in range(m)], axis=-1)
+            # thresholds on a 16-bit uniform: K = #{j : u >= round(F(j)·2^16)}
+            thr = np.clip(np.round(cdf * 65536.0), 0, 65535)
+            (Wa, Ca) = _padded(uidx[ia], U, (M[ia] / m).astype(np.float32), thr, fill=0.0)
+            Ca = Ca.astype(np.uint16)  # padding has weight 0, its K does not matter
         else:
             (Wa, Ra, Sa) = _padded(uidx[ia], U, M[ia].astype(np.float32), rate[ia].astype(np.float32),
                                    np.sqrt(rate[ia] * (1 - rate[ia]) / trials).astype(np.float32))
@@ -1046,11 +1049,12 @@ def _simulate_scores(sc: pd.DataFrame, unit_ids: np.ndarray, *, n_draws, rng, tr
         pts = np.broadcast_to(base, (d, U)).copy()
         if len(ia):
             if exact:
-                u = rng.random((d,) + Wa.shape, dtype=np.float32)
-                k = (u > Ca[..., 0]).astype(np.float32)
+                nbytes = 2 * d * Wa.shape[0] * Wa.shape[1]
+                u = np.frombuffer(rng.bytes(nbytes), dtype=np.uint16).reshape((d,) + Wa.shape)
+                k = (u >= Ca[..., 0]).view(np.uint8)
                 for j in range(1, Ca.shape[-1]):
-                    k += u > Ca[..., j]
-                pts += np.einsum("duk,uk->du", k, Wa)
+                    k += (u >= Ca[..., j]).view(np.uint8)
+                pts += np.einsum("duk,uk->du", k.astype(np.float32), Wa)
             else:
                 z = rng.standard_normal((d,) + Wa.shape, dtype=np.float32)
                 pts += np.einsum("duk,uk->du", np.clip(Ra + Sa * z, 0, 1), Wa)
@@ -1062,10 +1066,38 @@ def _simulate_scores(sc: pd.DataFrame, unit_ids: np.ndarray, *, n_draws, rng, tr
     return out
 
 
+def _mogstad_sets(draws: np.ndarray, est: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Marginal rank confidence sets (Mogstad et al. 2024) from parametric-bootstrap draws."""
+    n, p = draws.shape
+    lo = np.empty(p, dtype=int)
+    hi = np.empty(p, dtype=int)
+    dev = draws - est[None, :]
+    for j in range(p):
+        d = dev - dev[:, [j]]  # (Δ*_kj − Δ̂_kj) for every k
+        se = d.std(axis=0)
+        noisy = se > 1e-12
+        noisy[j] = False
+        delta = est - est[j]
+        if noisy.any():
+            t = np.abs(d[:, noisy] / se[noisy]).max(axis=1)
+            c = float(np.quantile(t, level))
+        else:
+            c = 0.0
+        low = np.where(noisy, delta - c * se, delta)
+        up = np.where(noisy, delta + c * se, delta)
+        low[j], up[j] = 0.0, 0.0
+        above = np.sum(np.round(low, TIE_DECIMALS) > 0)
+        below = np.sum(np.round(up, TIE_DECIMALS) < 0)
+        lo[j] = 1 + above
+        hi[j] = p - below
+    return lo, hi
+
+
 def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, level: float = 0.90, seed: int = 0,
                    top_k: int = 3, year: int | None = None, trials: float = DEFAULT_TRIALS,
                    respondents=None, response_sd: float = DEFAULT_RESPONSE_SD,
-                   survey_max: float | None = None, data_level: str | None = None) -> pd.DataFrame:
+                   survey_max: float | None = None, data_level: str | None = None,
+                   confidence_sets: bool = False) -> pd.DataFrame:
     """Rank uncertainty intervals per unit by Monte Carlo (Goldstein & Spiegelhalter 1996).
 
     Each draw perturbs the scores under a stated model, recomputes every unit's index,
@@ -1077,8 +1109,9 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, level: float 
 
     * appraisal criteria: ``points* = M · Binomial(m, r) / m`` with ``m = trials``
       effective trials (default 4: quarter-point steps). Criteria at 0 % or 100 % do
-      not move. For ``m <= 8`` the binomial is drawn exactly (inverse CDF of one
-      uniform); for larger ``m`` a normal with the binomial's SD, clipped to [0, 1];
+      not move. For ``m <= 8`` the binomial is drawn by the inverse CDF of one 16-bit
+      uniform (exact up to rounding the CDF to multiples of 2⁻¹⁶, < 1.6·10⁻⁵ per
+      probability); for larger ``m`` a normal with the binomial's SD, clipped to [0, 1];
       ``trials=np.inf`` means no appraisal noise;
     * survey criteria (``component == "survey"``): the rate is a mean of
       ``respondents`` answers on a 0..1 scale with SD ``response_sd``:
@@ -1102,6 +1135,16 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, level: float 
     unit starts the next band. Units in one band cannot be told apart from the band's
     leader at that level.
 
+    **Confidence sets** (optional, ``confidence_sets=True``): the marginal confidence
+    set for each unit's rank of Mogstad, Romano, Shaikh & Wilhelm (2024), computed
+    from the same draws used as a parametric bootstrap. For unit ``j`` the
+    simultaneous intervals ``Δ̂ₖⱼ ± ĉⱼ·seₖⱼ`` for all ``Δₖⱼ = θₖ − θⱼ`` (``k ≠ j``) use
+    ``ĉⱼ`` = the ``level`` quantile over draws of ``maxₖ |(Δ*ₖⱼ − Δ̂ₖⱼ)/seₖⱼ|`` (``seₖⱼ``
+    the SD of ``Δ*ₖⱼ``; a difference with no noise is known exactly), and
+    ``CSⱼ = [1 + #{k: interval > 0}, p − #{k: interval < 0}]`` (columns ``cs_lo``,
+    ``cs_hi``). Unlike the quantile interval, it covers the true rank with probability
+    at least ``level`` under the model. Costs O(units² × draws).
+
     Parameters
     ----------
     scores : scores table (unit-level) or published table.
@@ -1118,6 +1161,7 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, level: float 
     response_sd : SD of one answer on the 0..1 scale (default 0.25).
     survey_max : survey points out of 100 for published tables (default: by year).
     data_level : keep one level of a published table.
+    confidence_sets : add the Mogstad et al. marginal confidence sets ``cs_lo, cs_hi``.
 
     Returns
     -------
@@ -1139,7 +1183,7 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, level: float 
     >>> ri[["unit_id", "rank", "rank_lo", "rank_hi"]]
       unit_id  rank  rank_lo  rank_hi
     0       a     1        1        2
-    1       c     2        1        2
+    1       c     2        1        3
     2       b     3        2        3
     >>> rank_intervals(sc, n_draws=50, trials=np.inf, respondents=np.inf)["band"].tolist()
     [1, 2, 3]
@@ -1231,6 +1275,8 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, level: float 
             "rank_median": med, "p_top_k": ptop, "top_k": int(top_k), "band": band,
             "p_above_next": p_next, "level": float(level), "n_draws": int(n_draws),
         })
+        if confidence_sets:
+            res["cs_lo"], res["cs_hi"] = _mogstad_sets(draws, g["index"].to_numpy(float), level)
         if grp != "all":
             res.insert(1, "data_level", grp)
         res = res.iloc[order].reset_index(drop=True)

@@ -409,3 +409,27 @@ def test_notebook_on_published_default(tmp_path):
     out, rep = _run_notebook(tmp_path, {"n_draws": 1000})
     att = pd.read_csv(rep / "tables" / "01_ranking_trends__attribution.csv", encoding="utf-8-sig")
     assert {"rank", "index"} <= set(att["group"])
+
+
+def test_mogstad_confidence_sets():
+    # three ministries: a far ahead, b and c equal; known SDs
+    pub = pd.DataFrame({"year": 2023, "unit_id": ["a", "b", "c"], "index": [95.0, 85.0, 85.0]})
+    ri = rank_intervals(pub, n_draws=4000, respondents=100, confidence_sets=True).set_index("unit_id")
+    assert (ri.loc["a", "cs_lo"], ri.loc["a", "cs_hi"]) == (1, 1)
+    assert (ri.loc["b", "cs_lo"], ri.loc["b", "cs_hi"]) == (2, 3)
+    assert (ri.loc["c", "cs_lo"], ri.loc["c", "cs_hi"]) == (2, 3)
+    # zero noise: the sets are the point ranks (ties: the tied ranks)
+    z = rank_intervals(pub, n_draws=50, response_sd=0.0, confidence_sets=True).set_index("unit_id")
+    assert z["cs_lo"].tolist() == [1, 2, 2] and z["cs_hi"].tolist() == [1, 3, 3]
+    # on scores: the set contains the point rank and is at least as wide as needed
+    sc = random_scores(2, n_units=8, years=(2023,))
+    r = rank_intervals(sc, n_draws=2000, confidence_sets=True)
+    assert ((r["cs_lo"] <= r["rank"]) & (r["rank"] <= r["cs_hi"])).all()
+    # one comparison (p = 2): c = the 90 % two-sided normal quantile 1.645 (scipy reference);
+    # SD of the difference sqrt(2)·31.5·0.25/10 = 1.1137: a gap of 1.8 SD separates, 1.5 SD does not
+    sd = np.sqrt(2) * 31.5 * 0.25 / 10
+    assert stats.norm.ppf(0.95) == pytest.approx(1.645, abs=1e-3)
+    for k, separated in ((1.8, True), (1.5, False)):
+        two = pd.DataFrame({"year": 2023, "unit_id": ["a", "b"], "index": [85.0 + k * sd, 85.0]})
+        t = rank_intervals(two, n_draws=40_000, respondents=100, confidence_sets=True, seed=2)
+        assert bool(t["cs_hi"].iloc[0] == 1) is separated
