@@ -468,3 +468,20 @@ def test_saturated_criteria_flagged_on_bundled_workbook():
     pooled = criteria_discrimination(scores, by=(), flagged_only=True)
     assert set(pooled["criterion"]) == {"7.1", "7.2", "7.3"}
     assert "no longer discriminates" in pooled["reason_en"].iat[0]
+
+
+def test_google_forms_like_wide_export_with_excel_datetimes(tmp_path):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Dấu thời gian", "Năm", "Mã đơn vị", "Mã phiếu", "Đối tượng", "q1", "q2"])
+    ws.append([datetime(2023, 11, 14, 9, 30), 2023, "vu-01", 1, "Chuyên viên", 4, 5])
+    ws.append([datetime(2023, 11, 14, 9, 31), 2023, "vu-01", 2, "Lãnh đạo quản lý", 5, None])
+    wb.save(tmp_path / "forms.xlsx")
+    s = read_survey(tmp_path / "forms.xlsx")
+    assert s["respondent_role"].tolist() == ["staff", "staff", "leader", "leader"]
+    assert s["submitted_at"].tolist()[::2] == [pd.Timestamp("2023-11-14 09:30"), pd.Timestamp("2023-11-14 09:31")]
+    assert s["question"].tolist() == ["q1", "q2", "q1", "q2"] and np.isnan(s["response"].iat[3])
