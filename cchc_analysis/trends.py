@@ -695,6 +695,10 @@ def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, ye
     2     others   -0.5                3                   2
     """
     check_cols = set(data.columns)
+    if level is None and "level" in check_cols and not _is_scores(data) and data["level"].nunique() > 1:
+        lv = data.loc[data["unit_id"].astype(str) == str(unit), "level"].dropna().unique()
+        if len(lv) == 1:
+            level = str(lv[0])  # the unit's own level
     t, a, b = _year_pair_table(data, year_from=year_from, year_to=year_to, lineage=lineage, level=level)
     kind = t.attrs["kind"]
     succ = _lineage_map(lineage)

@@ -433,3 +433,14 @@ def test_mogstad_confidence_sets():
         two = pd.DataFrame({"year": 2023, "unit_id": ["a", "b"], "index": [85.0 + k * sd, 85.0]})
         t = rank_intervals(two, n_draws=40_000, respondents=100, confidence_sets=True, seed=2)
         assert bool(t["cs_hi"].iloc[0] == 1) is separated
+
+
+def test_attribution_infers_the_units_level():
+    m = published_pair(True)
+    p = m.assign(level="province", unit_id=m["unit_id"] + "-tinh", index=m["index"] - 1)
+    both = pd.concat([m, p], ignore_index=True)
+    att = rank_change_attribution(both, unit="x", year_from=2022, year_to=2023)
+    assert att["n_others_to"].iloc[0] == 2
+    with pytest.raises(ValueError, match="level"):
+        movers(both, year_from=2022, year_to=2023)
+    assert len(movers(both, year_from=2022, year_to=2023, level="province")) > 0
