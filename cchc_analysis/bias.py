@@ -953,8 +953,8 @@ def funnel_data(
     Returns
     -------
     DataFrame
-        One row per unit: ``year, unit_id, [unit_name, unit_type], size, index,
-        target, z, z_adjusted, lower95, upper95, lower998, upper998, flag, phi, tau2,
+        One row per unit: ``year, unit_id, [unit_name, unit_type], size, group,
+        index, target, z, z_adjusted, lower95, upper95, lower998, upper998, flag, phi, tau2,
         overdispersion`` where ``target`` is in index units, ``z_adjusted`` the
         z-score on the overdispersed scale and ``flag`` one of ``above_998,
         above_95, within, below_95, below_998``.
@@ -997,7 +997,7 @@ def funnel_data(
         tau2_used, phi_used = 0.0, 1.0
         z_adj = z
     keep = ["year", "unit_id"] + [c for c in ("unit_name", "unit_type") if c in u.columns]
-    out = u[keep + ["size", "index"]].copy()
+    out = u[keep + ["size", "group", "index"]].copy()
     out["target"] = 100 * target
     out["z"] = z
     out["z_adjusted"] = z_adj
