@@ -583,7 +583,10 @@ def _execute_in_env(task: dict) -> dict:
                 pm.execute_notebook(
                     task["source"], task["executed"], parameters=task["parameters"],
                     kernel_name="python3", cwd=task["cwd"], progress_bar=False,
-                    log_output=False, start_timeout=120, **kwargs,
+                    log_output=False, start_timeout=120,
+                    # saving the notebook after every cell costs ~1-2 s per notebook; papermill
+                    # still writes it at the end, also when a cell fails
+                    request_save_on_cell_execute=False, **kwargs,
                 )
             break
         except PapermillExecutionError as exc:
@@ -640,9 +643,13 @@ def _run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dic
     import multiprocessing as mp
 
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, n), mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, n), mp_context=ctx,
+                               initializer=_worker_init)
     try:
-        futures = {pool.submit(_execute_one, {**t, "in_worker": True}): t for t in tasks}
+        # longest first (durations of the previous report), so the last notebook to finish
+        # does not start late; results are reported in notebook order all the same
+        order = sorted(tasks, key=lambda t: -(t.get("expected_seconds") or 0.0))
+        futures = {pool.submit(_execute_one, {**t, "in_worker": True}): t for t in order}
         # With "fork" every worker exists once the first task is submitted, so the main
         # process can now import, in the background, what the XLSX step needs (the library
         # modules that register labels, pandas, openpyxl) while the kernels run.
@@ -664,6 +671,29 @@ def _run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dic
         raise
     pool.shutdown(wait=True)
     return [results[t["name"]] for t in tasks]
+
+
+def _worker_init() -> None:
+    """Import the HTML exporter in the background while the first kernel starts (~1 s)."""
+
+    def imports():
+        with contextlib.suppress(Exception):
+            import bleach.css_sanitizer  # noqa: F401
+            import nbconvert  # noqa: F401
+            import nbconvert.filters.markdown  # noqa: F401
+
+    threading.Thread(target=imports, name="cchc-import", daemon=True).start()
+
+
+def _previous_durations(out_dir: Path, year: int) -> dict[str, float]:
+    """Each notebook's duration in the last report (this year's, else the newest), if any."""
+    candidates = [out_dir / str(year) / "manifest.json"] + sorted(
+        out_dir.glob("[0-9]*/manifest.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for m in candidates:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            data = json.loads(m.read_text(encoding="utf-8"))
+            return {n["name"]: float(n["duration_seconds"]) for n in data["notebooks"]}
+    return {}
 
 
 def _crash_result(task: dict, exc: BaseException) -> dict:
@@ -770,7 +800,12 @@ def collect_tables(report_dir: str | os.PathLike, *, lang: str = "vi") -> dict:
     rows = []
     for f, sheet in zip(files, names):
         frame = pd.read_csv(f, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
-        sheets[sheet] = frame.rename(columns=column_labels(frame.columns, lang))
+        labels = column_labels(frame.columns, lang)
+        shown: list[str] = []
+        for col in frame.columns:  # two columns with one label: keep them apart
+            text = str(labels.get(col, col))
+            shown.append(text if text not in shown else f"{text} ({col})")
+        sheets[sheet] = frame.set_axis(shown, axis=1)
         nb, _, table = f.stem.partition("__")
         rows.append({_t("sheet", lang): sheet, _t("notebook", lang): nb,
                      _t("table", lang): table or f.stem, _t("csv_file", lang): f"tables/{f.name}"})
@@ -1053,6 +1088,7 @@ def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
             os.umask(umask)
             os.chmod(staging, 0o777 & ~umask)
             (staging / "notebooks").mkdir()
+            expected = _previous_durations(out_dir, year)
             tasks = []
             for p in notebooks:
                 ps = dict(per_nb[p.stem])
@@ -1061,7 +1097,8 @@ def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
                 tasks.append({"name": p.stem, "source": str(p), "parameters": ps,
                               "executed": str(staging / "notebooks" / p.name),
                               "html": str(staging / f"{p.stem}.html"),
-                              "cwd": str(config.PROJ_ROOT), "jobs": jobs})
+                              "cwd": str(config.PROJ_ROOT), "jobs": jobs,
+                              "expected_seconds": expected.get(p.stem)})
             results = _run_all(tasks, jobs, progress=progress)
             failed = [r for r in results if r["status"] != "ok"]
             if failed:
@@ -1086,7 +1123,11 @@ def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
                     + "\n".join("  " + f.message() for f in failures), failures)
 
             # tables.xlsx
-            write_xlsx(collect_tables(staging, lang=lang), staging / "tables.xlsx")
+            try:
+                write_xlsx(collect_tables(staging, lang=lang), staging / "tables.xlsx")
+            except Exception as exc:
+                raise ReportFailed(f"Không ghi được tables.xlsx / could not write tables.xlsx: "
+                                   f"{type(exc).__name__}: {exc}") from exc
             # index.html + manifest.json
             commit, dirty = _git_state()
             inputs = _inputs(data=data_path, survey=survey_path, notebooks=notebooks, params=per_nb)

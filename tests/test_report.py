@@ -283,7 +283,7 @@ def test_resolve_parameters_types_and_scoping():
 def test_collect_tables_localises_headers_and_keeps_sheet_names_unique(tmp_path):
     tables = tmp_path / "tables"
     tables.mkdir()
-    frame = pd.DataFrame({"unit_name": ["Cục A"], "index": [87.5], "custom": ["x"]})
+    frame = pd.DataFrame({"unit_name": ["Cục A"], "index": [87.5], "custom": ["x"], "Unit": ["y"]})
     long = "a_very_long_table_name_that_goes_beyond_thirty_one"
     for stem in (f"01_nb__{long}_1", f"01_nb__{long}_2", "02_other__ranks"):
         frame.to_csv(tables / f"{stem}.csv", index=False)
@@ -291,7 +291,8 @@ def test_collect_tables_localises_headers_and_keeps_sheet_names_unique(tmp_path)
     names = list(sheets)
     assert names[0] == "Contents"
     assert len(set(n.lower() for n in names)) == len(names) and all(len(n) <= 31 for n in names)
-    assert list(sheets[names[-1]].columns) == ["Unit", "PAR index (%)", "custom"]
+    # labels localised; a column whose label repeats another's keeps its own name too
+    assert list(sheets[names[-1]].columns) == ["Unit", "PAR index (%)", "custom", "Unit (Unit)"]
     assert sheets["Contents"]["CSV file"].tolist() == [
         f"tables/01_nb__{long}_1.csv", f"tables/01_nb__{long}_2.csv", "tables/02_other__ranks.csv"]
     with pytest.raises(ValueError, match="lang"):
@@ -375,3 +376,14 @@ def test_xml_bomb_in_xlsx_input_is_refused(tmp_path):
     with pytest.raises(DataError) as info:
         read_scores(bomb)
     assert any(isinstance(e, DefusedXmlException) for e in chain(info.value))
+
+
+def test_previous_durations_order_the_next_run(tmp_path):
+    (tmp_path / "2022").mkdir()
+    (tmp_path / "2022" / "manifest.json").write_text(json.dumps(
+        {"notebooks": [{"name": "01_a", "duration_seconds": 3.5}, {"name": "02_b", "duration_seconds": 9}]}))
+    assert report._previous_durations(tmp_path, 2023) == {"01_a": 3.5, "02_b": 9.0}
+    (tmp_path / "2023").mkdir()
+    (tmp_path / "2023" / "manifest.json").write_text("{broken")
+    assert report._previous_durations(tmp_path, 2023) == {"01_a": 3.5, "02_b": 9.0}
+    assert report._previous_durations(tmp_path / "nothing", 2023) == {}
