@@ -1070,7 +1070,7 @@ def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
     survey_path = _input_file(survey, "--survey", ("survey_path",), wants)
 
     final = out_dir / str(year)
-    # placeholder folder name for the check; the real staging path is made below
+    # output_dir is recorded as the final folder; the notebooks write into the staging folder
     per_nb = resolve_parameters(
         declared, year=year, lang=lang, output_dir=str(final),
         data=str(data_path) if data_path else None,
