@@ -50,7 +50,7 @@ from .bias import few_task_bias, shrunk_index, standardised_index, studentized_s
 from .config import PROCESSED_DIR
 from .synthetic import make_synthetic_scores
 
-__all__ = ["run_calibration", "calibration_table", "CALIBRATION_FILE", "SCENARIOS"]
+__all__ = ["run_calibration", "calibration_table", "calibration_summary", "CALIBRATION_FILE", "SCENARIOS"]
 
 CALIBRATION_FILE = PROCESSED_DIR / "calibration_few_task_bias.csv"
 SCENARIOS = ("null_ministry", "null_heteroscedastic", "composition_0.5", "composition_1.0")
@@ -202,6 +202,49 @@ def calibration_table(*, path=None, n_worlds: int = 40, seed: int = 0) -> pd.Dat
     t = run_calibration(n_worlds=n_worlds, n_worlds_power=n_worlds, seed=seed)
     t["source"] = f"small run ({n_worlds} worlds)"
     return t
+
+
+_SUMMARY = {
+    "reject_association": "primary_rejection_rate",
+    "reject_association_plain": "plain_permutation_rejection_rate",
+    "truth_rho_raw": "truth_rho_raw",
+    "truth_rho_standardised": "truth_rho_standardised",
+    "truth_rho_shrunk": "truth_rho_shrunk",
+}
+
+
+def calibration_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per scenario with the numbers that matter (from :func:`run_calibration`).
+
+    Returns
+    -------
+    DataFrame
+        ``scenario, n_worlds, primary_rejection_rate, primary_mc_se,
+        plain_permutation_rejection_rate, truth_rho_raw, truth_rho_standardised,
+        truth_rho_shrunk, ok`` (``ok``: null scenarios only, rate within α ± 0.02).
+
+    Examples
+    --------
+    >>> t = run_calibration(n_worlds=3, n_perm=99, scenarios=("null_heteroscedastic",))
+    >>> calibration_summary(t).columns[:3].tolist()
+    ['scenario', 'n_worlds', 'primary_rejection_rate']
+    """
+    rows = []
+    for sc, g in table.groupby("scenario", sort=False):
+        m = g.set_index("metric")
+        row = {"scenario": sc,
+               "n_worlds": int(m.loc["reject_association", "n_worlds"]) if "reject_association" in m.index else 0}
+        for metric, name in _SUMMARY.items():
+            row[name] = float(m.loc[metric, "value"]) if metric in m.index else np.nan
+            if metric == "reject_association":
+                row["primary_mc_se"] = float(m.loc[metric, "mc_se"]) if metric in m.index else np.nan
+        ok = m.loc["reject_association", "ok"] if "reject_association" in m.index else None
+        row["ok"] = None if ok is None or (isinstance(ok, float) and np.isnan(ok)) or ok == "" else bool(ok in (True, "True"))
+        rows.append(row)
+    cols = ["scenario", "n_worlds", "primary_rejection_rate", "primary_mc_se",
+            "plain_permutation_rejection_rate", "truth_rho_raw", "truth_rho_standardised",
+            "truth_rho_shrunk", "ok"]
+    return pd.DataFrame(rows)[cols]
 
 
 def main(argv=None) -> int:

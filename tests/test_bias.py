@@ -429,3 +429,32 @@ def test_funnel_winsorising_and_grid(biased):
     assert set(f["flag"]) <= {"above_998", "above_95", "within", "below_95", "below_998"}
     with pytest.raises(ValueError, match="overdispersion"):
         funnel_data(biased, overdispersion="beta")
+
+
+# ---------------------------------------------------------------- notebook
+@pytest.mark.notebooks
+def test_notebook_runs_on_small_synthetic_workbook(tmp_path):
+    import papermill
+
+    from cchc_analysis.config import NOTEBOOKS_DIR, PROJ_ROOT
+    from cchc_analysis.synthetic import write_synthetic_workbook
+
+    data = write_synthetic_workbook(tmp_path / "small_synthetic.xlsx", seed=9, n_cuc=6, n_vu=6,
+                                    years=(2022, 2023))
+    out_dir = tmp_path / "out"
+    nb_out = tmp_path / "02_out.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOKS_DIR / "02_few_task_bias.ipynb"), str(nb_out),
+        parameters={"data_path": str(data), "year": 0, "n_perm": 199, "calibration_worlds": 2,
+                    "lang": "en", "output_dir": str(out_dir)},
+        kernel_name="python3", cwd=str(PROJ_ROOT), progress_bar=False,
+    )
+    tables = {p.name for p in (out_dir / "tables").iterdir()}
+    assert {"02_few_task_bias__tests.csv", "02_few_task_bias__ranking_adjusted.csv",
+            "02_few_task_bias__decomposition.csv"} <= tables
+    figs = {p.name for p in (out_dir / "figures").iterdir()}
+    assert "02_few_task_bias__funnel.png" in figs and "02_few_task_bias__rank_shift.svg" in figs
+    tests = pd.read_csv(out_dir / "tables" / "02_few_task_bias__tests.csv", encoding="utf-8-sig")
+    assert tests["test"].iloc[0] == "association" and (tests["year"] == 2023).all()
+    text = nb_out.read_text(encoding="utf-8")
+    assert "Kết luận" in text and "Verdict" in text and "Synthetic data" in text
