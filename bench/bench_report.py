@@ -29,7 +29,7 @@ JOBS = 2
 
 
 def kernel_startup_seconds(repeat: int = 3) -> float:
-    """Median wall time to start a bare python3 kernel (ready for code) and shut it down."""
+    """Median wall time from starting a bare python3 kernel until it is ready for code."""
     from jupyter_client.manager import KernelManager
 
     times = []
@@ -43,9 +43,9 @@ def kernel_startup_seconds(repeat: int = 3) -> float:
         kc = km.client()
         kc.start_channels()
         kc.wait_for_ready(timeout=120)
+        times.append(time.perf_counter() - t0)  # start-up = start until ready for code
         kc.stop_channels()
-        km.shutdown_kernel(now=True)
-        times.append(time.perf_counter() - t0)
+        km.shutdown_kernel()
     return statistics.median(times)
 
 
