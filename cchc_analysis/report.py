@@ -137,7 +137,8 @@ _TEXT = {
     "figures": {"vi": "Hình", "en": "Figures"},
     "tables": {"vi": "Bảng số liệu", "en": "Tables"},
     "inputs": {"vi": "Dữ liệu đầu vào", "en": "Inputs"},
-    "workbook": {"vi": "Tất cả các bảng trong một tệp Excel", "en": "All tables in one Excel workbook"},
+    "workbook": {"vi": "Tất cả các bảng trong một tệp Excel",
+                 "en": "All tables in one Excel workbook"},
     "executed": {"vi": "sổ tay đã chạy", "en": "executed notebook"},
     "seconds": {"vi": "giây", "en": "s"},
     "generated": {"vi": "Tạo lúc {t}; mã nguồn {commit}; cchc-analysis {v}.",
@@ -274,8 +275,8 @@ def inspect_parameters(paths) -> dict[str, dict[str, dict]]:
                      "than one '=', e.g. in its comment)" for m in cap.messages if "Unable to parse" in m]
         out[Path(p).stem] = {k: dict(v) for k, v in declared.items()}
     if problems:
-        raise ReportParameterError("\n  ".join(["Ô tham số không đọc được / unparseable parameters cell:"]
-                                               + problems))
+        head = "Ô tham số không đọc được / unparseable parameters cell:"
+        raise ReportParameterError("\n  ".join([head, *problems]))
     return out
 
 
@@ -360,7 +361,8 @@ def resolve_parameters(declared: dict[str, dict[str, dict]], *, year: int, lang:
 
     Examples
     --------
-    >>> declared = {"01_a": {"year": {"inferred_type_name": "int"}, "alpha": {"inferred_type_name": "float"}},
+    >>> declared = {"01_a": {"year": {"inferred_type_name": "int"},
+    ...                      "alpha": {"inferred_type_name": "float"}},
     ...             "02_b": {"lang": {"inferred_type_name": "str"}}}
     >>> resolve_parameters(declared, year=2023, lang="en", output_dir="/r", data=None, survey=None,
     ...                    extra=["alpha=0.1"])
@@ -489,8 +491,8 @@ def _clean_outputs_for_html(nb) -> None:
     Text from data is escaped by pandas and nbconvert already; HTML or Markdown that a
     notebook builds itself (``display(HTML(...))``) is sanitised here, JavaScript and widget
     outputs are dropped, a markdown cell holding active markup (``<script>``, ``on...=``
-    handlers, ``javascript:``) is shown as its sanitised rendering, and the list of files returned by the last ``save_outputs(...)``
-    cell is hidden (the manifest lists the outputs).
+    handlers, ``javascript:``) is shown as its sanitised rendering, and the list of files
+    returned by the last ``save_outputs(...)`` cell is hidden (the manifest lists them).
     """
     import nbformat
     from nbconvert.filters.markdown import markdown2html
@@ -809,7 +811,8 @@ def collect_tables(report_dir: str | os.PathLike, *, lang: str = "vi") -> dict:
         nb, _, table = f.stem.partition("__")
         rows.append({_t("sheet", lang): sheet, _t("notebook", lang): nb,
                      _t("table", lang): table or f.stem, _t("csv_file", lang): f"tables/{f.name}"})
-    contents = pd.DataFrame(rows, columns=[_t(k, lang) for k in ("sheet", "notebook", "table", "csv_file")])
+    columns = [_t(k, lang) for k in ("sheet", "notebook", "table", "csv_file")]
+    contents = pd.DataFrame(rows, columns=columns)
     return {_t("contents", lang): contents, **sheets}
 
 
@@ -1212,7 +1215,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     parser.add_argument("--jobs", type=int, default=None,
                         help=f"notebooks run at once (default: number of cores, {os.cpu_count()})")
     parser.add_argument("--notebooks", default=None,
-                        help=f"folder of NN_*.ipynb notebooks (default {_display_path(config.NOTEBOOKS_DIR)})")
+                        help="folder of NN_*.ipynb notebooks "
+                             f"(default {_display_path(config.NOTEBOOKS_DIR)})")
     parser.add_argument("--only", nargs="+", default=None, metavar="NAME",
                         help="run only these notebooks (name or number): a partial report")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
