@@ -13,7 +13,8 @@ in parallel (one process and one fresh ``python3`` kernel per notebook, working 
         tables/*.csv             the same, UTF-8 with BOM, formula-safe
         tables.xlsx              every table in one workbook, Vietnamese headers
                                  (English with ``--lang en``), formula-safe
-        manifest.json            SHA-256 of every input (data files, notebooks, data/raw),
+        manifest.json            SHA-256 of every input (data files, notebooks, data/raw,
+                                 the caches in data/processed),
                                  parameters per notebook, package versions, git commit,
                                  start/end time, each notebook's duration, output hashes
 
@@ -924,10 +925,12 @@ def _inputs(*, data: Path | None, survey: Path | None, notebooks: list[Path],
                         add(f"parameter {k}", Path(v))
     for p in notebooks:
         add("notebook", p)
-    if config.RAW_DIR.is_dir():
-        for p in sorted(config.RAW_DIR.rglob("*")):
-            if p.is_file() and not p.name.startswith("."):
-                add("raw", p)
+    for role, folder in (("raw", config.RAW_DIR), ("processed", config.PROCESSED_DIR)):
+        # data/processed holds caches the notebooks read (e.g. a calibration table)
+        if folder.is_dir():
+            for p in sorted(folder.rglob("*")):
+                if p.is_file() and not p.name.startswith(".") and p.name != "README.md":
+                    add(role, p)
     return items
 
 
