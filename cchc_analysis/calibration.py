@@ -31,7 +31,8 @@ Metrics
 ``reject_<test>``: share of worlds in which each row of
 :func:`cchc_analysis.bias.few_task_bias` rejects at α (``n_perm`` permutations);
 ``reject_association_plain``: the same with the plain (unstudentized) permutation
-test of ρ, for comparison; ``truth_rho_<index>``: mean over worlds of Spearman's ρ
+test of ρ, for comparison; ``reject_association_one_sided``: the studentized test
+with ``alternative="less"`` (few-task units favoured; ministry scenarios); ``truth_rho_<index>``: mean over worlds of Spearman's ρ
 between the true ability and the raw, standardised and shrunk indices
 (ministry scenarios). Each rate comes with its Monte Carlo standard error
 ``√(r(1−r)/W)``; ``ok`` says whether a null rate is within ``α ± 0.02``.
@@ -86,6 +87,9 @@ def _ministry_world(scenario: str, i: int, seed: int, alpha: float, n_perm: int)
     sizes = std[std["max_points"] > 0]
     a = studentized_spearman(sizes["max_points"], sizes["index"], n_perm=n_perm, seed=[seed, i])
     out["reject_association_plain"] = float(a["p_val_plain"] <= alpha)
+    one = studentized_spearman(sizes["max_points"], sizes["index"], n_perm=n_perm, seed=[seed, i],
+                               alternative="less")
+    out["reject_association_one_sided"] = float(one["p_val"] <= alpha)
     out["n"] = n
     return out
 
@@ -207,6 +211,7 @@ def calibration_table(*, path=None, n_worlds: int = 40, seed: int = 0) -> pd.Dat
 _SUMMARY = {
     "reject_association": "primary_rejection_rate",
     "reject_association_plain": "plain_permutation_rejection_rate",
+    "reject_association_one_sided": "one_sided_rejection_rate",
     "truth_rho_raw": "truth_rho_raw",
     "truth_rho_standardised": "truth_rho_standardised",
     "truth_rho_shrunk": "truth_rho_shrunk",
@@ -220,7 +225,7 @@ def calibration_summary(table: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         ``scenario, n_worlds, primary_rejection_rate, primary_mc_se,
-        plain_permutation_rejection_rate, truth_rho_raw, truth_rho_standardised,
+        plain_permutation_rejection_rate, one_sided_rejection_rate, truth_rho_raw, truth_rho_standardised,
         truth_rho_shrunk, ok`` (``ok``: null scenarios only, rate within α ± 0.02).
 
     Examples
@@ -242,7 +247,7 @@ def calibration_summary(table: pd.DataFrame) -> pd.DataFrame:
         row["ok"] = None if ok is None or (isinstance(ok, float) and np.isnan(ok)) or ok == "" else bool(ok in (True, "True"))
         rows.append(row)
     cols = ["scenario", "n_worlds", "primary_rejection_rate", "primary_mc_se",
-            "plain_permutation_rejection_rate", "truth_rho_raw", "truth_rho_standardised",
+            "plain_permutation_rejection_rate", "one_sided_rejection_rate", "truth_rho_raw", "truth_rho_standardised",
             "truth_rho_shrunk", "ok"]
     return pd.DataFrame(rows)[cols]
 

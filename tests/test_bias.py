@@ -217,6 +217,20 @@ def test_studentized_spearman_exact_small_case():
     assert out["p_val"] == pytest.approx(p_stud, abs=0.005)
 
 
+def test_studentized_spearman_one_sided():
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=30)
+    y = -0.5 * x + rng.normal(size=30)
+    two = studentized_spearman(x, y, n_perm=4999, seed=1)
+    less = studentized_spearman(x, y, n_perm=4999, seed=1, alternative="less")
+    greater = studentized_spearman(x, y, n_perm=4999, seed=1, alternative="greater")
+    assert two["rho"] < 0
+    assert less["p_val"] == pytest.approx(two["p_val"] / 2, abs=0.01)  # symmetric null distribution
+    assert greater["p_val"] > 0.9
+    with pytest.raises(ValueError, match="alternative"):
+        studentized_spearman(x, y, alternative="both")
+
+
 def test_studentized_spearman_seeded_and_degenerate():
     x, y = np.arange(10.0), np.array([3, 1, 4, 1, 5, 9, 2, 6, 5, 3.0])
     assert studentized_spearman(x, y, seed=5, n_perm=299) == studentized_spearman(x, y, seed=5, n_perm=299)
