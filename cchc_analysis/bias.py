@@ -854,7 +854,8 @@ def few_task_bias(
         draws = int(sel.sum())
         cnt = int((sel & few).sum())
         expected = draws * n_few / n
-        p = float(stats.hypergeom.sf(cnt - 1, n, n_few, draws))
+        # with no few-task unit (all sizes equal) there is nothing to test
+        p = float(stats.hypergeom.sf(cnt - 1, n, n_few, draws)) if 0 < n_few < n else np.nan
         rows.append({"test": test, "method": f"hypergeometric, one-sided, k = {kk}",
                      "statistic": float(cnt), "p_val": p,
                      "effect_size": cnt / expected if expected > 0 else np.nan,
@@ -1156,6 +1157,9 @@ def bias_verdict(results: pd.DataFrame, *, lang: str = "vi", decomposition: pd.D
         head += ("_Dữ liệu tổng hợp (giả lập), chỉ để minh họa._ " if vi
                  else "_Synthetic data, for illustration only._ ")
     favoured = bool(prim["reject"]) and rho < 0
+    if not np.isfinite(p):
+        return head + ("Không kiểm định được: các đơn vị có cùng quy mô nhiệm vụ hoặc quá ít đơn vị." if vi else
+                       "Cannot be tested: the units have the same task size, or there are too few units.")
     if not prim["reject"]:
         parts.append("Không có bằng chứng cho thấy đơn vị ít nhiệm vụ phát sinh được điểm khác biệt "
                      f"({stat})." if vi else
@@ -1167,9 +1171,11 @@ def bias_verdict(results: pd.DataFrame, *, lang: str = "vi", decomposition: pd.D
     else:
         parts.append(f"Ngược lại: đơn vị nhiều nhiệm vụ đạt chỉ số cao hơn ({stat})." if vi else
                      f"The reverse: busy units score higher ({stat}).")
+    gap = np.nan
     if decomposition is not None and len(decomposition):
+        gap = float(decomposition.set_index("part").loc["index", "difference"])
+    if np.isfinite(gap):
         d = decomposition.set_index("part")
-        gap = float(d.loc["index", "difference"])
         comp = float(d.loc["composition", "difference"])
         rem = float(d.loc["remainder", "difference"])
         share = comp / gap if gap != 0 else np.nan

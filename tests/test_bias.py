@@ -472,3 +472,16 @@ def test_notebook_runs_on_small_synthetic_workbook(tmp_path):
     assert tests["test"].iloc[0] == "association" and (tests["year"] == 2023).all()
     text = nb_out.read_text(encoding="utf-8")
     assert "Kết luận" in text and "Verdict" in text and "Synthetic data" in text
+
+
+def test_few_task_bias_all_units_same_size_is_not_testable():
+    rng = np.random.default_rng(0)
+    rows = [(f"u{u}", f"c{c}", 1.0, float(rng.uniform() < 0.8)) for u in range(8) for c in range(10)]
+    s = pd.DataFrame(rows, columns=["unit_id", "criterion", "max_points", "points"])
+    s["year"] = 2023
+    s["applicable"] = True
+    res = few_task_bias(s, n_perm=99, lang="en")
+    assert res["p_val"].isna().all() and not res["reject"].any()
+    assert "Cannot be tested" in bias_verdict(res, lang="en", decomposition=bias_decomposition(s))
+    with pytest.raises(ValueError, match="at least 5 units"):
+        few_task_bias(s[s["unit_id"].isin(["u0", "u1", "u2"])])
