@@ -30,3 +30,10 @@ def test_notebook_is_clean_and_parameterised(path):
 
 def test_there_are_notebooks():
     assert NOTEBOOKS, "notebooks/ is empty"
+
+
+def test_parameters_cells_are_readable_by_papermill():
+    """papermill silently skips a parameters line with two '=' (e.g. inside its comment)."""
+    from cchc_analysis.report import inspect_parameters
+
+    inspect_parameters(NOTEBOOKS)  # raises ReportParameterError naming the notebook and line
