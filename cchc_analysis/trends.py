@@ -348,6 +348,41 @@ def _lineage_members(unit: str, succ: dict[str, str]) -> list[str]:
     return members
 
 
+def _forward_chain(unit: str, succ: dict[str, str]) -> list[str]:
+    chain, seen, cur = [], {unit}, unit
+    while cur in succ and succ[cur] not in seen:
+        cur = succ[cur]
+        chain.append(cur)
+        seen.add(cur)
+    return chain
+
+
+def _lineage_rows(t: pd.DataFrame, unit: str, succ: dict[str, str]) -> pd.DataFrame:
+    """Rows of ``t`` that stand for ``unit`` over time.
+
+    The unit's own rows always; its predecessors' rows only for years before the unit's
+    first observed year; each successor's rows only for years after the last year
+    covered so far (a successor that existed alongside, e.g. a ministry that absorbed
+    this one, does not stand in for it while both existed).
+    """
+    own = t[(t["unit_id"] == unit) & t["index"].notna()]
+    first = own["year"].min() if len(own) else np.inf
+    last = own["year"].max() if len(own) else -np.inf
+    preds = [m for m in _lineage_members(unit, succ) if m != unit and m not in _forward_chain(unit, succ)]
+    parts = [own]
+    if preds:
+        p = t[t["unit_id"].isin(preds) & t["index"].notna() & (t["year"] < first)]
+        parts.append(p)
+        if len(own) == 0 and len(p):
+            last = p["year"].max()
+    for s_id in _forward_chain(unit, succ):
+        srows = t[(t["unit_id"] == s_id) & t["index"].notna() & (t["year"] > last)]
+        parts.append(srows)
+        if len(srows):
+            last = srows["year"].max()
+    return pd.concat(parts).sort_values(["year", "unit_id"], kind="mergesort")
+
+
 # --------------------------------------------------------------------------------------
 # trajectories and movers
 
@@ -405,7 +440,7 @@ def rank_trajectory(data: pd.DataFrame, *, units=None, lineage=None, level: str 
             if not known.intersection(members):
                 raise ValueError(f"unit {u!r} is not in the data (nor any unit of its lineage); "
                                  f"some ids present: {sorted(known)[:8]}")
-            p = t[t["unit_id"].isin(members)].copy()
+            p = _lineage_rows(t, str(u), succ).copy()
             p["lineage_id"] = str(u)
             parts.append(p)
         sel = pd.concat(parts, ignore_index=True)
@@ -702,9 +737,9 @@ def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, ye
     t, a, b = _year_pair_table(data, year_from=year_from, year_to=year_to, lineage=lineage, level=level)
     kind = t.attrs["kind"]
     succ = _lineage_map(lineage)
-    members = _lineage_members(str(unit), succ)
-    ua = a[a["unit_id"].isin(members) & a["index"].notna()]
-    ub = b[b["unit_id"].isin(members) & b["index"].notna()]
+    rows = _lineage_rows(t, str(unit), succ)
+    ua = a[a["unit_id"].isin(rows.loc[rows["year"] == int(year_from), "unit_id"])]
+    ub = b[b["unit_id"].isin(rows.loc[rows["year"] == int(year_to), "unit_id"])]
     if ua.empty or ub.empty:
         missing = year_from if ua.empty else year_to
         raise ValueError(f"unit {unit!r} has no index in {missing} (nor any unit of its lineage); "

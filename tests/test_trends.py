@@ -444,3 +444,21 @@ def test_attribution_infers_the_units_level():
     with pytest.raises(ValueError, match="level"):
         movers(both, year_from=2022, year_to=2023)
     assert len(movers(both, year_from=2022, year_to=2023, level="province")) > 0
+
+
+def test_lineage_absorbing_successor_does_not_stand_in_while_both_exist():
+    # m absorbed into s in 2025; s existed all along; m has a gap in 2021
+    pub = pd.DataFrame({
+        "year": [2020, 2020, 2021, 2022, 2022, 2025],
+        "unit_id": ["m", "s", "s", "m", "s", "s"],
+        "index": [80.0, 85.0, 86.0, 82.0, 87.0, 90.0],
+    })
+    lin = pd.DataFrame({"unit_id": ["m"], "successor_id": ["s"]})
+    t = rank_trajectory(pub, units="m", lineage=lin)
+    obs = t[t["observed"]]
+    assert obs["unit_id"].tolist() == ["m", "m", "s"] and obs["year"].tolist() == [2020, 2022, 2025]
+    assert not t.set_index("year").loc[2021, "observed"]  # the gap stays a gap
+    # following s backwards: s's own rows only (m is not s while both exist)
+    assert set(rank_trajectory(pub, units="s", lineage=lin)["unit_id"]) == {"s"}
+    att = rank_change_attribution(pub, unit="m", year_from=2022, year_to=2025, lineage=lin)
+    assert att["unit_id"].iloc[0] == "s" and att["index_from"].iloc[0] == 82.0
