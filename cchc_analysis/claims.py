@@ -1,0 +1,433 @@
+"""Reproduce the Ministry of Home Affairs' published findings from the published rows.
+
+``data/raw/published/claims.csv`` holds published aggregate statements (national means, the
+change on the year before, counts above thresholds, top and bottom, largest rise and fall, a
+unit's rank change), each with its source URL and the quoted sentence. :func:`check_claims`
+recomputes each statement from the published table and says ``pass``, ``fail`` or
+``not computable`` (the rows needed are missing, e.g. an incomplete year).
+
+A year is *complete* when the table holds an index for as many ranked units as the source says
+were ranked (claim ``n_ranked``). Statements about the whole year (means, counts, top, bottom)
+are only computed on complete years; a unit's rank is recomputed from the indices on a complete
+year and otherwise read from the unit's published row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from .errors import DataError, Problem
+from .labels import check_lang, register
+from .text import clean_text, parse_number
+from .units import LEVELS, load_units, resolve_units
+
+__all__ = [
+    "CLAIMS_PATH",
+    "METRICS",
+    "STATUSES",
+    "load_claims",
+    "year_status",
+    "check_claims",
+    "claims_summary_text",
+]
+
+CLAIMS_PATH = config.PUBLISHED_DIR / "claims.csv"
+STATUSES = ("pass", "fail", "not computable")
+_STATUS_TEXT = {
+    "pass": {"vi": "khớp", "en": "pass"},
+    "fail": {"vi": "không khớp", "en": "fail"},
+    "not computable": {"vi": "không tính được", "en": "not computable"},
+}
+#: Tolerance per metric (points): published values have 2 decimals; a mean of rounded values is
+#: within 0.005 of the mean of unrounded ones, a difference of two rounded values within 0.01.
+METRICS = {
+    "n_ranked": 0, "mean": 0.01, "mean_change": 0.02, "n_above_mean": 0, "n_above": 0, "n_at_least": 0,
+    "n_below": 0, "top": 0.005, "bottom": 0.005, "gap_top_bottom": 0.011, "n_increased": 0, "n_decreased": 0,
+    "max_rise": 0.02, "max_fall": 0.02, "unit_rank_change": 0,
+}
+_CLAIM_COLUMNS = ["claim_id", "year", "level", "metric", "threshold", "unit_name", "value", "value_from",
+                  "compare_year", "source_url", "quote", "notes"]
+
+register({
+    "claim": {"vi": "Nhận định đã công bố", "en": "Published claim"},
+    "computed": {"vi": "Tính từ dữ liệu", "en": "Computed from the data"},
+    "published": {"vi": "Giá trị công bố", "en": "Published value"},
+    "status": {"vi": "Kết quả đối chiếu", "en": "Status"},
+    "detail": {"vi": "Giải thích", "en": "Detail"},
+})
+
+
+def load_claims(*, level: str | None = None, years=None, path=None) -> pd.DataFrame:
+    """The published claims (``claims.csv``) with units resolved to ``unit_id``.
+
+    Returns
+    -------
+    DataFrame with columns ``claim_id, year, level, metric, threshold, unit_id, unit_name, value,
+    value_from, compare_year, source_url, quote, notes`` (numbers as floats/``Int64``, NaN if none).
+
+    Examples
+    --------
+    >>> c = load_claims(level="ministry", years=2023)
+    >>> c.set_index("metric").at["mean", "value"]
+    84.38
+    """
+    if level is not None and level not in LEVELS:
+        raise ValueError(f"The value for `level` must be one of {list(LEVELS)} or None, but {level!r} was passed.")
+    p = path if path is not None else CLAIMS_PATH
+    raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in _CLAIM_COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataError(Problem(str(p), None, 1, missing[0], f"thiếu cột {missing}", f"missing column(s) {missing}"))
+    raw = raw[_CLAIM_COLUMNS].map(lambda v: clean_text(v) or "")
+    problems = []
+    nums = {c: [] for c in ("year", "threshold", "value", "value_from", "compare_year")}
+    for i, r in raw.iterrows():
+        for c in nums:
+            try:
+                v = parse_number(r[c])
+            except ValueError:
+                problems.append(Problem(str(p), None, int(i) + 2, c, f"không phải số: '{r[c]}'", f"not a number: {r[c]!r}"))
+                v = None
+            nums[c].append(np.nan if v is None else v)
+        if r["metric"] not in METRICS:
+            problems.append(Problem(str(p), None, int(i) + 2, "metric", f"chỉ tiêu không hợp lệ '{r['metric']}'",
+                                    f"unknown metric {r['metric']!r}; allowed: {sorted(METRICS)}"))
+        if r["level"] not in LEVELS:
+            problems.append(Problem(str(p), None, int(i) + 2, "level", f"cấp không hợp lệ '{r['level']}'",
+                                    f"level must be one of {list(LEVELS)}"))
+        if not r["source_url"].startswith("http"):
+            problems.append(Problem(str(p), None, int(i) + 2, "source_url", "thiếu nguồn", "missing source URL"))
+    if raw["claim_id"].duplicated().any():
+        i = raw.index[raw["claim_id"].duplicated()][0]
+        problems.append(Problem(str(p), None, int(i) + 2, "claim_id", "mã nhận định bị trùng", "duplicate claim_id"))
+    if problems:
+        raise DataError(problems)
+    df = raw.copy()
+    for c, v in nums.items():
+        df[c] = v
+    unit_ids = []
+    for lv, g in df.groupby("level", sort=False):
+        named = g[g["unit_name"] != ""]
+        ids = resolve_units(named["unit_name"], level=lv, file=str(p), column="unit_name", first_row=None)
+        for i, u in zip(named.index, ids):
+            unit_ids.append((i, u))
+    df["unit_id"] = ""
+    for i, u in unit_ids:
+        df.at[i, "unit_id"] = u
+    df["year"] = df["year"].astype("int64")
+    df["compare_year"] = pd.array([pd.NA if np.isnan(v) else int(v) for v in df["compare_year"]], dtype="Int64")
+    if level is not None:
+        df = df[df["level"] == level]
+    if years is not None:
+        ys = {int(years)} if np.isscalar(years) else {int(y) for y in years}
+        df = df[df["year"].isin(ys)]
+    cols = ["claim_id", "year", "level", "metric", "threshold", "unit_id", "unit_name", "value", "value_from",
+            "compare_year", "source_url", "quote", "notes"]
+    return df[cols].reset_index(drop=True)
+
+
+def _ranked(data: pd.DataFrame, year: int) -> pd.DataFrame:
+    g = data[(data["year"] == year)]
+    if "ranked" in g.columns:
+        g = g[g["ranked"].astype(bool)]
+    return g
+
+
+def year_status(data: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Whether each level × year of a published table is complete.
+
+    Returns
+    -------
+    DataFrame with columns ``level, year, n_with_index, n_ranked_published, complete``.
+
+    Examples
+    --------
+    >>> from cchc_analysis.published import load_published
+    >>> year_status(load_published("ministry", years=[2022, 2023]))[["year", "complete"]].values.tolist()
+    [[2022, False], [2023, True]]
+    """
+    if claims is None:
+        claims = load_claims()
+    exp = claims[claims["metric"] == "n_ranked"].set_index(["level", "year"])["value"]
+    rows = []
+    for (lv, yr), g in data.groupby(["level", "year"]):
+        g = _ranked(g, yr)
+        n = int(g["index"].notna().sum())
+        e = exp.get((lv, int(yr)), np.nan)
+        rows.append({"level": lv, "year": int(yr), "n_with_index": n,
+                     "n_ranked_published": pd.NA if np.isnan(e) else int(e),
+                     "complete": bool(not np.isnan(e) and n == int(e))})
+    out = pd.DataFrame(rows, columns=["level", "year", "n_with_index", "n_ranked_published", "complete"])
+    out["n_ranked_published"] = pd.array(out["n_ranked_published"], dtype="Int64")
+    return out
+
+
+def _fmt(v, metric) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if metric.startswith("n_") or metric == "unit_rank_change":
+        return str(int(round(v)))
+    s = f"{v:+.2f}" if metric in ("mean_change", "max_rise", "max_fall") else f"{v:.2f}"
+    return s
+
+
+def _competition_rank(values: pd.Series) -> pd.Series:
+    return values.rank(method="min", ascending=False)
+
+
+def _claim_text(c, names: dict, lang: str) -> str:
+    m, y, t = c["metric"], int(c["year"]), c["threshold"]
+    lvl = {"ministry": ("các bộ, cơ quan ngang bộ", "ministries"), "province": ("các tỉnh, thành phố", "provinces")}[c["level"]]
+    unit = names.get(c["unit_id"], {}).get(lang, c["unit_name"]) if c["unit_id"] else ""
+    cy = "" if pd.isna(c["compare_year"]) else int(c["compare_year"])
+    tt = "" if np.isnan(t) else f"{t:g}"
+    vi = {
+        "n_ranked": f"Số đơn vị được xếp hạng năm {y} ({lvl[0]})",
+        "mean": f"Giá trị trung bình Chỉ số CCHC năm {y} của {lvl[0]}",
+        "mean_change": f"Thay đổi giá trị trung bình so với năm {cy}",
+        "n_above_mean": f"Số đơn vị trên mức trung bình năm {y}",
+        "n_above": f"Số đơn vị có chỉ số trên {tt}% năm {y}",
+        "n_at_least": f"Số đơn vị có chỉ số từ {tt}% trở lên năm {y}",
+        "n_below": f"Số đơn vị có chỉ số dưới {tt}% năm {y}",
+        "top": f"Dẫn đầu năm {y}: {unit}",
+        "bottom": f"Cuối bảng năm {y}: {unit}",
+        "gap_top_bottom": f"Chênh lệch giữa đơn vị dẫn đầu và cuối bảng năm {y}",
+        "n_increased": f"Số đơn vị tăng chỉ số so với năm {cy}",
+        "n_decreased": f"Số đơn vị giảm chỉ số so với năm {cy}",
+        "max_rise": f"Tăng nhiều nhất so với năm {cy}: {unit or '(không nêu tên)'}",
+        "max_fall": f"Giảm nhiều nhất so với năm {cy}: {unit or '(không nêu tên)'}",
+        "unit_rank_change": f"{unit}: từ hạng {_fmt(c['value_from'], 'n_')} ({cy}) đến hạng {_fmt(c['value'], 'n_')} ({y})",
+    }
+    en = {
+        "n_ranked": f"Units ranked in {y} ({lvl[1]})",
+        "mean": f"Mean PAR index of the {lvl[1]} in {y}",
+        "mean_change": f"Change of the mean on {cy}",
+        "n_above_mean": f"Units above the mean in {y}",
+        "n_above": f"Units with an index above {tt}% in {y}",
+        "n_at_least": f"Units with an index of {tt}% or more in {y}",
+        "n_below": f"Units with an index below {tt}% in {y}",
+        "top": f"Top in {y}: {unit}",
+        "bottom": f"Bottom in {y}: {unit}",
+        "gap_top_bottom": f"Gap between top and bottom in {y}",
+        "n_increased": f"Units whose index rose on {cy}",
+        "n_decreased": f"Units whose index fell on {cy}",
+        "max_rise": f"Largest rise on {cy}: {unit or '(not named)'}",
+        "max_fall": f"Largest fall on {cy}: {unit or '(not named)'}",
+        "unit_rank_change": f"{unit}: from rank {_fmt(c['value_from'], 'n_')} ({cy}) to rank {_fmt(c['value'], 'n_')} ({y})",
+    }
+    return (vi if lang == "vi" else en)[m]
+
+
+_DETAIL = {
+    "incomplete": ("Năm {y} chưa đủ dữ liệu ({n} trên {e} đơn vị có chỉ số).",
+                   "Year {y} is incomplete ({n} of {e} units with an index)."),
+    "unknown_n": ("Không rõ số đơn vị được xếp hạng năm {y}.", "The number of units ranked in {y} is not known."),
+    "unit_change_only": ("Thay đổi của đơn vị được nêu là {v}; chưa kiểm chứng được 'nhiều nhất' vì năm {y0} hoặc {y} chưa đủ dữ liệu.",
+                         "The named unit's change is {v}; 'largest' cannot be checked because {y0} or {y} is incomplete."),
+    "other_unit": ("Theo dữ liệu, đơn vị là {u} ({v}).", "In the data the unit is {u} ({v})."),
+    "rank_from_rows": ("Hạng năm {ys} lấy từ dòng công bố (năm chưa đủ dữ liệu để tính lại).",
+                       "Rank in {ys} read from the published row (year incomplete, not recomputed)."),
+    "rank_recomputed": ("Hạng tính lại từ chỉ số của cả năm.", "Ranks recomputed from the whole year's indices."),
+    "missing_unit": ("Thiếu dòng của đơn vị.", "The unit's row is missing."),
+}
+
+
+def _d(key, lang, **kw) -> str:
+    vi, en = _DETAIL[key]
+    return (vi if lang == "vi" else en).format(**kw)
+
+
+def check_claims(data: pd.DataFrame, *, level: str = "ministry", year: int | None = None, lang: str = "vi",
+                 claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Recompute published claims from a published table.
+
+    Parameters
+    ----------
+    data : the published table of ``level`` (:func:`~cchc_analysis.published.load_published`), all
+        years needed (a change on the year before needs that year too).
+    level : ``"ministry"`` or ``"province"``.
+    year : the claims' year (``None``: every year).
+    lang : ``"vi"`` (default) or ``"en"`` for the claim text and detail.
+    claims : claims table (default: :func:`load_claims`).
+
+    Returns
+    -------
+    DataFrame, one row per claim: ``claim_id, year, metric, unit_id, claim, computed, published,
+    source_url, status, status_text, detail, computed_value, published_value``. ``computed`` and
+    ``published`` are display strings; ``*_value`` are floats (NaN if none). ``status`` is
+    ``"pass"``, ``"fail"`` or ``"not computable"``.
+
+    Examples
+    --------
+    >>> from cchc_analysis.published import load_published
+    >>> t = check_claims(load_published("ministry"), level="ministry", year=2023)
+    >>> t.set_index("metric").loc[["mean", "n_above_mean", "top"], "status"].tolist()
+    ['pass', 'pass', 'pass']
+    """
+    check_lang(lang)
+    if level not in LEVELS:
+        raise ValueError(f"The value for `level` must be one of {list(LEVELS)}, but {level!r} was passed.")
+    need = {"year", "unit_id", "index"}
+    if not isinstance(data, pd.DataFrame) or need - set(data.columns):
+        raise ValueError(f"`data` must be a published table with at least the columns {sorted(need)}.")
+    if claims is None:
+        claims = load_claims()
+    d = data[data["level"] == level] if "level" in data.columns else data.assign(level=level)
+    cl = claims[claims["level"] == level]
+    if year is not None:
+        cl = cl[cl["year"] == int(year)]
+    status = year_status(d, claims).set_index("year") if len(d) else pd.DataFrame(
+        columns=["n_with_index", "n_ranked_published", "complete"])
+    u = load_units(level=level).set_index("unit_id")
+    names = {i: {"vi": r["name_vi"], "en": r["name_en"]} for i, r in u.iterrows()}
+
+    def complete(y):
+        return bool(y in status.index and status.at[y, "complete"])
+
+    def incomplete_detail(y):
+        if y in status.index and not pd.isna(status.at[y, "n_ranked_published"]):
+            return _d("incomplete", lang, y=y, n=int(status.at[y, "n_with_index"]), e=int(status.at[y, "n_ranked_published"]))
+        if y in status.index or y not in status.index:
+            n = int(status.at[y, "n_with_index"]) if y in status.index else 0
+            return _d("unknown_n", lang, y=y) if n else _d("incomplete", lang, y=y, n=0, e="?")
+
+    def idx_of(y):
+        g = _ranked(d, y)
+        return g.dropna(subset=["index"]).set_index("unit_id")["index"]
+
+    rows = []
+    for _, c in cl.iterrows():
+        m, y, pv = c["metric"], int(c["year"]), c["value"]
+        y0 = None if pd.isna(c["compare_year"]) else int(c["compare_year"])
+        tol = METRICS[m]
+        cv, st, det = np.nan, "not computable", ""
+        comp_str = None
+        if m == "n_ranked":
+            n = int(_ranked(d, y)["index"].notna().sum())
+            cv = float(n)
+            st = "pass" if n == pv else ("fail" if n > pv else "not computable")
+            if st == "not computable":
+                det = _d("incomplete", lang, y=y, n=n, e=int(pv))
+        elif m in ("mean", "n_above_mean", "n_above", "n_at_least", "n_below", "top", "bottom", "gap_top_bottom"):
+            if not complete(y):
+                det = incomplete_detail(y)
+            else:
+                s = idx_of(y)
+                mean = s.mean()
+                if m == "mean":
+                    cv = mean
+                elif m == "n_above_mean":
+                    cv = float((s > mean).sum())
+                elif m == "n_above":
+                    cv = float((s > c["threshold"]).sum())
+                elif m == "n_at_least":
+                    cv = float((s >= c["threshold"]).sum())
+                elif m == "n_below":
+                    cv = float((s < c["threshold"]).sum())
+                elif m == "gap_top_bottom":
+                    cv = s.max() - s.min()
+                else:
+                    best = s.idxmax() if m == "top" else s.idxmin()
+                    cv = s[best]
+                    comp_str = f"{names.get(best, {}).get(lang, best)} {_fmt(cv, m)}"
+                    if c["unit_id"] and best != c["unit_id"]:
+                        st = "fail"
+                        det = _d("other_unit", lang, u=names.get(best, {}).get(lang, best), v=_fmt(cv, m))
+                if st != "fail":
+                    st = "pass" if abs(cv - pv) <= tol + 1e-9 else "fail"
+        elif m == "mean_change":
+            if complete(y) and complete(y0):
+                cv = idx_of(y).mean() - idx_of(y0).mean()
+                st = "pass" if abs(cv - pv) <= tol + 1e-9 else "fail"
+            else:
+                det = incomplete_detail(y if not complete(y) else y0)
+        elif m in ("n_increased", "n_decreased", "max_rise", "max_fall"):
+            s1, s0 = idx_of(y), idx_of(y0)
+            if complete(y) and complete(y0):
+                ch = (s1 - s0).dropna()
+                if m == "n_increased":
+                    cv = float((ch > 0).sum())
+                elif m == "n_decreased":
+                    cv = float((ch < 0).sum())
+                else:
+                    best = ch.idxmax() if m == "max_rise" else ch.idxmin()
+                    cv = ch[best]
+                    comp_str = f"{names.get(best, {}).get(lang, best)} {_fmt(cv, m)}"
+                    if c["unit_id"] and best != c["unit_id"]:
+                        st = "fail"
+                        det = _d("other_unit", lang, u=names.get(best, {}).get(lang, best), v=_fmt(cv, m))
+                if st != "fail":
+                    st = "pass" if abs(cv - pv) <= tol + 1e-9 else "fail"
+            else:
+                uid = c["unit_id"]
+                if m in ("max_rise", "max_fall") and uid and uid in s1.index and uid in s0.index:
+                    cv = s1[uid] - s0[uid]
+                    comp_str = f"{names[uid][lang]} {_fmt(cv, m)}"
+                    det = _d("unit_change_only", lang, v=_fmt(cv, m), y0=y0, y=y)
+                else:
+                    det = incomplete_detail(y if not complete(y) else y0)
+        elif m == "unit_rank_change":
+            uid = c["unit_id"]
+            got, how = {}, []
+            for yy in (y0, y):
+                g = d[d["year"] == yy]
+                if complete(yy):
+                    s = idx_of(yy)
+                    if uid in s.index:
+                        got[yy] = float(_competition_rank(s)[uid])
+                    how.append(("recomputed", yy))
+                else:
+                    r = g.loc[g["unit_id"] == uid, "rank"].dropna()
+                    if len(r):
+                        got[yy] = float(r.iloc[0])
+                    how.append(("rows", yy))
+            if len(got) == 2:
+                cv = got[y]
+                comp_str = f"{int(got[y0])} → {int(got[y])}"
+                st = "pass" if (got[y] == pv and got[y0] == c["value_from"]) else "fail"
+                parts = [_d("rank_recomputed", lang)] if any(h == "recomputed" for h, _ in how) else []
+                rows_years = [str(yy) for h, yy in how if h == "rows"]
+                if rows_years:
+                    parts.append(_d("rank_from_rows", lang, ys=", ".join(rows_years)))
+                det = " ".join(parts)
+            else:
+                det = _d("missing_unit", lang)
+        if comp_str is None:
+            comp_str = _fmt(cv, m)
+        pub_str = _fmt(pv, m)
+        if m in ("top", "bottom", "max_rise", "max_fall") and c["unit_id"]:
+            pub_str = f"{names[c['unit_id']][lang]} {pub_str}"
+        if m == "unit_rank_change":
+            pub_str = f"{_fmt(c['value_from'], m)} → {_fmt(pv, m)}"
+        rows.append({
+            "claim_id": c["claim_id"], "year": y, "metric": m, "unit_id": c["unit_id"],
+            "claim": _claim_text(c, names, lang), "computed": comp_str if st != "not computable" or comp_str else "",
+            "published": pub_str, "source_url": c["source_url"], "status": st,
+            "status_text": _STATUS_TEXT[st][lang], "detail": det,
+            "computed_value": float(cv) if not (isinstance(cv, float) and np.isnan(cv)) else np.nan,
+            "published_value": float(pv),
+        })
+    cols = ["claim_id", "year", "metric", "unit_id", "claim", "computed", "published", "source_url", "status",
+            "status_text", "detail", "computed_value", "published_value"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def claims_summary_text(table: pd.DataFrame, *, lang: str = "vi") -> str:
+    """One sentence summing up a :func:`check_claims` table, in ``lang``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"status": ["pass", "pass", "not computable"], "year": [2023] * 3})
+    >>> claims_summary_text(t, lang="en")
+    '3 published claims checked: 2 pass, 0 fail, 1 not computable (data missing).'
+    """
+    check_lang(lang)
+    n = len(table)
+    k = {s: int((table["status"] == s).sum()) for s in STATUSES}
+    if lang == "vi":
+        return (f"Đã đối chiếu {n} nhận định đã công bố: {k['pass']} khớp, {k['fail']} không khớp, "
+                f"{k['not computable']} không tính được (thiếu dữ liệu).")
+    return (f"{n} published claims checked: {k['pass']} pass, {k['fail']} fail, "
+            f"{k['not computable']} not computable (data missing).")
