@@ -70,7 +70,7 @@ def load_claims(*, level: str | None = None, years=None, path=None) -> pd.DataFr
     Examples
     --------
     >>> c = load_claims(level="ministry", years=2023)
-    >>> c.set_index("metric").at["mean", "value"]
+    >>> float(c.set_index("metric").at["mean", "value"])
     84.38
     """
     if level is not None and level not in LEVELS:
