@@ -453,6 +453,8 @@ def test_notebook_runs_on_small_synthetic_workbook(tmp_path):
     from cchc_analysis.config import NOTEBOOKS_DIR, PROJ_ROOT
     from cchc_analysis.synthetic import write_synthetic_workbook
 
+    declared = papermill.inspect_notebook(str(NOTEBOOKS_DIR / "02_few_task_bias.ipynb"))
+    assert {"data_path", "year", "alpha", "lang", "output_dir"} <= set(declared)  # the report CLI reads these
     data = write_synthetic_workbook(tmp_path / "small_synthetic.xlsx", seed=9, n_cuc=6, n_vu=6,
                                     years=(2022, 2023))
     out_dir = tmp_path / "out"
