@@ -289,14 +289,44 @@ def _unit_table(data: pd.DataFrame, *, level: str | None = None) -> pd.DataFrame
         n_ranked[pos[idx]] = ok.sum()
     t["rank_calc"] = pd.array(np.where(np.isnan(rank_calc), pd.NA, rank_calc), dtype="Int64")
     t["n_ranked"] = n_ranked
-    if "rank" in t.columns and kind == "published":
-        pub = pd.to_numeric(t["rank"], errors="coerce")
-        t["rank"] = pd.array(pub.where(pub.notna(), t["rank_calc"].astype("Float64")), dtype="Int64")
+    complete = np.ones(len(t), dtype=bool)
+    if kind == "published":
+        status = _coverage_status(t)
+        pub = pd.to_numeric(t["rank"], errors="coerce") if "rank" in t.columns else pd.Series(np.nan, index=t.index)
+        calc = t["rank_calc"].astype("Float64")
+        for (yr, grp), idx in t.groupby(["year", "_grp"], sort=False).indices.items():
+            ranked = t["ranked"].to_numpy()[idx]
+            has_idx = t["index"].notna().to_numpy()[idx]
+            pr = pub.to_numpy(dtype=float, na_value=np.nan)[idx]
+            rc = calc.to_numpy(dtype=float, na_value=np.nan)[idx]
+            r = ranked & has_idx
+            ok = not (ranked & ~has_idx).any()  # a ranked unit without its index: its score is unknown
+            given = r & ~np.isnan(pr)
+            ok = ok and bool(np.all(pr[given] == rc[given]))  # published ranks = ranks among the rows here
+            ok = ok and not (np.nanmax(pr, initial=0) > r.sum())
+            ok = ok and status.get((str(grp), int(yr)), "complete") != "partial"
+            complete[idx] = ok
+        t["rank"] = pd.array(pub.where(pub.notna(), calc.where(pd.Series(complete, index=t.index))),
+                             dtype="Int64")
     else:
         t["rank"] = t["rank_calc"]
+    t["year_complete"] = complete
     t = t.reset_index(drop=True)
     t.attrs["kind"] = kind
     return t
+
+
+def _coverage_status(t: pd.DataFrame) -> dict:
+    """(level, year) -> "complete" | "partial" from cchc_analysis.published.coverage, when it runs."""
+    if "level" not in t.columns:
+        return {}
+    try:
+        from .published import coverage
+
+        cov = coverage(t)
+        return {(str(r.level), int(r.year)): str(r.status) for r in cov.itertuples()}
+    except Exception:  # noqa: BLE001 - optional: the generic checks still apply
+        return {}
 
 
 def _lineage_map(lineage) -> dict[str, str]:
@@ -365,18 +395,19 @@ def _lineage_rows(t: pd.DataFrame, unit: str, succ: dict[str, str]) -> pd.DataFr
     covered so far (a successor that existed alongside, e.g. a ministry that absorbed
     this one, does not stand in for it while both existed).
     """
-    own = t[(t["unit_id"] == unit) & t["index"].notna()]
+    has = t["index"].notna() | t["rank"].notna()
+    own = t[(t["unit_id"] == unit) & has]
     first = own["year"].min() if len(own) else np.inf
     last = own["year"].max() if len(own) else -np.inf
     preds = [m for m in _lineage_members(unit, succ) if m != unit and m not in _forward_chain(unit, succ)]
     parts = [own]
     if preds:
-        p = t[t["unit_id"].isin(preds) & t["index"].notna() & (t["year"] < first)]
+        p = t[t["unit_id"].isin(preds) & has & (t["year"] < first)]
         parts.append(p)
         if len(own) == 0 and len(p):
             last = p["year"].max()
     for s_id in _forward_chain(unit, succ):
-        srows = t[(t["unit_id"] == s_id) & t["index"].notna() & (t["year"] > last)]
+        srows = t[(t["unit_id"] == s_id) & has & (t["year"] > last)]
         parts.append(srows)
         if len(srows):
             last = srows["year"].max()
@@ -407,9 +438,13 @@ def rank_trajectory(data: pd.DataFrame, *, units=None, lineage=None, level: str 
     -------
     DataFrame
         ``lineage_id, year, unit_id, unit_name, [level], index, rank, n_ranked,
-        observed, break_before, break_decision``, one row per lineage and year of the
-        data's span. A year without a value has ``observed`` False, ``index`` NaN and no
-        rank (a gap, not a zero). ``break_before`` is True when a methodology break took
+        year_complete, observed, break_before, break_decision``, one row per lineage and
+        year of the data's span. A year without a value has ``observed`` False, ``index``
+        NaN and no rank (a gap, not a zero). On published tables ``rank`` is the
+        published rank where given (else recomputed, only in complete years) and
+        ``year_complete`` is False when the year's table lacks units (ranks beyond the
+        rows present, a ranked unit without its index, or ``published.coverage`` says
+        partial); ``n_ranked`` counts the ranked rows present. ``break_before`` is True when a methodology break took
         effect after the lineage's previous year in the span and up to this year.
 
     Examples
@@ -453,7 +488,7 @@ def rank_trajectory(data: pd.DataFrame, *, units=None, lineage=None, level: str 
             if y not in have:
                 grid_rows.append({"lineage_id": lid, "_grp": grp, "year": int(y)})
     out = sel.copy()
-    out["observed"] = out["index"].notna()
+    out["observed"] = out["index"].notna() | out["rank"].notna()
     if grid_rows:
         gaps = pd.DataFrame(grid_rows)
         names = sel.drop_duplicates("lineage_id").set_index("lineage_id")
@@ -462,6 +497,8 @@ def rank_trajectory(data: pd.DataFrame, *, units=None, lineage=None, level: str 
         gaps["index"] = np.nan
         gaps["n_ranked"] = 0
         gaps["observed"] = False
+        yc = t.groupby("year")["year_complete"].all()
+        gaps["year_complete"] = gaps["year"].map(yc).fillna(True).astype(bool)
         out = pd.concat([out, gaps], ignore_index=True)
     out["rank"] = pd.array(out["rank"], dtype="Int64")
     out = out.sort_values(["lineage_id", "_grp", "year", "unit_id"], kind="mergesort").reset_index(drop=True)
@@ -482,7 +519,7 @@ def rank_trajectory(data: pd.DataFrame, *, units=None, lineage=None, level: str 
     if "level" in data.columns and not _is_scores(data):
         out["level"] = out["_grp"]
         cols.append("level")
-    cols += ["index", "rank", "n_ranked", "observed", "break_before", "break_decision"]
+    cols += ["index", "rank", "n_ranked", "year_complete", "observed", "break_before", "break_decision"]
     res = out[cols].reset_index(drop=True)
     res.attrs["kind"] = kind
     return res
@@ -539,9 +576,10 @@ def movers(data: pd.DataFrame, *, year_from: int, year_to: int, top: int = 5, li
         ``kind`` (``rank_rise``, ``rank_fall``, ``index_rise``, ``index_fall``),
         ``position`` (1 = largest), ``unit_id, unit_name, rank_from, rank_to,
         places_gained`` (rank_from − rank_to: positive = moved up), ``index_from,
-        index_to, index_change, break_between, note``. Only units ranked in both years
-        enter the rank lists; ties are ordered by unit id. A rise list holds only
-        positive changes and a fall list only negative ones.
+        index_to, index_change, break_between, note_vi, note_en`` (notes on a
+        methodology break or an incomplete year). Only units ranked in both years enter
+        the rank lists (published ranks where given); ties are ordered by unit id. A
+        rise list holds only positive changes and a fall list only negative ones.
 
     Examples
     --------
@@ -558,16 +596,24 @@ def movers(data: pd.DataFrame, *, year_from: int, year_to: int, top: int = 5, li
     if not isinstance(top, (int, np.integer)) or top < 1:
         raise ValueError(f"`top` must be a positive integer, but {top!r} was passed.")
     t, a, b = _year_pair_table(data, year_from=year_from, year_to=year_to, lineage=lineage, level=level)
-    m = a[["_key", "unit_id", "rank_calc", "index"]].merge(
-        b[["_key", "unit_id", "unit_name", "rank_calc", "index"]], on="_key", suffixes=("_from", "_to"))
-    m = m.rename(columns={"unit_id_to": "unit_id", "rank_calc_from": "rank_from", "rank_calc_to": "rank_to"})
+    m = a[["_key", "unit_id", "rank", "index"]].merge(
+        b[["_key", "unit_id", "unit_name", "rank", "index"]], on="_key", suffixes=("_from", "_to"))
+    m = m.rename(columns={"unit_id_to": "unit_id"})
     m["places_gained"] = (m["rank_from"] - m["rank_to"]).astype("Int64")
     m["index_change"] = m["index_to"] - m["index_from"]
     kind = t.attrs["kind"]
     brk = _check_breaks(breaks) if (breaks is not None or kind == "published") else None
     lvl = t["_grp"].iloc[0] if len(t) and t["_grp"].iloc[0] in ("ministry", "province") else None
     crossing = brk is not None and not breaks_between(year_from, year_to, level=lvl, breaks=brk).empty
-    note_en = break_note(year_from, year_to, level=lvl, breaks=brk, lang="en") if crossing else ""
+    notes = {lang: ([break_note(year_from, year_to, level=lvl, breaks=brk, lang=lang)] if crossing else [])
+             for lang in ("vi", "en")}
+    partial = [y for y, x in ((year_from, a), (year_to, b)) if not x["year_complete"].all()]
+    if partial:
+        ys = ", ".join(str(y) for y in partial)
+        notes["vi"].append(f"Bảng năm {ys} chưa đầy đủ: chỉ so sánh các đơn vị có trong cả hai năm, "
+                           "danh sách có thể thiếu đơn vị tăng/giảm nhiều hơn.")
+        notes["en"].append(f"The table of {ys} is incomplete: only units present in both years are compared; "
+                           "larger movers may be missing.")
     lists = []
     specs = [("rank_rise", "places_gained", False, 1), ("rank_fall", "places_gained", True, -1),
              ("index_rise", "index_change", False, 1), ("index_fall", "index_change", True, -1)]
@@ -580,9 +626,10 @@ def movers(data: pd.DataFrame, *, year_from: int, year_to: int, top: int = 5, li
         lists.append(x)
     out = pd.concat(lists, ignore_index=True)
     out["break_between"] = crossing
-    out["note"] = note_en
+    out["note_vi"] = " ".join(notes["vi"])
+    out["note_en"] = " ".join(notes["en"])
     cols = ["kind", "position", "unit_id", "unit_name", "rank_from", "rank_to", "places_gained",
-            "index_from", "index_to", "index_change", "break_between", "note"]
+            "index_from", "index_to", "index_change", "break_between", "note_vi", "note_en"]
     return out[cols].reset_index(drop=True)
 
 
@@ -708,7 +755,9 @@ def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, ye
         positive = moved up; other rows: index points), ``measure`` (``places`` or
         ``index_points``), ``computable``, ``rank_from, rank_to, index_from, index_to,
         cf_rank_own_new`` (R(s₁,O₀)), ``cf_rank_others_new`` (R(s₀,O₁)), ``n_others_from,
-        n_others_to, data_kind`` (``published`` or ``scores``), ``break_between,
+        n_others_to, data_kind`` (``published`` or ``scores``), ``years_complete``
+        (False when a year's table lacks units: then only the published ranks are
+        used and the own/others split is a non-computable row), ``break_between,
         sentence_vi, sentence_en``. A part the data cannot give (e.g. components of a
         published year that lists only totals) is a row with NaN ``value``,
         ``computable`` False and a sentence saying why.
@@ -753,11 +802,15 @@ def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, ye
     s0, s1 = float(ra["index"]), float(rb["index"])
     oth0 = a[(a["unit_id"] != ra["unit_id"]) & a["ranked"] & a["index"].notna()]["index"].to_numpy(float)
     oth1 = b[(b["unit_id"] != rb["unit_id"]) & b["ranked"] & b["index"].notna()]["index"].to_numpy(float)
-    r00, r11 = _rank_against(s0, oth0), _rank_against(s1, oth1)
-    r10, r01 = _rank_against(s1, oth0), _rank_against(s0, oth1)
-    # rank change in places lost (positive = worse); report places gained = -that
-    own = 0.5 * ((r10 - r00) + (r11 - r01))
-    others = (r11 - r00) - own
+    partial = [y for y, x in ((year_from, a), (year_to, b)) if not x["year_complete"].all()]
+    if partial:
+        # counterfactual ranks need every ranked unit's index: only the published ranks are usable
+        r00 = int(ra["rank"]) if pd.notna(ra.get("rank")) else None
+        r11 = int(rb["rank"]) if pd.notna(rb.get("rank")) else None
+        r10 = r01 = None
+    else:
+        r00, r11 = _rank_against(s0, oth0), _rank_against(s1, oth1)
+        r10, r01 = _rank_against(s1, oth0), _rank_against(s0, oth1)
     name = str(rb["unit_name"])
     lvl = t["_grp"].iloc[0] if t["_grp"].iloc[0] in ("ministry", "province") else None
     brk = _check_breaks(breaks) if (breaks is not None or kind == "published") else None
@@ -768,18 +821,6 @@ def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, ye
         rows.append({"group": group, "part": part, "value": value, "measure": measure,
                      "computable": computable, "sentence_vi": vi, "sentence_en": en})
 
-    gained = float(r00 - r11)
-    if gained == 0:
-        vi_move, en_move = "giữ nguyên hạng", "rank unchanged"
-    else:
-        vi_move = f"{'tăng' if gained > 0 else 'giảm'} {_fmt(abs(gained), 'vi')} bậc"
-        en_move = f"{'up' if gained > 0 else 'down'} {_places(abs(gained))}"
-    add("rank", "total", gained, "places",
-        f"{name}: hạng {r00} năm {year_from} → hạng {r11} năm {year_to} ({vi_move}; "
-        f"{len(oth0) + 1} và {len(oth1) + 1} đơn vị được xếp hạng).",
-        f"{name}: rank {r00} in {year_from} → rank {r11} in {year_to} ({en_move}; "
-        f"{len(oth0) + 1} and {len(oth1) + 1} units ranked).")
-
     def move(v, lang):
         if v == 0:
             return "không làm thay đổi hạng" if lang == "vi" else "did not change the rank"
@@ -787,19 +828,57 @@ def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, ye
             return f"làm đơn vị {'tăng' if v > 0 else 'giảm'} {_fmt(abs(v), 'vi')} bậc"
         return f"moved the unit {'up' if v > 0 else 'down'} {_places(abs(v))}"
 
-    add("rank", "own_score", -own, "places",
-        f"Thay đổi điểm của chính đơn vị (chỉ số {_fmt(s0, 'vi')} → {_fmt(s1, 'vi')}) {move(-own, 'vi')}: "
-        f"với điểm năm {year_to} đặt giữa các đơn vị khác năm {year_from}, đơn vị đứng hạng {r10}; "
-        f"với điểm năm {year_from} đặt giữa các đơn vị khác năm {year_to}, hạng {r01} "
-        f"(trung bình hai thứ tự so sánh, giá trị Shapley).",
-        f"The unit's own score change (index {_fmt(s0, 'en')} → {_fmt(s1, 'en')}) {move(-own, 'en')}: "
-        f"its {year_to} score among the others' {year_from} scores ranks {r10}; its {year_from} score "
-        f"among the others' {year_to} scores ranks {r01} (average of both orders, Shapley value).")
-    add("rank", "others", -others, "places",
-        f"Thay đổi điểm của các đơn vị khác {move(-others, 'vi')}"
-        + (f" (số đơn vị khác: {len(oth0)} → {len(oth1)})." if len(oth0) != len(oth1) else "."),
-        f"The other units' score changes {move(-others, 'en')}"
-        + (f" (other units: {len(oth0)} → {len(oth1)})." if len(oth0) != len(oth1) else "."))
+    if r00 is not None and r11 is not None:
+        gained = float(r00 - r11)
+        if gained == 0:
+            vi_move, en_move = "giữ nguyên hạng", "rank unchanged"
+        else:
+            vi_move = f"{'tăng' if gained > 0 else 'giảm'} {_fmt(abs(gained), 'vi')} bậc"
+            en_move = f"{'up' if gained > 0 else 'down'} {_places(abs(gained))}"
+        if partial:
+            cnt_vi = "hạng theo bảng công bố"
+            cnt_en = "published ranks"
+        else:
+            cnt_vi = f"{len(oth0) + 1} và {len(oth1) + 1} đơn vị được xếp hạng"
+            cnt_en = f"{len(oth0) + 1} and {len(oth1) + 1} units ranked"
+        add("rank", "total", gained, "places",
+            f"{name}: hạng {r00} năm {year_from} → hạng {r11} năm {year_to} ({vi_move}; {cnt_vi}).",
+            f"{name}: rank {r00} in {year_from} → rank {r11} in {year_to} ({en_move}; {cnt_en}).")
+    else:
+        add("rank", "total", np.nan, "places",
+            f"Không có hạng của {name} trong cả hai năm {year_from} và {year_to}.",
+            f"{name} has no rank in both {year_from} and {year_to}.", computable=False)
+    if partial:
+        ys = ", ".join(str(y) for y in partial)
+        n_present = ", ".join(f"{y}: {int((x['ranked'] & x['index'].notna()).sum())}"
+                              for y, x in ((year_from, a), (year_to, b)))
+        add("rank", "own_score", np.nan, "places",
+            f"Không tách được phần do điểm của chính đơn vị và phần do các đơn vị khác: bảng năm {ys} "
+            f"chưa đầy đủ (số đơn vị có chỉ số — {n_present}); hạng phản thực cần chỉ số của mọi "
+            "đơn vị được xếp hạng.",
+            f"The split into the unit's own score and the other units' changes cannot be computed: the "
+            f"table of {ys} is incomplete (units with an index — {n_present}); counterfactual ranks "
+            "need the index of every ranked unit.", computable=False)
+        add("rank", "others", np.nan, "places",
+            "Phần do các đơn vị khác: không tính được (như trên).",
+            "The other units' part: not computable (as above).", computable=False)
+    else:
+        # rank change in places lost (positive = worse); report places gained = -that
+        own = 0.5 * ((r10 - r00) + (r11 - r01))
+        others = (r11 - r00) - own
+        add("rank", "own_score", -own, "places",
+            f"Thay đổi điểm của chính đơn vị (chỉ số {_fmt(s0, 'vi')} → {_fmt(s1, 'vi')}) {move(-own, 'vi')}: "
+            f"với điểm năm {year_to} đặt giữa các đơn vị khác năm {year_from}, đơn vị đứng hạng {r10}; "
+            f"với điểm năm {year_from} đặt giữa các đơn vị khác năm {year_to}, hạng {r01} "
+            f"(trung bình hai thứ tự so sánh, giá trị Shapley).",
+            f"The unit's own score change (index {_fmt(s0, 'en')} → {_fmt(s1, 'en')}) {move(-own, 'en')}: "
+            f"its {year_to} score among the others' {year_from} scores ranks {r10}; its {year_from} score "
+            f"among the others' {year_to} scores ranks {r01} (average of both orders, Shapley value).")
+        add("rank", "others", -others, "places",
+            f"Thay đổi điểm của các đơn vị khác {move(-others, 'vi')}"
+            + (f" (số đơn vị khác: {len(oth0)} → {len(oth1)})." if len(oth0) != len(oth1) else "."),
+            f"The other units' score changes {move(-others, 'en')}"
+            + (f" (other units: {len(oth0)} → {len(oth1)})." if len(oth0) != len(oth1) else "."))
     d_index = s1 - s0
     add("index", "total", d_index, "index_points",
         f"Chỉ số của đơn vị thay đổi {_signed(d_index, 'vi')} điểm ({_fmt(s0, 'vi')} → {_fmt(s1, 'vi')}).",
@@ -877,7 +956,7 @@ def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, ye
         add("caveat", "methodology_break", np.nan, "",
             break_note(year_from, year_to, level=lvl, breaks=brk, lang="vi"),
             break_note(year_from, year_to, level=lvl, breaks=brk, lang="en"), computable=False)
-    if kind == "published" and "rank" in check_cols:
+    if kind == "published" and "rank" in check_cols and not partial:
         pub0, pub1 = ra.get("rank"), rb.get("rank")
         if pd.notna(pub0) and pd.notna(pub1) and (int(pub0) != r00 or int(pub1) != r11):
             add("caveat", "published_rank_differs", np.nan, "",
@@ -890,17 +969,21 @@ def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, ye
     out.insert(0, "year_from", int(year_from))
     out.insert(0, "unit_name", name)
     out.insert(0, "unit_id", str(rb["unit_id"]))
-    out["rank_from"], out["rank_to"] = r00, r11
+    def _int(v):
+        return pd.array([v] * len(out), dtype="Int64")
+
+    out["rank_from"], out["rank_to"] = _int(r00), _int(r11)
     out["index_from"], out["index_to"] = s0, s1
-    out["cf_rank_own_new"], out["cf_rank_others_new"] = r10, r01
+    out["cf_rank_own_new"], out["cf_rank_others_new"] = _int(r10), _int(r01)
+    out["years_complete"] = not partial
     out["n_others_from"], out["n_others_to"] = len(oth0), len(oth1)
     out["data_kind"] = kind
     out["break_between"] = crossing
     out["value"] = out["value"].astype(float)
     cols = ["unit_id", "unit_name", "year_from", "year_to", "group", "part", "value", "measure",
             "computable", "rank_from", "rank_to", "index_from", "index_to", "cf_rank_own_new",
-            "cf_rank_others_new", "n_others_from", "n_others_to", "data_kind", "break_between",
-            "sentence_vi", "sentence_en"]
+            "cf_rank_others_new", "n_others_from", "n_others_to", "data_kind", "years_complete",
+            "break_between", "sentence_vi", "sentence_en"]
     return out[cols]
 
 
@@ -933,18 +1016,24 @@ def attribution_report(attribution: pd.DataFrame, *, lang: str = "vi") -> str:
     for _, row in attribution.iterrows():
         lines.append(f"- {row[col]}")
     lines.append("")
+    split_ok = bool(((attribution["part"] == "own_score") & attribution["computable"]).any())
     comp_ok = bool(((attribution["group"] == "component") & attribution["computable"]).any())
     field_ok = bool(((attribution["group"] == "field") & attribution["computable"]).any())
     published = r["data_kind"] == "published"
     if lang == "vi":
         lines.append("**Dữ liệu giải thích được:**")
-        lines.append("- hạng giảm/tăng bao nhiêu do điểm của chính đơn vị và bao nhiêu do các đơn vị khác;")
+        lines.append("- hạng và chỉ số của đơn vị thay đổi bao nhiêu;")
+        if split_ok:
+            lines.append("- hạng giảm/tăng bao nhiêu do điểm của chính đơn vị và bao nhiêu do các đơn vị khác;")
         if comp_ok:
             lines.append("- phần thay đổi chỉ số đến từ điểm thẩm định và từ điểm điều tra xã hội học;")
         if field_ok:
             lines.append("- phần thay đổi chỉ số đến từ từng lĩnh vực (kể cả do thay đổi tiêu chí phát sinh).")
         lines.append("")
         lines.append("**Dữ liệu không giải thích được:**")
+        if not split_ok:
+            lines.append("- phần do điểm của chính đơn vị và phần do các đơn vị khác (bảng công bố của ít nhất "
+                         "một năm chưa đầy đủ: thiếu chỉ số của một số đơn vị);")
         if not comp_ok:
             lines.append("- phần của điểm thẩm định và điểm điều tra xã hội học (thiếu thành phần ở ít nhất một năm);")
         if not field_ok:
@@ -967,13 +1056,18 @@ def attribution_report(attribution: pd.DataFrame, *, lang: str = "vi") -> str:
                          "thay đổi giữa hai năm, hãy khai báo qua tham số `breaks`.")
     else:
         lines.append("**What the data can explain:**")
-        lines.append("- how many places were gained or lost through the unit's own score and through the others';")
+        lines.append("- how much the unit's rank and index changed;")
+        if split_ok:
+            lines.append("- how many places were gained or lost through the unit's own score and through the others';")
         if comp_ok:
             lines.append("- how much of the index change came from appraisal points and from survey points;")
         if field_ok:
             lines.append("- how much of the index change came from each field (including criteria arising or not).")
         lines.append("")
         lines.append("**What it cannot explain:**")
+        if not split_ok:
+            lines.append("- how much of the rank change is the unit's own score and how much the others' (the "
+                         "published table of at least one year is incomplete: some units' indices are missing);")
         if not comp_ok:
             lines.append("- the parts of appraisal and survey points (components missing in at least one year);")
         if not field_ok:

@@ -142,7 +142,7 @@ def test_rank_parts_sum_on_published(vals):
 
 def published_pair(components_2022: bool):
     pub = pd.DataFrame({
-        "year": [2022] * 3 + [2023] * 3, "level": "ministry", "rank": [1, 2, 3, 1, 2, 3],
+        "year": [2022] * 3 + [2023] * 3, "rank": [1, 2, 3, 1, 2, 3],
         "unit_id": ["x", "y", "z", "y", "z", "x"], "unit_name": ["X", "Y", "Z", "Y", "Z", "X"],
         "appraisal": [62.0, 61.0, 60.0, 62.67, 61.52, 60.50],
         "survey": [27.0, 26.5, 26.0, 27.21, 27.66, 25.33],
@@ -186,7 +186,7 @@ def test_comparison_across_a_break_is_flagged():
     cav = att[att["part"] == "methodology_break"]
     assert len(cav) == 1 and "876/QĐ-BNV" in cav["sentence_vi"].iloc[0]
     m = movers(pub, year_from=2021, year_to=2023)
-    assert m["break_between"].all() and m["note"].str.contains("876").all()
+    assert m["break_between"].all() and m["note_en"].str.contains("876").all() and m["note_vi"].str.contains("876").all()
     # unit-level scores: no national break assumed unless given
     sc = random_scores(1, years=(2021, 2022))
     assert not rank_change_attribution(sc, unit="u0", year_from=2021, year_to=2022)["break_between"].any()
@@ -315,7 +315,7 @@ def test_zero_noise_collapses_to_rank(kw):
 
 
 def test_zero_noise_collapses_on_published():
-    ri = rank_intervals(published_pair(True), n_draws=100, response_sd=0.0)
+    ri = rank_intervals(published_pair(True).assign(level="ministry"), n_draws=100, response_sd=0.0)
     assert (ri["rank_lo"] == ri["rank"]).all() and (ri["rank_hi"] == ri["rank"]).all()
     assert set(ri["year"]) == {2022, 2023}
 
@@ -436,7 +436,7 @@ def test_mogstad_confidence_sets():
 
 
 def test_attribution_infers_the_units_level():
-    m = published_pair(True)
+    m = published_pair(True).assign(level="ministry")
     p = m.assign(level="province", unit_id=m["unit_id"] + "-tinh", index=m["index"] - 1)
     both = pd.concat([m, p], ignore_index=True)
     att = rank_change_attribution(both, unit="x", year_from=2022, year_to=2023)
@@ -462,3 +462,36 @@ def test_lineage_absorbing_successor_does_not_stand_in_while_both_exist():
     assert set(rank_trajectory(pub, units="s", lineage=lin)["unit_id"]) == {"s"}
     att = rank_change_attribution(pub, unit="m", year_from=2022, year_to=2025, lineage=lin)
     assert att["unit_id"].iloc[0] == "s" and att["index_from"].iloc[0] == 82.0
+
+
+def partial_published():
+    """2022 lists 3 of 5 ranked units (ranks 1, 3, 5); 2023 is complete; 2021 gives m's rank only."""
+    return pd.DataFrame({
+        "year": [2021] + [2022] * 3 + [2023] * 5, "rank": [2, 1, 3, 5, 1, 2, 3, 4, 5],
+        "unit_id": ["m", "a", "m", "e", "a", "b", "c", "m", "e"],
+        "index": [np.nan, 90.0, 87.0, 80.0, 91.0, 89.0, 88.0, 85.8, 80.0],
+    })
+
+
+def test_incomplete_year_uses_published_ranks_and_says_why():
+    att = rank_change_attribution(partial_published(), unit="m", year_from=2022, year_to=2023)
+    r = att[att["group"] == "rank"].set_index("part")
+    assert r.loc["total", "value"] == -1.0 and r.loc["total", "computable"]  # 3rd -> 4th (published)
+    for part in ("own_score", "others"):
+        assert not r.loc[part, "computable"] and np.isnan(r.loc[part, "value"])
+    assert "2022" in r.loc["own_score", "sentence_en"] and "incomplete" in r.loc["own_score", "sentence_en"]
+    assert "chưa đầy đủ" in r.loc["own_score", "sentence_vi"]
+    assert not att["years_complete"].any() and att["cf_rank_own_new"].isna().all()
+    assert att.loc[(att["group"] == "index") & (att["part"] == "total"), "value"].iloc[0] == pytest.approx(-1.2)
+    t = rank_trajectory(partial_published(), units="m")
+    assert t["rank"].tolist() == [2, 3, 4] and t["year_complete"].tolist() == [False, False, True]
+    assert t["observed"].all() and t["index"].isna().tolist() == [True, False, False]
+    m = movers(partial_published(), year_from=2022, year_to=2023)
+    assert m["note_en"].str.contains("incomplete").all()
+    assert m.loc[m["kind"] == "rank_fall", "unit_id"].tolist() == ["m"]
+    txt = attribution_report(att, lang="en")
+    cannot = txt.split("**What it cannot explain:**")[1]
+    assert "own score and how much the others'" in cannot
+    assert "own score and how much the others'" not in attribution_report(
+        rank_change_attribution(four_units(), unit="b", year_from=2022, year_to=2023), lang="en"
+    ).split("**What it cannot explain:**")[1]
