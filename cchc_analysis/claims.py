@@ -107,15 +107,15 @@ def load_claims(*, level: str | None = None, years=None, path=None) -> pd.DataFr
     df = raw.copy()
     for c, v in nums.items():
         df[c] = v
-    unit_ids = []
-    for lv, g in df.groupby("level", sort=False):
-        named = g[g["unit_name"] != ""]
-        ids = resolve_units(named["unit_name"], level=lv, file=str(p), column="unit_name", first_row=None)
-        for i, u in zip(named.index, ids):
-            unit_ids.append((i, u))
     df["unit_id"] = ""
-    for i, u in unit_ids:
-        df.at[i, "unit_id"] = u
+    for i in df.index[df["unit_name"] != ""]:
+        try:
+            df.at[i, "unit_id"] = resolve_units([df.at[i, "unit_name"]], level=df.at[i, "level"], file=str(p),
+                                                column="unit_name", first_row=int(i) + 2)[0]
+        except DataError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise DataError(problems)
     df["year"] = df["year"].astype("int64")
     df["compare_year"] = pd.array([pd.NA if np.isnan(v) else int(v) for v in df["compare_year"]], dtype="Int64")
     if level is not None:

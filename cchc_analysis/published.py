@@ -71,7 +71,13 @@ def _years(years) -> set[int] | None:
 def _read(path: Path, level: str) -> pd.DataFrame:
     if not path.exists():
         raise DataError(Problem(str(path), None, None, None, "không tìm thấy tệp", "file not found"))
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+        m = re.search(r"line (\d+)", str(e))
+        raise DataError(Problem(str(path), None, int(m.group(1)) if m else None, None,
+                                f"tệp CSV không đọc được (dấu phẩy thừa? số thập phân phải dùng dấu chấm hoặc đặt trong ngoặc kép): {e}",
+                                f"unreadable CSV (a stray comma? use a decimal point or quote the value): {e}")) from None
     missing = [c for c in _RAW_COLUMNS if c not in raw.columns]
     if missing:
         raise DataError(Problem(str(path), None, 1, missing[0], f"thiếu cột {missing}",

@@ -185,13 +185,14 @@ def resolve_units(names, *, level: str | None = None, file=None, column: str = "
             out.append(hits[0])
             continue
         out.append(None)
+        row = None if first_row is None else first_row + j
         what = "cấp " + level if level else "mọi cấp"
         if not hits:
-            problems.append(_problem(file, first_row + j, column,
+            problems.append(_problem(file, row, column,
                                      f"không nhận ra đơn vị '{name}' ({what}); thêm tên này vào cột variants của units.csv",
                                      f"unknown unit name {name!r} (level {level or 'any'}); add it to the variants of units.csv"))
         else:
-            problems.append(_problem(file, first_row + j, column,
+            problems.append(_problem(file, row, column,
                                      f"tên '{name}' khớp nhiều đơn vị {hits}; chỉ rõ cấp (level)",
                                      f"name {name!r} matches several units {hits}; pass `level`"))
     if problems:
