@@ -118,6 +118,9 @@ def plot_bump(data: pd.DataFrame, *, highlight=None, lang: str = "vi", synthetic
                     ha="right", fontsize=7, color="#555555")
     ax.set_xticks(years)
     ax.set_xticklabels([str(int(y)) for y in years])
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     rmax = pd.to_numeric(data["rank"], errors="coerce").max()
     if pd.notna(rmax):
         ax.set_ylim(float(rmax) + 0.7, 0.3)
