@@ -2,15 +2,63 @@
 
 The public API, re-exported here; each analysis returns a tidy DataFrame whose columns are
 listed in its docstring. Errors in input data raise :class:`DataError` (a ``ValueError``)
-naming file, sheet, row and column.
+naming file, sheet, row and column. Plot functions live in the ``*_plots`` modules
+(``trends_plots``, ``bias_plots``, ``peers_plots``, ``survey_plots``, ``published_plots``).
 """
 
 from . import config
+from .bias import (
+    adjusted_ranking,
+    bias_decomposition,
+    bias_verdict,
+    few_task_bias,
+    funnel_data,
+    shrunk_index,
+    standardised_index,
+    studentized_spearman,
+)
 from .errors import DataError, Problem
 from .io import read_scores, validate_scores, write_template
+from .peers import (
+    Scheme,
+    builtin_schemes,
+    by_mapping,
+    by_max_band,
+    by_unit_type,
+    compare_schemes,
+    natural_breaks,
+    peer_rank,
+    rank_table,
+    shrunk_league,
+    single_league,
+    standardised_league,
+)
+from .published import load_published
 from .ranking import rank_units
+from .report import ReportFailed, ReportParameterError, build_report
 from .scoring import applicable_index
+from .survey import (
+    criteria_discrimination,
+    cronbach_alpha,
+    icc1,
+    make_synthetic_survey,
+    read_survey,
+    rwg_j,
+    survey_points,
+    survey_quality,
+    survey_reliability,
+    survey_vs_appraisal,
+    validate_survey,
+)
 from .synthetic import make_synthetic_scores
+from .trends import (
+    attribution_report,
+    methodology_breaks,
+    movers,
+    rank_change_attribution,
+    rank_intervals,
+    rank_trajectory,
+)
 
 __version__ = "0.1.0"
 
@@ -19,10 +67,59 @@ __all__ = [
     "config",
     "DataError",
     "Problem",
+    # loading and validation
     "read_scores",
     "validate_scores",
     "write_template",
+    "read_survey",
+    "validate_survey",
+    "load_published",
+    # index and ranking
     "applicable_index",
     "rank_units",
+    # trends
+    "rank_trajectory",
+    "movers",
+    "rank_change_attribution",
+    "attribution_report",
+    "rank_intervals",
+    "methodology_breaks",
+    # few-task bias
+    "few_task_bias",
+    "studentized_spearman",
+    "standardised_index",
+    "shrunk_index",
+    "bias_decomposition",
+    "funnel_data",
+    "adjusted_ranking",
+    "bias_verdict",
+    # peer groups
+    "Scheme",
+    "single_league",
+    "by_unit_type",
+    "by_max_band",
+    "by_mapping",
+    "standardised_league",
+    "shrunk_league",
+    "builtin_schemes",
+    "natural_breaks",
+    "peer_rank",
+    "compare_schemes",
+    "rank_table",
+    # survey
+    "survey_points",
+    "survey_quality",
+    "survey_reliability",
+    "survey_vs_appraisal",
+    "criteria_discrimination",
+    "cronbach_alpha",
+    "icc1",
+    "rwg_j",
+    # synthetic data
     "make_synthetic_scores",
+    "make_synthetic_survey",
+    # report
+    "build_report",
+    "ReportFailed",
+    "ReportParameterError",
 ]
