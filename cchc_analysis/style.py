@@ -15,8 +15,16 @@ __all__ = ["set_theme", "synthetic_note", "source_note", "get_ax"]
 
 
 def set_theme() -> None:
-    """Seaborn's whitegrid theme with a diacritics-safe font and fixed SVG ids (stable files)."""
+    """Seaborn's whitegrid theme with a diacritics-safe font and fixed SVG ids (stable files).
+
+    Also sets how pandas *displays* numbers in notebooks (3 decimals); the data themselves
+    are never rounded.
+    """
+    import pandas as pd
     import seaborn as sns
+
+    pd.set_option("display.precision", 3)
+    pd.set_option("display.max_colwidth", 60)
 
     sns.set_theme(style="whitegrid", context="notebook")
     mpl.rcParams["font.family"] = "sans-serif"
