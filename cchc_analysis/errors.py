@@ -86,6 +86,20 @@ class DataError(ValueError):
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(p.message() for p in self.problems))
 
+    @classmethod
+    def from_problems(cls, problems: list[Problem], *, see_vi: str, see_en: str) -> "DataError":
+        """An error whose message is the first problem (plus how many more, and where to see
+        them all); ``problems`` keeps every one. Readers raise this on bad input."""
+        first = problems[0]
+        more = len(problems) - 1
+        if more:
+            first = Problem(first.file, first.sheet, first.row, first.column,
+                            first.vi + f" (và {more} lỗi khác: {see_vi})",
+                            first.en + f" (and {more} more problems: {see_en})")
+        err = cls(first)
+        err.problems = list(problems)
+        return err
+
     @property
     def first(self) -> Problem:
         return self.problems[0]

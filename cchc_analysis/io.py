@@ -887,15 +887,8 @@ def read_scores(path: str | os.PathLike, *, sheet: str | None = None) -> pd.Data
     """
     df, problems = _load(path, sheet=sheet)
     if problems:
-        first = problems[0]
-        more = len(problems) - 1
-        if more:
-            first = Problem(first.file, first.sheet, first.row, first.column,
-                            first.vi + f" (và {more} lỗi khác: chạy 'cchc validate' để xem tất cả)",
-                            first.en + f" (and {more} more problems: run 'cchc validate' to list them all)")
-        err = DataError(first)
-        err.problems = problems
-        raise err
+        raise DataError.from_problems(problems, see_vi="chạy 'cchc validate' để xem tất cả",
+                                      see_en="run 'cchc validate' to list them all")
     return _as_canonical(df)
 
 

@@ -512,15 +512,8 @@ def read_survey(path: str | os.PathLike, *, questions: pd.DataFrame | dict | Non
         raise ValueError(f"`response_range` must be (min, max) with min < max, but {response_range!r} was passed.")
     df, problems = _load_survey(path, questions=questions, response_range=response_range, sheet=sheet)
     if problems:
-        first = problems[0]
-        more = len(problems) - 1
-        if more:
-            first = Problem(first.file, first.sheet, first.row, first.column,
-                            first.vi + f" (và {more} lỗi khác: dùng validate_survey để xem tất cả)",
-                            first.en + f" (and {more} more problems: validate_survey lists them all)")
-        err = DataError(first)
-        err.problems = problems
-        raise err
+        raise DataError.from_problems(problems, see_vi="dùng validate_survey để xem tất cả",
+                                      see_en="validate_survey lists them all")
     df["year"] = df["year"].astype("int64")
     for c in ["unit_id", "respondent_id", "respondent_role", "question"]:
         df[c] = df[c].astype(str)
