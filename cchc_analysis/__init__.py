@@ -33,7 +33,8 @@ from .peers import (
     single_league,
     standardised_league,
 )
-from .published import load_published
+from .claims import check_claims
+from .published import consistency_checks, load_published
 from .ranking import rank_units
 from .report import ReportFailed, ReportParameterError, build_report
 from .scoring import applicable_index
@@ -51,6 +52,7 @@ from .survey import (
     validate_survey,
 )
 from .synthetic import make_synthetic_scores
+from .units import final_successor, load_units, predecessors, resolve_unit, unit_lineage
 from .trends import (
     attribution_report,
     methodology_breaks,
@@ -74,6 +76,13 @@ __all__ = [
     "read_survey",
     "validate_survey",
     "load_published",
+    "consistency_checks",
+    "check_claims",
+    "load_units",
+    "resolve_unit",
+    "unit_lineage",
+    "predecessors",
+    "final_successor",
     # index and ranking
     "applicable_index",
     "rank_units",
