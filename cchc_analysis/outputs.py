@@ -53,6 +53,9 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, _bundle_raw: boo
     p = Path(path).resolve() if _bundle_raw else check_not_raw(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -49,3 +49,15 @@ def test_parse_number(text, value):
 def test_parse_number_rejects(bad):
     with pytest.raises(ValueError):
         parse_number(bad)
+
+
+def test_outputs_have_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        p = atomic_write_text(tmp_path / "a.txt", "x")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(p.stat().st_mode) == 0o644
