@@ -441,6 +441,13 @@ def _kernel_manager_class():
         def _default_ip(self):
             return os.path.join(tempfile.gettempdir(), f"cchc-kernel-{uuid.uuid4().hex[:12]}")
 
+        async def _async_interrupt_kernel(self):
+            # jupyter_client interrupts an idle kernel before shutting it down, which makes
+            # ipykernel log a spurious "KeyboardInterrupt caught in kernel"; nothing runs then.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
     return IPCKernelManager
 
 
