@@ -14,7 +14,7 @@ import pandas as pd
 from .labels import check_lang, label
 from .style import get_ax, synthetic_note
 
-__all__ = ["plot_bump", "plot_slope", "plot_rank_intervals", "plot_attribution_waterfall"]
+__all__ = ["plot_bump", "plot_slope", "plot_rank_intervals", "plot_attribution_waterfall", "plot_attribution_waterfalls"]
 
 _HIGHLIGHT = ["#c0392b", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"]
 _GREY = "#b9b9b9"
@@ -334,3 +334,36 @@ def plot_attribution_waterfall(data: pd.DataFrame, *, group: str = "rank", lang:
     if synthetic:
         synthetic_note(ax, lang)
     return ax
+
+
+def plot_attribution_waterfalls(data: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False) -> dict:
+    """One waterfall per attribution group the data can give (rank, component, field).
+
+    Groups that are not computable (e.g. components of a year whose table has none) are
+    left out instead of drawn as empty panels; the attribution table and
+    :func:`cchc_analysis.trends.attribution_report` say why.
+
+    Returns
+    -------
+    dict
+        ``{"attribution_rank" | "attribution_component" | "attribution_field": Axes}``,
+        each on its own figure, in that order.
+
+    Examples
+    --------
+    >>> from cchc_analysis.trends import rank_change_attribution
+    >>> pub = pd.DataFrame({"year": [2022] * 3 + [2023] * 3, "unit_id": list("abcabc"),
+    ...                     "index": [90.0, 80.0, 70.0, 75.0, 85.0, 72.0]})
+    >>> att = rank_change_attribution(pub, unit="a", year_from=2022, year_to=2023)
+    >>> list(plot_attribution_waterfalls(att))
+    ['attribution_rank']
+    """
+    check_lang(lang)
+    _need(data, ["group", "computable"], "plot_attribution_waterfalls")
+    out = {}
+    for group in ("rank", "component", "field"):
+        rows = data[data["group"] == group]
+        if rows["computable"].astype(bool).any():
+            out[f"attribution_{group}"] = plot_attribution_waterfall(
+                data, group=group, lang=lang, synthetic=synthetic)
+    return out
