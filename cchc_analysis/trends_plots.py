@@ -339,8 +339,8 @@ def plot_attribution_waterfall(data: pd.DataFrame, *, group: str = "rank", lang:
 def plot_attribution_waterfalls(data: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False) -> dict:
     """One waterfall per attribution group the data can give (rank, component, field).
 
-    Groups that are not computable (e.g. components of a year whose table has none) are
-    left out instead of drawn as empty panels; the attribution table and
+    Groups whose parts are not computable (e.g. components of a year whose table has
+    none, or the own/others split when a year's table is incomplete) are left out instead of drawn as empty panels; the attribution table and
     :func:`cchc_analysis.trends.attribution_report` say why.
 
     Returns
@@ -359,10 +359,10 @@ def plot_attribution_waterfalls(data: pd.DataFrame, *, lang: str = "vi", synthet
     ['attribution_rank']
     """
     check_lang(lang)
-    _need(data, ["group", "computable"], "plot_attribution_waterfalls")
+    _need(data, ["group", "part", "computable"], "plot_attribution_waterfalls")
     out = {}
     for group in ("rank", "component", "field"):
-        rows = data[data["group"] == group]
+        rows = data[(data["group"] == group) & (data["part"] != "total")]
         if rows["computable"].astype(bool).any():
             out[f"attribution_{group}"] = plot_attribution_waterfall(
                 data, group=group, lang=lang, synthetic=synthetic)

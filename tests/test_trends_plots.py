@@ -91,3 +91,21 @@ def test_waterfall_parts_and_not_computable_panel():
         plot_attribution_waterfall(att, group="criterion")
     with pytest.raises(ValueError, match="lang"):
         plot_attribution_waterfall(att, lang="fr")
+
+
+def test_waterfalls_leave_out_groups_without_computable_parts():
+    import pandas as pd
+
+    from cchc_analysis.trends import rank_change_attribution
+    from cchc_analysis.trends_plots import plot_attribution_waterfalls
+
+    full = pd.DataFrame({"year": [2022] * 3 + [2023] * 3, "unit_id": list("abcabc"),
+                         "index": [90.0, 80.0, 70.0, 75.0, 85.0, 72.0]})
+    att = rank_change_attribution(full, unit="a", year_from=2022, year_to=2023)
+    assert list(plot_attribution_waterfalls(att)) == ["attribution_rank"]
+    # 2022 incomplete (unit c has a rank but no index): own/others is not computable
+    partial = full.assign(rank=[1, 2, 3, 2, 1, 3])
+    partial.loc[2, "index"] = float("nan")
+    att2 = rank_change_attribution(partial, unit="a", year_from=2022, year_to=2023)
+    assert not att2.loc[(att2["group"] == "rank") & (att2["part"] != "total"), "computable"].any()
+    assert plot_attribution_waterfalls(att2) == {}
