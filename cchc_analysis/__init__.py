@@ -52,7 +52,6 @@ from .survey import (
     validate_survey,
 )
 from .synthetic import make_synthetic_scores
-from .units import final_successor, load_units, predecessors, resolve_unit, unit_lineage
 from .trends import (
     attribution_report,
     methodology_breaks,
@@ -61,6 +60,8 @@ from .trends import (
     rank_intervals,
     rank_trajectory,
 )
+
+from .units import final_successor, load_units, predecessors, resolve_unit, unit_lineage
 
 __version__ = "0.1.0"
 
