@@ -60,7 +60,6 @@ from .trends import (
     rank_intervals,
     rank_trajectory,
 )
-
 from .units import final_successor, load_units, predecessors, resolve_unit, unit_lineage
 
 __version__ = "0.1.0"
