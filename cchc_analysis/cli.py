@@ -60,6 +60,17 @@ def _cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_synthetic(args: argparse.Namespace) -> int:
+    from .synthetic import main as synthetic_main
+
+    argv = [] if args.seed is None else ["--seed", str(args.seed)]
+    if args.bundle:
+        argv.append("--bundle")
+    if args.out:
+        argv += ["--out", args.out]
+    return synthetic_main(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cchc",
@@ -81,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", default=None, help="scores file (default: bundled synthetic)")
     p.add_argument("--year", type=int, default=None)
     p.set_defaults(func=_cmd_index)
+
+    p = sub.add_parser("synthetic", help="write the SYNTHETIC ministry workbook (or regenerate the bundled files)")
+    p.add_argument("--out", help="path of the synthetic workbook to write")
+    p.add_argument("--seed", type=int, default=None, help="world seed (default: the bundled one)")
+    p.add_argument("--bundle", action="store_true",
+                   help="regenerate data/raw/synthetic/ and data/raw/templates/ (deliberate)")
+    p.set_defaults(func=_cmd_synthetic)
 
     try:
         from . import report

@@ -47,7 +47,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, _bundle_raw: boo
     """Write ``data`` to ``path`` atomically (temporary file + rename).
 
     Refuses ``data/raw/``; only the documented bundling command
-    (``python -m cchc_analysis.synthetic --bundle``) passes ``_bundle_raw=True`` to
+    (``cchc synthetic --bundle``) passes ``_bundle_raw=True`` to
     regenerate the bundled synthetic inputs and the blank template.
     """
     p = Path(path).resolve() if _bundle_raw else check_not_raw(path)

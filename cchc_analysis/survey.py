@@ -53,7 +53,7 @@ SYNTHETIC ministry (same units and latent abilities as
 :func:`cchc_analysis.synthetic.make_synthetic_scores`) and plants some unit-years as
 formally filled in; the truth is returned on request. The bundled file
 ``data/raw/synthetic/synthetic_ministry_survey.csv`` (``config.DEFAULT_SURVEY``) is
-written by ``python -m cchc_analysis.synthetic --bundle`` and has a ``note`` column
+written by ``cchc synthetic --bundle`` and has a ``note`` column
 saying it is synthetic.
 """
 
