@@ -662,7 +662,6 @@ register(
         "busy": {"vi": "Nhiều nhiệm vụ", "en": "Busy"},
         "difference": {"vi": "Chênh lệch", "en": "Difference"},
         "share_of_gap": {"vi": "Tỷ trọng trong chênh lệch", "en": "Share of gap"},
-        "part": {"vi": "Thành phần", "en": "Part"},
         "n_few_task": {"vi": "Số đơn vị ít nhiệm vụ", "en": "Few-task units"},
         "n_busy": {"vi": "Số đơn vị nhiều nhiệm vụ", "en": "Busy units"},
     }

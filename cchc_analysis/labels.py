@@ -6,7 +6,7 @@ English available (``lang="en"``). Modules add their own labels with :func:`regi
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "check_lang", "label", "register", "column_labels", "FIELD_NAMES"]
+__all__ = ["LANGS", "check_lang", "label", "register", "column_labels", "FIELD_NAMES", "LabelConflict"]
 
 LANGS = ("vi", "en")
 
@@ -36,6 +36,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "synthetic": {"vi": "DỮ LIỆU TỔNG HỢP (giả lập)", "en": "SYNTHETIC DATA"},
     # common result columns
     "reason": {"vi": "Lý do", "en": "Reason"},
+    "kind": {"vi": "Loại", "en": "Kind"},
+    "part": {"vi": "Phần", "en": "Part"},
     "check": {"vi": "Kiểm tra", "en": "Check"},
     "ok": {"vi": "Đạt", "en": "OK"},
     "documented": {"vi": "Đã ghi chú", "en": "Documented"},
@@ -117,10 +119,26 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+class LabelConflict(ValueError):
+    """A label key registered twice with different texts (one key, one meaning)."""
+
+
 def register(labels: dict[str, dict[str, str]]) -> None:
-    """Add labels (``{key: {"vi": ..., "en": ...}}``); existing keys are kept."""
+    """Add labels (``{key: {"vi": ..., "en": ...}}``).
+
+    The registry is the ONE place a key gets its words: registering a key again with
+    the same texts is harmless (modules may be re-imported); registering it with other
+    texts raises :class:`LabelConflict`, because a column would then be headed
+    differently depending on which module happened to be imported first.
+    """
     for key, value in labels.items():
-        _LABELS.setdefault(key, value)
+        old = _LABELS.get(key)
+        if old is not None and old != value:
+            raise LabelConflict(
+                f"label {key!r} is already registered as {old!r}; refusing {value!r}. "
+                "Use the existing words or another key."
+            )
+        _LABELS[key] = dict(value)
 
 
 def label(key: str, lang: str = "vi") -> str:

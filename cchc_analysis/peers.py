@@ -121,7 +121,6 @@ register(
         "reason": {"vi": "Lý do", "en": "Reason"},
         "reason_vi": {"vi": "Lý do", "en": "Reason (Vietnamese)"},
         "reason_en": {"vi": "Lý do (tiếng Anh)", "en": "Reason"},
-        "kind": {"vi": "Loại phương án", "en": "Kind"},
     }
 )
 

@@ -5,13 +5,38 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["rank_units", "TIE_DECIMALS"]
+__all__ = ["rank_units", "competition_rank", "TIE_DECIMALS"]
 
 #: Scores equal to this many decimals are ties (guards against float noise such as
 #: 89.95 vs 89.95000000000001 from summing points); far finer than published precision.
 TIE_DECIMALS = 9
 
 _METHODS = ("min", "dense", "average", "max", "first")
+
+
+def competition_rank(values, *, ascending: bool = False) -> np.ndarray:
+    """The ONE competition-ranking rule on an array: rank = 1 + number of strictly
+    better values, where values equal to ``TIE_DECIMALS`` decimals tie; NaN -> NaN.
+
+    Every table of the library ranks through this rule (or :func:`rank_units`, which
+    applies it per group), so a tie is a tie everywhere.
+
+    Examples
+    --------
+    >>> competition_rank([90.0, 85.5, 85.5 + 1e-12, 70.0, float("nan")]).tolist()
+    [1.0, 2.0, 2.0, 4.0, nan]
+    >>> competition_rank([3, 1, 2], ascending=True).tolist()
+    [3.0, 1.0, 2.0]
+    """
+    v = np.round(np.asarray(values, dtype=float), TIE_DECIMALS)
+    if ascending:
+        v = -v
+    out = np.full(v.shape, np.nan)
+    ok = ~np.isnan(v)
+    vv = v[ok]
+    s = np.sort(vv)
+    out[ok] = 1 + len(vv) - np.searchsorted(s, vv, side="right")
+    return out
 
 
 def rank_units(

@@ -6,7 +6,13 @@ import math
 import re
 import unicodedata
 
-__all__ = ["nfc", "clean_text", "fold", "slugify", "parse_number"]
+__all__ = [
+    "nfc", "clean_text", "fold", "slugify", "parse_number",
+    "fmt_number", "fmt_signed", "fmt_pvalue", "fmt_percent", "fmt_int", "MISSING",
+]
+
+#: What a table or sentence shows for a value that cannot be computed.
+MISSING = "—"
 
 _SPACES = re.compile(r"\s+")
 
@@ -116,3 +122,129 @@ def parse_number(value) -> float | None:
     elif s.count(".") > 1:  # 1.234.567
         s = s.replace(".", "")
     return float(s)
+
+
+# ---------------------------------------------------------------------------------------
+# display formatting: the ONE set of formatters (rounding is for display only)
+
+
+def _finite(x) -> bool:
+    try:
+        return x is not None and math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _group_thousands(s: str, lang: str) -> str:
+    """``1234567.5`` -> ``1.234.567,5`` (vi) or ``1,234,567.5`` (en)."""
+    neg = s.startswith("-")
+    s = s.lstrip("-")
+    whole, _, frac = s.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    thou, dec = (".", ",") if lang == "vi" else (",", ".")
+    out = thou.join(groups) + (dec + frac if frac else "")
+    return ("−" if neg else "") + out
+
+
+def fmt_number(x, lang: str = "vi", digits: int = 2, *, strip: bool = False,
+               missing: str = MISSING) -> str:
+    """A number for people: Vietnamese decimal comma and thousands dot (``lang="vi"``),
+    English decimal point and thousands comma; a true minus sign; ``missing`` for
+    NaN/None/inf.
+
+    ``strip=True`` drops trailing zeros (``2.50`` -> ``2,5``).
+
+    Examples
+    --------
+    >>> fmt_number(84.3789)
+    '84,38'
+    >>> fmt_number(84.3789, "en")
+    '84.38'
+    >>> fmt_number(-0.41, digits=2)
+    '−0,41'
+    >>> fmt_number(1234.5, digits=1)
+    '1.234,5'
+    >>> fmt_number(2.5, digits=2, strip=True)
+    '2,5'
+    >>> fmt_number(float("nan"))
+    '—'
+    >>> fmt_number(-0.0001, digits=2)
+    '0,00'
+    """
+    if not _finite(x):
+        return missing
+    s = f"{float(x):.{digits}f}"
+    if strip and "." in s:
+        s = s.rstrip("0").rstrip(".")
+    if s.lstrip("-").strip("0.") == "":  # -0.00 -> 0.00
+        s = s.lstrip("-")
+    return _group_thousands(s, lang)
+
+
+def fmt_signed(x, lang: str = "vi", digits: int = 2, *, strip: bool = False,
+               missing: str = MISSING) -> str:
+    """Like :func:`fmt_number` with an explicit sign (``+1,10``, ``−0,41``, ``0``).
+
+    Examples
+    --------
+    >>> fmt_signed(1.1)
+    '+1,10'
+    >>> fmt_signed(-1.1, "en", strip=True)
+    '−1.1'
+    """
+    if not _finite(x):
+        return missing
+    s = fmt_number(abs(float(x)), lang, digits, strip=strip)
+    if s.replace(",", "").replace(".", "").strip("0") == "":
+        return s
+    return ("+" if float(x) > 0 else "−") + s
+
+
+def fmt_int(x, lang: str = "vi", *, missing: str = MISSING) -> str:
+    """An integer count or rank (``1.234`` in Vietnamese, ``1,234`` in English).
+
+    >>> fmt_int(3321)
+    '3.321'
+    """
+    if not _finite(x):
+        return missing
+    return fmt_number(round(float(x)), lang, 0)
+
+
+def fmt_percent(x, lang: str = "vi", digits: int = 0, *, ratio: bool = True,
+                missing: str = MISSING) -> str:
+    """A share as a percentage; ``ratio=True`` means ``x`` is in 0..1.
+
+    >>> fmt_percent(0.42)
+    '42 %'
+    >>> fmt_percent(42.25, "en", 1, ratio=False)
+    '42.3%'
+    """
+    if not _finite(x):
+        return missing
+    v = float(x) * (100 if ratio else 1)
+    return fmt_number(v, lang, digits) + (" %" if lang == "vi" else "%")
+
+
+def fmt_pvalue(p, lang: str = "vi", *, prefix: bool = True, missing: str = MISSING) -> str:
+    """A p-value with three decimals; below 0.001 as ``p < 0,001``.
+
+    >>> fmt_pvalue(0.0213)
+    'p = 0,021'
+    >>> fmt_pvalue(0.00001, "en")
+    'p < 0.001'
+    >>> fmt_pvalue(0.48, prefix=False)
+    '0,480'
+    """
+    if not _finite(p):
+        return ("p = " + missing) if prefix else missing
+    p = float(p)
+    if p < 0.001:
+        s = "< " + fmt_number(0.001, lang, 3)
+        return ("p " + s) if prefix else s
+    s = fmt_number(p, lang, 3)
+    return ("p = " + s) if prefix else s
