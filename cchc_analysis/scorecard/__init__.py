@@ -1,0 +1,6 @@
+"""Per-unit scorecards: where a unit lost points, why its rank moved, what it would take."""
+
+from .attribution import criterion_attribution
+from .needed import cheapest_set, points_needed
+
+__all__ = ["points_needed", "cheapest_set", "criterion_attribution"]
