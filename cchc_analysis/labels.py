@@ -6,7 +6,8 @@ English available (``lang="en"``). Modules add their own labels with :func:`regi
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "check_lang", "label", "register", "column_labels", "FIELD_NAMES", "LabelConflict"]
+__all__ = ["LANGS", "check_lang", "label", "register", "column_labels", "FIELD_NAMES", "LabelConflict",
+           "register_values", "value_label"]
 
 LANGS = ("vi", "en")
 
@@ -36,6 +37,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "synthetic": {"vi": "DỮ LIỆU TỔNG HỢP (giả lập)", "en": "SYNTHETIC DATA"},
     # common result columns
     "reason": {"vi": "Lý do", "en": "Reason"},
+    "p_value": {"vi": "Giá trị p", "en": "p-value"},
+    "criterion_name": {"vi": "Tên tiêu chí", "en": "Criterion name"},
     "kind": {"vi": "Loại", "en": "Kind"},
     "part": {"vi": "Phần", "en": "Part"},
     "check": {"vi": "Kiểm tra", "en": "Check"},
@@ -158,3 +161,51 @@ def label(key: str, lang: str = "vi") -> str:
 def column_labels(columns, lang: str = "vi") -> dict[str, str]:
     """Mapping ``{column: label}`` for renaming a table for display."""
     return {c: label(c, lang) for c in columns}
+
+
+# ---------------------------------------------------------------------------------------
+# code values shown in tables (e.g. movers' kind "rank_rise"): one registry too
+
+_VALUES: dict[str, dict[str, str]] = {
+    "ministry": {"vi": "Bộ, cơ quan ngang bộ", "en": "Ministry"},
+    "province": {"vi": "Tỉnh, thành phố", "en": "Province"},
+    "appraisal": {"vi": "Thẩm định", "en": "Appraisal"},
+    "survey": {"vi": "Điều tra XHH", "en": "Survey"},
+    "cuc": {"vi": "Cục", "en": "Department (Cục)"},
+    "vu": {"vi": "Vụ", "en": "Office (Vụ)"},
+    "van-phong": {"vi": "Văn phòng", "en": "Office of the ministry"},
+    "thanh-tra": {"vi": "Thanh tra", "en": "Inspectorate"},
+    "so": {"vi": "Sở", "en": "Provincial department (Sở)"},
+    "huyen": {"vi": "Huyện", "en": "District"},
+    "xa": {"vi": "Xã", "en": "Commune"},
+}
+
+
+def register_values(values: dict[str, dict[str, str]], *, column: str | None = None) -> None:
+    """Add words for code values (``{code: {"vi": ..., "en": ...}}``), optionally for one
+    column only (``column="kind"`` registers ``kind=rank_rise``). Conflicting words for
+    the same key raise :class:`LabelConflict`, as in :func:`register`."""
+    for code, words in values.items():
+        key = f"{column}={code}" if column else code
+        old = _VALUES.get(key)
+        if old is not None and old != words:
+            raise LabelConflict(f"value {key!r} is already registered as {old!r}; refusing {words!r}.")
+        _VALUES[key] = dict(words)
+
+
+def value_label(column: str, code: str, lang: str = "vi") -> str:
+    """Words for a code value: the column-specific entry first, then the general one,
+    else the code itself.
+
+    Examples
+    --------
+    >>> value_label("level", "ministry")
+    'Bộ, cơ quan ngang bộ'
+    >>> value_label("unit_type", "cuc", "en")
+    'Department (Cục)'
+    """
+    check_lang(lang)
+    for key in (f"{column}={code}", code):
+        if key in _VALUES:
+            return _VALUES[key][lang]
+    return code

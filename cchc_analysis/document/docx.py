@@ -1,0 +1,203 @@
+"""The report as a Word document (python-docx): A4, Times New Roman 13 pt, numbered
+headings, findings first, tables whose header row repeats on every page, figures with
+numbered captions, a contents list, sources and a glossary."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from .tables import PeopleTable
+from .words import GLOSSARY, word
+
+__all__ = ["write_docx", "new_document", "add_section"]
+
+_FONT = "Times New Roman"
+
+
+def _docx():
+    # python-docx is imported only when a document is written (start-up time of the CLI)
+    import docx
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+
+    return docx, WD_TABLE_ALIGNMENT, WD_ALIGN_PARAGRAPH, OxmlElement, qn, Cm, Pt, RGBColor
+
+
+def new_document(*, title: str, subtitle: str = "", lang: str = "vi"):
+    """A blank A4 document with the report's styles and a title block."""
+    docx, _, ALIGN, OxmlElement, qn, Cm, Pt, RGBColor = _docx()
+    doc = docx.Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+    sec.left_margin, sec.right_margin = Cm(3.0), Cm(2.0)
+    sec.top_margin, sec.bottom_margin = Cm(2.0), Cm(2.0)
+    for name, size in (("Normal", 13), ("Heading 1", 15), ("Heading 2", 14), ("Heading 3", 13),
+                       ("Title", 18), ("Caption", 12)):
+        st = doc.styles[name]
+        st.font.name = _FONT
+        st.font.size = Pt(size)
+        rpr = st.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            rpr.append(fonts)
+        for a in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(a), _FONT)
+        for a in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            if fonts.get(qn(a)) is not None:
+                del fonts.attrib[qn(a)]
+        st.font.color.rgb = RGBColor(0, 0, 0)
+        if name == "Caption":
+            st.font.italic = False
+            st.font.bold = True
+        if name.startswith("Heading") or name == "Title":
+            st.font.color.rgb = RGBColor(0, 0, 0)
+            st.font.bold = True
+    doc.styles["Normal"].paragraph_format.space_after = Pt(6)
+    doc.styles["Normal"].paragraph_format.line_spacing = 1.15
+    doc.core_properties.title = title
+    doc.core_properties.author = "cchc-analysis"
+    doc.core_properties.language = "vi-VN" if lang == "vi" else "en-GB"
+    p = doc.add_paragraph(title, style="Title")
+    p.alignment = ALIGN.CENTER
+    if subtitle:
+        s = doc.add_paragraph(subtitle)
+        s.alignment = ALIGN.CENTER
+    return doc
+
+
+def _repeat_header(row) -> None:
+    _, _, _, OxmlElement, qn, *_ = _docx()
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def add_table(doc, t: PeopleTable, *, caption: str, font_pt: float = 10.5):
+    _, TALIGN, ALIGN, _, _, Cm, Pt, _ = _docx()
+    cap = doc.add_paragraph(caption, style="Caption")
+    cap.paragraph_format.keep_with_next = True
+    table = doc.add_table(rows=1, cols=len(t.header))
+    table.style = "Table Grid"
+    table.alignment = TALIGN.CENTER
+    for cell, h in zip(table.rows[0].cells, t.header):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(h)
+        run.bold = True
+        run.font.size = Pt(font_pt)
+    _repeat_header(table.rows[0])
+    for row in t.rows:
+        cells = table.add_row().cells
+        for cell, v, a in zip(cells, row, t.align):
+            cell.text = ""
+            par = cell.paragraphs[0]
+            par.add_run(v).font.size = Pt(font_pt)
+            if a == "r":
+                par.alignment = ALIGN.RIGHT
+    for n in t.notes:
+        p = doc.add_paragraph(n)
+        p.runs[0].font.size = Pt(11)
+        p.runs[0].italic = True
+    return table
+
+
+def add_section(doc, section, *, number: int, counters: dict, figures_root: Path | None = None,
+                figure_width_cm: float = 15.5, png: dict | None = None) -> None:
+    """Append one section: numbered heading, findings, then its blocks in order."""
+    _, _, _, _, _, Cm, Pt, _ = _docx()
+    lang = section.lang
+    doc.add_heading(f"{number}. {section.title}", level=1)
+    if section.synthetic:
+        p = doc.add_paragraph()
+        r = p.add_run(word("synthetic_banner", lang))
+        r.italic = True
+    if section.findings:
+        doc.add_heading(f"{number}.1. {word('key_findings', lang)}", level=2)
+        for f in section.findings:
+            doc.add_paragraph(f, style="List Bullet")
+    sub = 1 if section.findings else 0
+    paths = getattr(section, "_paths", None) or section.to_dict()
+    for b in section.blocks:
+        t = b["type"]
+        if t == "heading":
+            sub += 1
+            doc.add_heading(f"{number}.{sub}. {b['text']}", level=2)
+        elif t == "text":
+            doc.add_paragraph(b["text"])
+        elif t in ("note", "skip"):
+            p = doc.add_paragraph()
+            r = p.add_run(b["text"])
+            r.italic = True
+            r.font.size = Pt(12)
+        elif t == "table":
+            counters["table"] += 1
+            add_table(doc, PeopleTable.from_dict(b["table"]),
+                      caption=f"{word('table', lang)} {counters['table']}. {b['caption']}")
+        elif t == "figure":
+            data = (png or {}).get(b["name"])
+            if data is None and figures_root is not None:
+                f = figures_root / paths["figures"].get(b["name"], "")
+                data = f.read_bytes() if f.is_file() else None
+            if data is None:
+                continue
+            counters["figure"] += 1
+            doc.add_picture(io.BytesIO(data), width=Cm(figure_width_cm))
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True
+            doc.add_paragraph(f"{word('figure', lang)} {counters['figure']}. {b['caption']}", style="Caption")
+    if section.sources:
+        p = doc.add_paragraph()
+        r = p.add_run(word("sources", lang) + ": ")
+        r.bold = True
+        r.font.size = Pt(11)
+        r2 = p.add_run("; ".join(section.sources))
+        r2.font.size = Pt(11)
+
+
+def write_docx(sections, path: str | os.PathLike, *, title: str, subtitle: str = "", lang: str = "vi",
+               report_dir: str | os.PathLike | None = None, glossary: bool = True,
+               preface: list[str] | None = None) -> Path:
+    """Write every section into one Word document at ``path`` (atomically).
+
+    ``report_dir`` is where the sections' figure files are (the report folder).
+    The contents list is a static list of the numbered section headings (it needs no
+    field update in Word).
+    """
+    from ..outputs import atomic_write_bytes
+
+    doc = new_document(title=title, subtitle=subtitle, lang=lang)
+    doc.add_heading(word("contents", lang), level=1)
+    for i, s in enumerate(sections, 1):
+        doc.add_paragraph(f"{i}. {s.title}")
+    if glossary:
+        doc.add_paragraph(f"{len(sections) + 1}. {word('glossary', lang)}")
+    for line in preface or []:
+        doc.add_paragraph(line)
+    counters = {"table": 0, "figure": 0}
+    root = Path(report_dir) if report_dir else None
+    for i, s in enumerate(sections, 1):
+        doc.add_page_break()
+        add_section(doc, s, number=i, counters=counters, figures_root=root)
+    if glossary:
+        doc.add_page_break()
+        doc.add_heading(f"{len(sections) + 1}. {word('glossary', lang)}", level=1)
+        from .tables import PeopleTable as _PT
+
+        rows = [[a, b] for a, b in GLOSSARY[lang]]
+        head = ["Thuật ngữ", "Nghĩa"] if lang == "vi" else ["Term", "Meaning"]
+        add_table(doc, _PT(head, rows, ["l", "l"], ["text", "text"]), caption="")
+    # fixed core properties: the same inputs give the same bytes
+    import datetime as _dt
+
+    fixed = _dt.datetime(2000, 1, 1)
+    doc.core_properties.created = fixed
+    doc.core_properties.modified = fixed
+    doc.core_properties.revision = 1
+    buf = io.BytesIO()
+    doc.save(buf)
+    return atomic_write_bytes(Path(path), buf.getvalue())

@@ -1,0 +1,102 @@
+"""Sections render to HTML and Word with no DataFrame residue, in one language."""
+
+import re
+import zipfile
+from html.parser import HTMLParser
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from cchc_analysis.document import Section, load_sections, people_table, section_html, write_docx  # noqa: E402
+
+RESIDUE = re.compile(r"^(nan|NaN|<NA>|None|True|False|NaT|inf|-inf)$")
+
+
+class Cells(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.cells, self._in = [], False
+
+    def handle_starttag(self, tag, attrs):
+        self._in = tag in ("td", "th")
+
+    def handle_endtag(self, tag):
+        self._in = False
+
+    def handle_data(self, data):
+        if self._in and data.strip():
+            self.cells.append(data.strip())
+
+
+def build(tmp_path, lang="vi"):
+    s = Section("02_demo", "Tiêu đề" if lang == "vi" else "Title", lang=lang, synthetic=True, display=False)
+    s.finding("Một kết luận." if lang == "vi" else "A finding.")
+    df = pd.DataFrame({"unit_id": ["a", "b"], "unit_name": ["Cục số 1", "Vụ B"], "index": [89.951, np.nan],
+                       "rank": pd.array([1, pd.NA], dtype="Int64"), "ok": [True, False], "p_value": [0.0004, None],
+                       "level": ["ministry", "province"]})
+    vi = lang == "vi"
+    s.table(df, name="t", caption="Bảng thử" if vi else "Test table", codes=("level",))
+    fig, ax = plt.subplots()
+    ax.plot([1, 2])
+    s.figure(fig, name="f", caption="Hình thử" if vi else "Test figure")
+    s.skip("Không làm được phần này." if vi else "This part could not be done.")
+    s.save(tmp_path)
+    return load_sections(tmp_path)[0]
+
+
+def test_people_table_formats_for_the_language():
+    df = pd.DataFrame({"index": [1234.567], "rank": [3], "ok": [False], "p_value": [0.0213]})
+    vi = people_table(df)
+    en = people_table(df, lang="en")
+    assert vi.rows == [["1.234,57", "3", "Không", "0,021"]]
+    assert en.rows == [["1,234.57", "3", "No", "0.021"]]
+    assert en.header[0] == "PAR index (%)"
+
+
+def test_html_has_findings_first_and_no_residue(tmp_path):
+    sec = build(tmp_path)
+    page = section_html(sec)
+    assert page.index("Kết luận chính") < page.index("Bảng 1.")
+    p = Cells()
+    p.feed(page)
+    assert p.cells and not [c for c in p.cells if RESIDUE.match(c)]
+    assert "Bộ, cơ quan ngang bộ" in p.cells  # code translated
+    assert "Mã đơn vị" not in p.cells  # ids dropped where names exist
+    assert "< 0,001" in p.cells and "—" in p.cells
+
+
+def test_docx_holds_sections_tables_figures(tmp_path):
+    docx = pytest.importorskip("docx")
+    sec = build(tmp_path)
+    out = write_docx([sec], tmp_path / "bao-cao.docx", title="Báo cáo", report_dir=tmp_path)
+    d = docx.Document(out)
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "1. Tiêu đề" in text and "1.1. Kết luận chính" in text and "Hình 1. Hình thử" in text
+    assert "Bảng 1. Bảng thử" in text and "Giải thích thuật ngữ" in text
+    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
+    assert not [c for c in cells if RESIDUE.match(c)]
+    assert len(d.inline_shapes) == 1
+    # header row repeats on every page
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert "w:tblHeader" in xml
+    assert d.sections[0].page_width.cm == pytest.approx(21.0, abs=0.01)
+
+
+def test_english_report_is_all_english(tmp_path):
+    sec = build(tmp_path, lang="en")
+    page = section_html(sec)
+    assert "Key findings" in page and "Kết luận" not in page and "Bảng" not in page
+    assert "Synthetic (simulated) data" in page
+
+
+def test_docx_is_byte_identical_on_rerun(tmp_path):
+    pytest.importorskip("docx")
+    sec = build(tmp_path)
+    a = write_docx([sec], tmp_path / "a.docx", title="B", report_dir=tmp_path).read_bytes()
+    b = write_docx([sec], tmp_path / "b.docx", title="B", report_dir=tmp_path).read_bytes()
+    assert a == b
