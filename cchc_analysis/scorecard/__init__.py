@@ -1,6 +1,7 @@
 """Per-unit scorecards: where a unit lost points, why its rank moved, what it would take."""
 
 from .attribution import criterion_attribution
+from .card import Scorecard, scorecard_context, unit_scorecard
 from .needed import cheapest_set, points_needed
 
-__all__ = ["points_needed", "cheapest_set", "criterion_attribution"]
+__all__ = ["points_needed", "cheapest_set", "criterion_attribution", "Scorecard", "unit_scorecard", "scorecard_context"]

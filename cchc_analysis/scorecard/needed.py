@@ -65,7 +65,7 @@ def points_needed(scores: pd.DataFrame, *, unit: str, year: int | None = None, r
     index : float or list — reach this index (e.g. 80 and 90, the lines announcements use).
     group : column of ``scores`` (e.g. ``"unit_type"``) — reach the top of the unit's peer
         group under it.
-    intervals : optional rank intervals (``unit_id, rank_lower, rank_upper`` as returned by
+    intervals : optional rank intervals (``unit_id, rank_lo, rank_hi`` as returned by
         :func:`cchc_analysis.rank_intervals`) carried on every row, so nobody chases a
         difference that is noise.
     top_criteria : how many criteria of the cheapest set to name in ``criteria``.
@@ -79,7 +79,7 @@ def points_needed(scores: pd.DataFrame, *, unit: str, year: int | None = None, r
         criteria is smaller: "không thể đạt"), ``headroom`` (max − points over applicable
         criteria), ``n_criteria`` (size of the cheapest set), ``criteria`` (list of
         ``(criterion, criterion_name, points to gain)`` in the set, largest first),
-        ``reachable``, and ``rank_lower, rank_upper`` when ``intervals`` are given.
+        ``reachable``, and ``rank_lo, rank_hi`` when ``intervals`` are given.
 
     Notes
     -----
@@ -162,8 +162,8 @@ def points_needed(scores: pd.DataFrame, *, unit: str, year: int | None = None, r
             iv = intervals[(intervals["unit_id"] == unit)]
             if "year" in iv:
                 iv = iv[iv["year"] == year]
-            row["rank_lower"] = iv["rank_lower"].iloc[0] if len(iv) else np.nan
-            row["rank_upper"] = iv["rank_upper"].iloc[0] if len(iv) else np.nan
+            row["rank_lo"] = iv["rank_lo"].iloc[0] if len(iv) else np.nan
+            row["rank_hi"] = iv["rank_hi"].iloc[0] if len(iv) else np.nan
         rows.append(row)
     out = pd.DataFrame(rows)
     if len(out):
