@@ -47,8 +47,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Problem
-from .text import clean_text, fold, parse_number
+from ..errors import DataError, Problem
+from ..text import clean_text, fold, parse_number
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -931,8 +931,8 @@ def write_template(path: str | os.PathLike, *, n_units: int = 3, _bundle_raw: bo
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from .labels import FIELD_NAMES
-    from .outputs import atomic_write_bytes
+    from ..labels import FIELD_NAMES
+    from ..outputs import atomic_write_bytes
 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":

@@ -67,9 +67,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Problem
-from .labels import check_lang, register
-from .text import clean_text, fold, parse_number
+from ..errors import DataError, Problem
+from ..labels import check_lang, register
+from ..text import clean_text, fold, parse_number
 
 __all__ = [
     "SURVEY_COLUMNS",
@@ -165,7 +165,7 @@ def _rows_from_file(p: Path, sheet: str | None) -> tuple[list[list], str | None]
             delim = ","
         return list(csv.reader(_io.StringIO(text), delimiter=delim)), None
     if ext in {".xlsx", ".xlsm"}:
-        from .io import _open_workbook, _sheet_rows
+        from .scores import _open_workbook, _sheet_rows
 
         wb = _open_workbook(p)
         names = wb.sheetnames
@@ -1076,7 +1076,7 @@ def quality_table(quality: pd.DataFrame, *, lang: str = "vi", flagged_only: bool
     ['Year', 'Unit id', 'Respondents', 'Share straight-lined', 'Share duplicate', 'Share in busiest 10 minutes', 'Reason']
     """
     check_lang(lang)
-    from .labels import column_labels
+    from ..labels import column_labels
 
     q = quality.loc[quality["suspect_formal"]] if flagged_only else quality
     cols = [c for c in ["year", "unit_id", "n_respondents", "share_straightlined", "share_duplicate",
@@ -1103,7 +1103,7 @@ def criteria_table(discrimination: pd.DataFrame, *, lang: str = "vi", flagged_on
     ['saturated']
     """
     check_lang(lang)
-    from .labels import column_labels
+    from ..labels import column_labels
 
     d = discrimination.loc[discrimination["non_discriminating"]] if flagged_only else discrimination
     cols = [c for c in ["year", "criterion", "field", "component", "n_applicable", "share_at_max", "share_at_zero",
@@ -1147,7 +1147,7 @@ def survey_vs_appraisal(scores: pd.DataFrame) -> pd.DataFrame:
     0       b             50.0         100.0   50.0         1
     1       a            100.0          50.0  -50.0         2
     """
-    from .scoring import applicable_index
+    from ..scoring import applicable_index
 
     idx = applicable_index(scores, level="component")
     wide = idx.pivot_table(index=["year", "unit_id"], columns="component", values="index", aggfunc="first")
@@ -1358,7 +1358,7 @@ def synthetic_survey_questions(seed: int | None = None) -> pd.DataFrame:
     >>> len(q), q["question"].iloc[0], q["criterion"].iloc[0], float(q["max_points"].iloc[0])
     (14, 'q1_1', '1.6', 1.5)
     """
-    from .synthetic import DEFAULT_SEED, synthetic_criteria
+    from ..synthetic import DEFAULT_SEED, synthetic_criteria
 
     crit = synthetic_criteria(DEFAULT_SEED if seed is None else seed)
     surv = crit.loc[crit["component"] == "survey"].set_index("field")
@@ -1423,7 +1423,7 @@ def make_synthetic_survey(
     >>> int(truth["planted"].sum()), bool(s["response"].dropna().between(1, 5).all())
     (1, True)
     """
-    from .synthetic import DEFAULT_SEED, make_synthetic_scores
+    from ..synthetic import DEFAULT_SEED, make_synthetic_scores
 
     seed = DEFAULT_SEED if seed is None else seed
     if n_planted < 0:
@@ -1514,8 +1514,8 @@ def write_synthetic_survey(path, *, _bundle_raw: bool = False, **kwargs) -> Path
     numbers (an empty cell is a skipped question), times as ``YYYY-MM-DD HH:MM:SS``.
     Refuses ``data/raw/`` unless called by the bundling command.
     """
-    from .outputs import atomic_write_bytes
-    from .synthetic import SYNTHETIC_LABEL
+    from ..outputs import atomic_write_bytes
+    from ..synthetic import SYNTHETIC_LABEL
 
     kwargs.pop("return_truth", None)
     s = make_synthetic_survey(**kwargs)

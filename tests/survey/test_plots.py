@@ -20,7 +20,7 @@ from cchc_analysis.survey import (
     survey_quality,
     survey_vs_appraisal,
 )
-from cchc_analysis.survey_plots import plot_criteria_discrimination, plot_survey_quality, plot_survey_vs_appraisal
+from cchc_analysis.survey.plots import plot_criteria_discrimination, plot_survey_quality, plot_survey_vs_appraisal
 from cchc_analysis.synthetic import make_synthetic_scores
 
 NOTEBOOK = NOTEBOOKS_DIR / "04_survey_quality.ipynb"

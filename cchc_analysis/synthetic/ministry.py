@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .labels import FIELD_NAMES
+from ..labels import FIELD_NAMES
 
 __all__ = [
     "SYNTHETIC_LABEL",
@@ -270,7 +270,7 @@ def write_synthetic_workbook(path, *, seed: int = DEFAULT_SEED, _bundle_raw: boo
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .outputs import atomic_write_bytes
+    from ..outputs import atomic_write_bytes
 
     scores = make_synthetic_scores(seed, **kwargs)
     crit = synthetic_criteria(seed, composition=kwargs.get("composition", 1.0))
@@ -311,17 +311,17 @@ def write_synthetic_workbook(path, *, seed: int = DEFAULT_SEED, _bundle_raw: boo
 
 def _bundle() -> list[Path]:
     """Regenerate every bundled synthetic input and the blank template (a deliberate act)."""
-    from .config import DEFAULT_WORKBOOK, TEMPLATES_DIR
-    from .io import write_template
+    from ..config import DEFAULT_WORKBOOK, TEMPLATES_DIR
+    from ..io import write_template
 
     written = [write_synthetic_workbook(DEFAULT_WORKBOOK, _bundle_raw=True)]
     written.append(write_template(TEMPLATES_DIR / "cchc_template.xlsx", _bundle_raw=True))
     try:  # the synthetic survey lives with the survey module
-        from .survey import write_synthetic_survey
+        from ..survey import write_synthetic_survey
     except ImportError:
         pass
     else:
-        from .config import DEFAULT_SURVEY
+        from ..config import DEFAULT_SURVEY
 
         written.append(write_synthetic_survey(DEFAULT_SURVEY, _bundle_raw=True))
     return written
