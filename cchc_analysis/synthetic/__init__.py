@@ -1,4 +1,26 @@
-"""The SYNTHETIC ministry (transitional)."""
+"""SYNTHETIC data: a documented, seeded ministry (:mod:`.ministry`) and its survey
+(:mod:`.survey`), every frame marked synthetic; ``cchc synthetic`` (:mod:`.bundle`)
+writes them.
+"""
 
-from .ministry import *  # noqa: F401,F403
-from .ministry import DEFAULT_SEED, __all__, main  # noqa: F401
+from .bundle import main
+from .ministry import (
+    DEFAULT_SEED,
+    SYNTHETIC_LABEL,
+    make_synthetic_scores,
+    synthetic_criteria,
+    write_synthetic_workbook,
+)
+from .survey import make_synthetic_survey, synthetic_survey_questions, write_synthetic_survey
+
+__all__ = [
+    "SYNTHETIC_LABEL",
+    "DEFAULT_SEED",
+    "make_synthetic_scores",
+    "synthetic_criteria",
+    "write_synthetic_workbook",
+    "make_synthetic_survey",
+    "synthetic_survey_questions",
+    "write_synthetic_survey",
+    "main",
+]

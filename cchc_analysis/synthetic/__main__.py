@@ -1,5 +1,5 @@
 """``python -m cchc_analysis.synthetic``: the same as ``cchc synthetic``."""
 
-from .ministry import main
+from .bundle import main
 
 raise SystemExit(main())
