@@ -42,7 +42,6 @@ from .survey import (
     criteria_discrimination,
     cronbach_alpha,
     icc1,
-    make_synthetic_survey,
     read_survey,
     rwg_j,
     survey_points,
@@ -51,7 +50,7 @@ from .survey import (
     survey_vs_appraisal,
     validate_survey,
 )
-from .synthetic import make_synthetic_scores
+from .synthetic import make_synthetic_scores, make_synthetic_survey
 from .trends import (
     attribution_report,
     methodology_breaks,

@@ -41,6 +41,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
     from .config import DEFAULT_WORKBOOK
     from .io import read_scores
+    from .provenance import is_synthetic
     from .ranking import rank_units
     from .scoring import applicable_index
 
@@ -55,7 +56,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
     cols = ["year", "rank", "unit_id", "unit_name", "points", "max_points", "n_applicable", "index"]
     with pd.option_context("display.max_rows", 1000, "display.width", 200):
         print(idx[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
-    if "synthetic" in str(path).lower():
+    if is_synthetic(scores):  # known from the file's own metadata, not its name
         print("\nDỮ LIỆU TỔNG HỢP (giả lập) / SYNTHETIC DATA: " + str(path))
     return 0
 

@@ -34,24 +34,29 @@ without being abler.
 Functions
 ---------
 ``make_synthetic_scores`` returns the canonical scores table (and the truth on
-request); ``write_synthetic_workbook`` writes it as an analyst workbook; ``python -m
-cchc_analysis.synthetic --bundle`` regenerates the bundled files under
-``data/raw/synthetic/`` and the blank template under ``data/raw/templates/``.
+request), marked synthetic (``attrs["synthetic"]``, see :mod:`cchc_analysis.provenance`);
+``write_synthetic_workbook`` writes it as an analyst workbook whose document properties'
+keywords hold ``provenance.SYNTHETIC_KEYWORD``, so :func:`cchc_analysis.read_scores`
+knows it is synthetic from the file itself. ``cchc synthetic --bundle`` regenerates the
+bundled files under ``data/raw/synthetic/`` and the blank template under
+``data/raw/templates/``.
 """
 
 from __future__ import annotations
 
-import argparse
 import io as _io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .labels import FIELD_NAMES
+from ..labels import FIELD_NAMES
+from ..outputs import atomic_write_bytes
+from ..provenance import SYNTHETIC_KEYWORD, mark_synthetic
 
 __all__ = [
     "SYNTHETIC_LABEL",
+    "DEFAULT_SEED",
     "make_synthetic_scores",
     "synthetic_criteria",
     "write_synthetic_workbook",
@@ -256,8 +261,9 @@ def make_synthetic_scores(
     scores = pd.concat(frames, ignore_index=True)
     for c in ["unit_id", "unit_name", "unit_type", "field", "criterion", "component"]:
         scores[c] = scores[c].astype(str)
+    mark_synthetic(scores)
     if return_truth:
-        return scores, pd.concat(truth, ignore_index=True)
+        return scores, mark_synthetic(pd.concat(truth, ignore_index=True))
     return scores
 
 
@@ -265,16 +271,18 @@ def write_synthetic_workbook(path, *, seed: int = DEFAULT_SEED, _bundle_raw: boo
     """Write the synthetic ministry as an analyst workbook (criteria, units, long scores sheet).
 
     Not-applicable criteria are written ``KPS``, as analysts do. The workbook has a
-    ``README (synthetic)`` sheet and the scores sheet is named ``scores (synthetic)``.
+    ``README (synthetic)`` sheet, the scores sheet is named ``scores (synthetic)`` and the
+    document properties' keywords hold ``provenance.SYNTHETIC_KEYWORD`` (how the reader
+    knows).
     """
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy: imported when a workbook is written
     from openpyxl.styles import Font
-
-    from .outputs import atomic_write_bytes
 
     scores = make_synthetic_scores(seed, **kwargs)
     crit = synthetic_criteria(seed, composition=kwargs.get("composition", 1.0))
     wb = Workbook()
+    wb.properties.keywords = SYNTHETIC_KEYWORD  # read back by read_scores -> attrs["synthetic"]
+    wb.properties.title = SYNTHETIC_LABEL
     ws = wb.active
     ws.title = "README (synthetic)"
     text = [
@@ -307,42 +315,3 @@ def write_synthetic_workbook(path, *, seed: int = DEFAULT_SEED, _bundle_raw: boo
     buf = _io.BytesIO()
     wb.save(buf)
     return atomic_write_bytes(path, buf.getvalue(), _bundle_raw=_bundle_raw)
-
-
-def _bundle() -> list[Path]:
-    """Regenerate every bundled synthetic input and the blank template (a deliberate act)."""
-    from .config import DEFAULT_WORKBOOK, TEMPLATES_DIR
-    from .io import write_template
-
-    written = [write_synthetic_workbook(DEFAULT_WORKBOOK, _bundle_raw=True)]
-    written.append(write_template(TEMPLATES_DIR / "cchc_template.xlsx", _bundle_raw=True))
-    try:  # the synthetic survey lives with the survey module
-        from .survey import write_synthetic_survey
-    except ImportError:
-        pass
-    else:
-        from .config import DEFAULT_SURVEY
-
-        written.append(write_synthetic_survey(DEFAULT_SURVEY, _bundle_raw=True))
-    return written
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Synthetic ministry (SYNTHETIC DATA)")
-    parser.add_argument("--bundle", action="store_true",
-                        help="regenerate the bundled files under data/raw/synthetic and data/raw/templates")
-    parser.add_argument("--out", help="write the synthetic workbook to this path instead")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    args = parser.parse_args(argv)
-    if args.bundle:
-        for p in _bundle():
-            print(f"wrote {p}")
-    elif args.out:
-        print(f"wrote {write_synthetic_workbook(args.out, seed=args.seed)}")
-    else:
-        parser.print_help()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -20,7 +20,7 @@ from cchc_analysis.survey import (
     survey_quality,
     survey_vs_appraisal,
 )
-from cchc_analysis.survey_plots import plot_criteria_discrimination, plot_survey_quality, plot_survey_vs_appraisal
+from cchc_analysis.survey.plots import plot_criteria_discrimination, plot_survey_quality, plot_survey_vs_appraisal
 from cchc_analysis.synthetic import make_synthetic_scores
 
 NOTEBOOK = NOTEBOOKS_DIR / "04_survey_quality.ipynb"
@@ -89,8 +89,8 @@ def test_notebook_runs_on_small_synthetic_data(tmp_path):
     from cchc_analysis.survey import write_synthetic_survey
     from cchc_analysis.synthetic import write_synthetic_workbook
 
-    survey = write_synthetic_survey(tmp_path / "synthetic_survey.csv", n_cuc=4, n_vu=4, years=(2023,), n_planted=2)
-    workbook = write_synthetic_workbook(tmp_path / "synthetic_scores.xlsx", n_cuc=4, n_vu=4, years=(2023,))
+    survey = write_synthetic_survey(tmp_path / "answers.csv", n_cuc=4, n_vu=4, years=(2023,), n_planted=2)
+    workbook = write_synthetic_workbook(tmp_path / "ministry.xlsx", n_cuc=4, n_vu=4, years=(2023,))
     out = tmp_path / "out"
     pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "run.ipynb"), kernel_name="python3", cwd=str(PROJ_ROOT),
                         progress_bar=False,

@@ -390,7 +390,7 @@ def test_generator_is_seeded_and_labelled(tmp_path):
     assert set(ta.loc[ta["planted"], "modes"].item().split("+")) <= {"copied", "straightline", "burst"}
     p = write_synthetic_survey(tmp_path / "synthetic_survey.csv", seed=4, n_cuc=2, n_vu=1, years=(2023,))
     text = p.read_text(encoding="utf-8")
-    assert "SYNTHETIC DATA" in text.splitlines()[1] and text.splitlines()[2].endswith(",synthetic")
+    assert "SYNTHETIC DATA" in text.splitlines()[1] and text.splitlines()[2].endswith(",synthetic,True")
     with pytest.raises(PermissionError):
         write_synthetic_survey(DEFAULT_SURVEY, seed=4, n_cuc=1, n_vu=1, years=(2023,), n_planted=1)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .labels import check_lang, label
-from .style import get_ax, synthetic_note
+from ..labels import check_lang, label
+from ..style import get_ax, synthetic_note
 
 __all__ = ["plot_survey_vs_appraisal", "plot_survey_quality", "plot_criteria_discrimination"]
 

@@ -34,12 +34,15 @@ stored as text, title rows above the header, and two-row headers with merged cel
 Errors raise :class:`~cchc_analysis.errors.DataError` naming file, sheet, row (as Excel
 shows it, header = its own row) and column, in Vietnamese and English.
 :func:`validate_scores` returns *all* problems as a table instead.
+
+**Provenance.** ``attrs["synthetic"]`` of the result is True when the file says it is
+synthetic: a workbook whose document properties' keywords hold
+``provenance.SYNTHETIC_KEYWORD``, or a tidy file whose ``synthetic`` column is true on
+every row (that column is not part of the scores table).
 """
 
 from __future__ import annotations
 
-import csv
-import io as _io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,8 +50,33 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Problem
-from .text import clean_text, fold, parse_number
+from ..errors import DataError, Problem
+from ..provenance import mark_synthetic
+from ..text import clean_text, fold, parse_number
+from ._tabular import (
+    COMMON_ALIASES,
+    CSV_EXTENSIONS,
+    MAX_PROBLEMS_PER_CHECK,
+    PARQUET_EXTENSIONS,
+    XLSX_EXTENSIONS,
+    Problems,
+    Table,
+    alias_table,
+    canon_col,
+    check_file,
+    find_sheet,
+    find_table,
+    frame_rows,
+    no_sheet,
+    open_workbook,
+    raise_first,
+    read_csv_rows,
+    sheet_rows,
+    synthetic_column,
+    text_id,
+    unsupported_format,
+    workbook_is_synthetic,
+)
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -56,7 +84,6 @@ __all__ = [
     "read_scores",
     "validate_scores",
     "check_scores",
-    "write_template",
 ]
 
 #: Canonical column order of the scores table.
@@ -93,13 +120,10 @@ _COMPONENTS = {
     "dtxhh": "survey",
 }
 
-# column aliases, folded
-_ALIASES: dict[str, str] = {}
-for _canon, _names in {
-    "year": ["year", "nam", "nam danh gia"],
-    "unit_id": ["unit_id", "unit id", "ma don vi", "ma_don_vi", "ma dv"],
-    "unit_name": ["unit_name", "unit name", "don vi", "ten don vi", "ten_don_vi"],
-    "unit_type": ["unit_type", "unit type", "loai don vi", "loai"],
+#: Headers (folded) of the scores table's own columns, on top of the common ones.
+SCORE_ALIASES: dict[str, list[str]] = {
+    "unit_id": ["ma_don_vi"],
+    "unit_name": ["ten_don_vi"],
     "field": ["field", "linh vuc", "ma linh vuc"],
     "criterion": ["criterion", "criterion_id", "tieu chi", "ma tieu chi", "ma_tieu_chi", "ma tc"],
     "component": ["component", "thanh phan", "loai diem", "phuong phap"],
@@ -113,39 +137,12 @@ for _canon, _names in {
     "applicable": ["applicable", "phat sinh", "co phat sinh", "ap dung"],
     "name": ["name", "ten tieu chi", "noi dung", "noi dung tieu chi", "ten"],
     "sheet": ["sheet", "trang tinh", "ten sheet"],
-    "note": ["note", "ghi chu", "giai trinh"],
-}.items():
-    for _n in _names:
-        _ALIASES[_n] = _canon
+}
+_ALIASES = alias_table(COMMON_ALIASES, SCORE_ALIASES)
 
 _CRITERIA_SHEETS = {"criteria", "tieu chi", "tieu_chi", "bo tieu chi", "danh muc tieu chi"}
 _UNITS_SHEETS = {"units", "don vi", "danh sach don vi", "don_vi"}
 _IGNORED_SHEETS = {"readme", "huong dan", "ghi chu", "thong tin", "about"}
-_MAX_PROBLEMS_PER_CHECK = 200
-
-
-class _Problems(list):
-    """A list of problems that also remembers each sheet's headers as written in the file."""
-
-    def __init__(self):
-        super().__init__()
-        self.headers: dict[tuple, dict[str, str]] = {}
-
-    def localise(self) -> list[Problem]:
-        """Name columns as the analyst wrote them (e.g. 'Điểm đạt được', not 'points')."""
-        out = []
-        for p in self:
-            h = self.headers.get((p.file, p.sheet), {})
-            out.append(Problem(p.file, p.sheet, p.row, h.get(p.column, p.column), p.vi, p.en))
-        return out
-
-
-def _canon_col(name) -> str | None:
-    if name is None:
-        return None
-    f = fold(str(name)).replace("_", " ").strip(" :*")
-    f = " ".join(f.split())
-    return _ALIASES.get(f) or _ALIASES.get(f.replace(" ", "_"))
 
 
 # --------------------------------------------------------------------------- raw tables
@@ -166,103 +163,24 @@ def _problem(raw: _Raw, row, column, vi: str, en: str) -> Problem:
     return Problem(raw.file, raw.sheet, None if row is None else int(row), col, vi, en)
 
 
-def _header_names(rows: list[list], i: int) -> tuple[list[str | None], dict[str, str]]:
-    """Canonical column names if row ``i`` is the header (row ``i-1`` may be a merged parent)."""
-    header = [clean_text(v) for v in rows[i]]
-    parent = [clean_text(v) for v in rows[i - 1]] if i > 0 else []
-    parent = parent + [None] * (len(header) - len(parent))
-    filled_parent, last = [], None  # a merged parent spans several columns: forward-fill
-    for v in parent:
-        last = v if v is not None else last
-        filled_parent.append(last)
-    cols: list[str | None] = []
-    headers: dict[str, str] = {}
-    for j, h in enumerate(header):
-        name, written = None, h
-        if h is not None:
-            name = _canon_col(h)
-            if name is None and filled_parent[j]:
-                combo = f"{filled_parent[j]} {h}"
-                name = _canon_col(combo)
-                written = combo if name else h
-        elif parent[j] is not None:
-            name, written = _canon_col(parent[j]), parent[j]
-        if name in headers:  # keep the first occurrence of a duplicated column
-            name = None
-        cols.append(name)
-        if name is not None:
-            headers[name] = written
-    return cols, headers
-
-
-def _frame_from_rows(rows: list[list], first_row: int, file: str, sheet: str | None) -> _Raw | None:
-    """Find the header among the first rows (merged two-row headers allowed) -> _Raw."""
-    header_idx, best = None, 1
-    for i in range(min(len(rows), 15)):
-        cols, headers = _header_names(rows, i)
-        if len(headers) > best:
-            best, header_idx = len(headers), i
-    if header_idx is None:
+def _frame_from_rows(rows: list[list], file: str, sheet: str | None) -> _Raw | None:
+    """Find the header (see :func:`._tabular.find_table`) -> _Raw of the known columns."""
+    table = find_table(rows, _ALIASES, file=file, sheet=sheet)
+    if table is None:
         return None
-    cols, headers = _header_names(rows, header_idx)
-    body = rows[header_idx + 1 :]
-    n = len(cols)
-    data = {c: [r[j] if j < len(r) else None for r in body] for j, c in enumerate(cols) if c}
+    return _raw(table)
+
+
+def _raw(table: Table) -> _Raw:
+    data = {c: table.column(c) for c in table.columns if c}
     frame = pd.DataFrame(data, dtype=object)
-    frame["_row"] = np.arange(first_row + header_idx + 1, first_row + header_idx + 1 + len(body))
-    # drop rows that are entirely empty
-    if len(frame) and n:
+    frame["_row"] = table.row_numbers
+    # drop rows whose known columns are all empty
+    if len(frame) and len(data):
         vals = frame.drop(columns="_row")
         empty = vals.map(lambda v: clean_text(v) is None).all(axis=1)
         frame = frame[~empty.to_numpy()].reset_index(drop=True)
-    return _Raw(file, sheet, frame, headers)
-
-
-def _read_csv_raw(path: Path) -> _Raw | None:
-    data = path.read_bytes()
-    text = data.decode("utf-8-sig", errors="strict") if data else ""
-    if not text.strip():
-        return None
-    sample = text[:4096]
-    try:
-        delim = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        delim = ","
-    rows = list(csv.reader(_io.StringIO(text), delimiter=delim))
-    return _frame_from_rows(rows, 1, str(path), None)
-
-
-def _open_workbook(path: Path):
-    import openpyxl
-
-    try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # corrupt or not an XLSX
-        raise DataError(
-            Problem(
-                str(path), None, None, None,
-                f"không mở được tệp Excel ({type(exc).__name__}: {exc}); hãy lưu lại dưới dạng .xlsx",
-                f"cannot open the Excel file ({type(exc).__name__}: {exc}); save it again as .xlsx",
-            )
-        ) from exc
-
-
-def _sheet_rows(ws) -> list[list]:
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    # merged cells: openpyxl keeps the value in the top-left cell only. Fill header-area
-    # merges (first 15 rows) so a merged "Điểm" spans its children.
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row > 15:
-            continue
-        v = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                row = rows[r - 1]
-                while len(row) < c:
-                    row.append(None)
-                if row[c - 1] is None and r == rng.min_row:
-                    row[c - 1] = v
-    return rows
+    return _Raw(table.file, table.sheet, frame, table.headers)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -286,7 +204,7 @@ def _parse_numeric(raw: _Raw, col: str, problems: list, *, what_vi: str, what_en
         try:
             num = parse_number(v)
         except ValueError:
-            if bad < _MAX_PROBLEMS_PER_CHECK:
+            if bad < MAX_PROBLEMS_PER_CHECK:
                 problems.append(_problem(
                     raw, raw.frame["_row"].iat[i], col,
                     f"{what_vi} phải là số, nhưng ô ghi '{clean_text(v)}'"
@@ -307,7 +225,7 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
                    default_year=None) -> pd.DataFrame | None:
     """Turn one raw sheet into canonical rows (plus _file/_sheet/_row), appending problems."""
     f = raw.frame
-    if isinstance(problems, _Problems):
+    if isinstance(problems, Problems):
         problems.headers[(raw.file, raw.sheet)] = raw.headers
     need = list(REQUIRED)
     if criteria is not None:
@@ -362,10 +280,10 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
     out["unit_id"] = text_col("unit_id", default_unit)
     if default_unit is not None:
         out["unit_id"] = [u if u is not None else default_unit for u in out["unit_id"]]
-    out["criterion"] = [_criterion_id(v) for v in f["criterion"].to_numpy()]
+    out["criterion"] = [text_id(v) for v in f["criterion"].to_numpy()]
     for col, vi_name, en_name in [("unit_id", "mã đơn vị", "unit id"), ("criterion", "mã tiêu chí", "criterion id")]:
         bad_rows = out.index[pd.isna(out[col])]
-        for i in bad_rows[:_MAX_PROBLEMS_PER_CHECK]:
+        for i in bad_rows[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(_problem(raw, out["_row"].iat[i], col, f"thiếu {vi_name}", f"{en_name} is empty"))
 
     unit_name = text_col("unit_name")
@@ -420,7 +338,7 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
                 ))
         # a points cell with a number on a row marked "not applicable" is an error
         conflict = ~app_given & ~np.isnan(pts)
-        for i in np.flatnonzero(conflict)[:_MAX_PROBLEMS_PER_CHECK]:
+        for i in np.flatnonzero(conflict)[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(_problem(
                 raw, f["_row"].iat[i], "points",
                 f"tiêu chí ghi là không phát sinh nhưng lại có điểm ({pts[i]:g}); "
@@ -443,7 +361,7 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
                         zip(out["field"], out["criterion"].map(info["field"]))]
         out["component"] = [x if x is not None else y for x, y in
                             zip(out["component"], out["criterion"].map(info["component"]))]
-        for i in np.flatnonzero(~known.to_numpy() & out["criterion"].notna().to_numpy())[:_MAX_PROBLEMS_PER_CHECK]:
+        for i in np.flatnonzero(~known.to_numpy() & out["criterion"].notna().to_numpy())[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(_problem(
                 raw, out["_row"].iat[i], "criterion",
                 f"tiêu chí '{out['criterion'].iat[i]}' không có trong trang tính criteria (bộ tiêu chí); "
@@ -458,13 +376,6 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
         if "unit_type" in u:
             out["unit_type"] = [x if x is not None else y for x, y in zip(out["unit_type"], out["unit_id"].map(u["unit_type"]))]
     return out
-
-
-def _criterion_id(v) -> str | None:
-    """Criterion id as text; an Excel number 3.0 (typed "3") becomes "3"."""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return clean_text(v)
 
 
 _VI_HEADER = {
@@ -510,7 +421,7 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
     def add(mask, column, vi, en):
         # messages are built only for the (few) failing rows: cheap on millions of rows
         idx = np.flatnonzero(mask)
-        for i in idx[:_MAX_PROBLEMS_PER_CHECK]:
+        for i in idx[:MAX_PROBLEMS_PER_CHECK]:
             fi = file if file_col is None else file_col.iat[i]
             sh = sheet if sheet_col is None else sheet_col.iat[i]
             problems.append(Problem(fi, sh, int(rows[i]), column, vi(i), en(i)))
@@ -599,7 +510,7 @@ def _as_canonical(df: pd.DataFrame) -> pd.DataFrame:
 def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataFrame | None:
     """Parquet (or any typed frame): vectorised path for big tidy files."""
     f = str(path)
-    cols = {c: _canon_col(c) or c for c in frame.columns}
+    cols = {c: canon_col(c, _ALIASES) or c for c in frame.columns}
     frame = frame.rename(columns=cols)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -613,7 +524,7 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
     if not pd.api.types.is_integer_dtype(yr):
         num = pd.to_numeric(yr, errors="coerce")
         bad = num.isna() | (num % 1 != 0)
-        for i in np.flatnonzero(bad.to_numpy())[:_MAX_PROBLEMS_PER_CHECK]:
+        for i in np.flatnonzero(bad.to_numpy())[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(Problem(f, None, int(i) + 2, "year",
                                     f"năm phải là số nguyên, nhưng là '{yr.iat[i]}'",
                                     f"year must be a whole number, but is '{yr.iat[i]}'"))
@@ -648,45 +559,39 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
         df["component"] = "appraisal"
     if df["field"].isna().all():
         df["field"] = df["criterion"].astype(str).str.split(".").str[0]
+    df.attrs["synthetic"] = "synthetic" in frame.columns and synthetic_column(frame["synthetic"])
     return df  # rows located by position (header = row 1) in check_scores
 
 
 def _load(path: str | os.PathLike, *, sheet: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read any supported file -> (canonical frame with location columns, problems)."""
+    """Read any supported file -> (canonical frame with location columns, problems).
+
+    The frame's ``attrs["synthetic"]`` says whether the file declares itself synthetic.
+    """
     p = Path(path)
     f = str(p)
-    problems = _Problems()
-    if not p.exists():
-        raise DataError(Problem(f, None, None, None, "không tìm thấy tệp", "file not found"))
-    if p.is_dir():
-        raise DataError(Problem(f, None, None, None, "đây là thư mục, không phải tệp", "this is a folder, not a file"))
-    if p.stat().st_size == 0:
-        problems.append(Problem(f, None, None, None, "tệp rỗng", "the file is empty"))
+    problems = Problems()
+    problems.extend(check_file(p))
+    if problems:
         return None, problems.localise()
     ext = p.suffix.lower()
     criteria_ids = None
-    if ext in {".parquet", ".pq"}:
+    synthetic = False
+    if ext in PARQUET_EXTENSIONS:
         frame = pd.read_parquet(p)
         if frame.empty:
             problems.append(Problem(f, None, None, None, "tệp không có dòng dữ liệu nào", "the file has no data rows"))
             return None, problems.localise()
         df = _read_fast_tidy(p, frame, problems)
+        if df is not None:
+            synthetic = df.attrs.get("synthetic", False)
         if df is None and not problems:
-            rows = [list(frame.columns)] + frame.astype(object).to_numpy().tolist()
-            raw = _frame_from_rows(rows, 1, f, None)
-            df = _tidy_from_raw(raw, problems)
-            df = _finish([df]) if df is not None else None
+            raw = _frame_from_rows(frame_rows(frame), f, None)
+            df, synthetic = _tidy_sheet(raw, problems)
         if df is None:
             return None, problems.localise()
-    elif ext in {".csv", ".txt", ".tsv"}:
-        try:
-            raw = _read_csv_raw(p)
-        except UnicodeDecodeError as exc:
-            raise DataError(Problem(
-                f, None, None, None,
-                f"tệp không phải UTF-8 ({exc}); trong Excel hãy lưu 'CSV UTF-8'",
-                f"the file is not UTF-8 ({exc}); in Excel save as 'CSV UTF-8'",
-            )) from exc
+    elif ext in CSV_EXTENSIONS:
+        raw = _frame_from_rows(read_csv_rows(p), f, None)
         if raw is None or raw.frame.empty:
             if raw is None:
                 problems.append(Problem(f, None, 1, None,
@@ -695,44 +600,53 @@ def _load(path: str | os.PathLike, *, sheet: str | None = None) -> tuple[pd.Data
             else:
                 problems.append(Problem(f, None, None, None, "tệp không có dòng dữ liệu nào", "the file has no data rows"))
             return None, problems.localise()
-        df = _tidy_from_raw(raw, problems)
+        df, synthetic = _tidy_sheet(raw, problems)
         if df is None:
             return None, problems.localise()
-        df = _finish([df])
-    elif ext in {".xlsx", ".xlsm"}:
-        df, criteria_ids = _read_workbook(p, sheet, problems)
+    elif ext in XLSX_EXTENSIONS:
+        df, criteria_ids, synthetic = _read_workbook(p, sheet, problems)
         if df is None:
             return None, problems.localise()
     else:
-        raise DataError(Problem(
-            f, None, None, None,
-            f"định dạng '{ext}' chưa hỗ trợ; dùng .xlsx, .csv hoặc .parquet",
-            f"format '{ext}' is not supported; use .xlsx, .csv or .parquet",
-        ))
+        raise unsupported_format(p)
     problems.extend(check_scores(df, file=f, criteria=criteria_ids))
+    df.attrs["synthetic"] = bool(synthetic)
     return df, problems.localise()
 
 
-def _read_workbook(p: Path, sheet: str | None, problems: list) -> tuple[pd.DataFrame | None, pd.Series | None]:
+def _tidy_sheet(raw: _Raw, problems: list) -> tuple[pd.DataFrame | None, bool]:
+    """One tidy sheet -> (finished rows or None, whether its ``synthetic`` column says so)."""
+    df = _tidy_from_raw(raw, problems)
+    synthetic = "synthetic" in raw.frame.columns and synthetic_column(raw.frame["synthetic"])
+    return (_finish([df]) if df is not None else None), synthetic
+
+
+def _read_workbook(p: Path, sheet: str | None, problems: list):
+    """-> (rows or None, ids of the criteria tree or None, whether the workbook is synthetic)."""
     f = str(p)
-    wb = _open_workbook(p)
+    wb = open_workbook(p)
+    synthetic = workbook_is_synthetic(wb)
+    df, criteria = _read_sheets(wb, f, sheet, problems)
+    return df, criteria, synthetic or (df is not None and bool(df.attrs.get("synthetic")))
+
+
+def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.DataFrame | None, pd.Series | None]:
     names = wb.sheetnames
     by_fold = {fold(n): n for n in names}
     if sheet is not None:
-        if sheet not in names and fold(sheet) not in by_fold:
-            problems.append(Problem(
-                f, sheet, None, None,
-                f"không có trang tính '{sheet}'; các trang tính đang có: {names}",
-                f"there is no sheet '{sheet}'; sheets present: {names}",
-            ))
+        name = find_sheet(names, sheet)
+        if name is None:
+            problems.append(no_sheet(f, sheet, names))
             return None, None
-        ws = wb[sheet if sheet in names else by_fold[fold(sheet)]]
-        raw = _frame_from_rows(_sheet_rows(ws), 1, f, ws.title)
+        ws = wb[name]
+        raw = _frame_from_rows(sheet_rows(ws), f, ws.title)
         if raw is None or raw.frame.empty:
             problems.append(Problem(f, ws.title, None, None, "trang tính không có dữ liệu điểm", "the sheet holds no score data"))
             return None, None
-        df = _tidy_from_raw(raw, problems)
-        return (_finish([df]) if df is not None else None), None
+        df, synthetic = _tidy_sheet(raw, problems)
+        if df is not None:
+            df.attrs["synthetic"] = synthetic
+        return df, None
 
     crit_name = next((by_fold[k] for k in by_fold if k in _CRITERIA_SHEETS), None)
     units_name = next((by_fold[k] for k in by_fold if k in _UNITS_SHEETS), None)
@@ -742,13 +656,15 @@ def _read_workbook(p: Path, sheet: str | None, problems: list) -> tuple[pd.DataF
         # a tidy workbook: one sheet with every canonical column
         if len(score_sheets) == 1:
             ws = wb[score_sheets[0]]
-            raw = _frame_from_rows(_sheet_rows(ws), 1, f, ws.title)
+            raw = _frame_from_rows(sheet_rows(ws), f, ws.title)
             if raw is not None and "max_points" in raw.frame.columns:
                 if raw.frame.empty:
                     problems.append(Problem(f, ws.title, None, None, "trang tính không có dòng dữ liệu nào", "the sheet has no data rows"))
                     return None, None
-                df = _tidy_from_raw(raw, problems)
-                return (_finish([df]) if df is not None else None), None
+                df, synthetic = _tidy_sheet(raw, problems)
+                if df is not None:
+                    df.attrs["synthetic"] = synthetic
+                return df, None
         problems.append(Problem(
             f, None, None, None,
             f"không có trang tính 'criteria' (bộ tiêu chí); các trang tính đang có: {names}. "
@@ -759,13 +675,13 @@ def _read_workbook(p: Path, sheet: str | None, problems: list) -> tuple[pd.DataF
         return None, None
 
     # criteria sheet
-    craw = _frame_from_rows(_sheet_rows(wb[crit_name]), 1, f, crit_name)
+    craw = _frame_from_rows(sheet_rows(wb[crit_name]), f, crit_name)
     criteria = _read_criteria(craw, f, crit_name, problems)
     if criteria is None:
         return None, None
     units = None
     if units_name is not None:
-        uraw = _frame_from_rows(_sheet_rows(wb[units_name]), 1, f, units_name)
+        uraw = _frame_from_rows(sheet_rows(wb[units_name]), f, units_name)
         if uraw is None or "unit_id" not in uraw.frame.columns:
             problems.append(Problem(f, units_name, None, "unit_id",
                                     "trang tính units phải có cột unit_id (Mã đơn vị)",
@@ -786,7 +702,7 @@ def _read_workbook(p: Path, sheet: str | None, problems: list) -> tuple[pd.DataF
     unit_ids = set(units["unit_id"]) if units is not None else set()
     for name in score_sheets:
         ws = wb[name]
-        raw = _frame_from_rows(_sheet_rows(ws), 1, f, name)
+        raw = _frame_from_rows(sheet_rows(ws), f, name)
         if raw is None:
             problems.append(Problem(f, name, None, None,
                                     "không tìm thấy dòng tiêu đề (cần ít nhất: criterion/Mã tiêu chí, points/Điểm đạt được)",
@@ -826,7 +742,7 @@ def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.
                                     f"the criteria sheet lacks column '{c}'"))
         return None
     mx, _ = _parse_numeric(craw, "max_points", problems, what_vi="điểm tối đa", what_en="max points")
-    crit = [_criterion_id(v) for v in craw.frame["criterion"]]
+    crit = [text_id(v) for v in craw.frame["criterion"]]
     out = pd.DataFrame({"criterion": crit, "max_points": mx})
     out["field"] = [clean_text(v) for v in craw.frame["field"]] if "field" in craw.frame else None
     out["field"] = [fl if fl is not None else (str(c).split(".")[0] if c else None) for fl, c in zip(out["field"], crit)]
@@ -886,10 +802,8 @@ def read_scores(path: str | os.PathLike, *, sheet: str | None = None) -> pd.Data
     1   cuc-a       1.2         1.0     NaN       False
     """
     df, problems = _load(path, sheet=sheet)
-    if problems:
-        raise DataError.from_problems(problems, see_vi="chạy 'cchc validate' để xem tất cả",
-                                      see_en="run 'cchc validate' to list them all")
-    return _as_canonical(df)
+    raise_first(problems, see_vi="chạy 'cchc validate' để xem tất cả", see_en="run 'cchc validate' to list them all")
+    return mark_synthetic(_as_canonical(df), bool(df.attrs.get("synthetic")))
 
 
 def validate_scores(path: str | os.PathLike, *, sheet: str | None = None) -> pd.DataFrame:
@@ -918,78 +832,3 @@ def validate_scores(path: str | os.PathLike, *, sheet: str | None = None) -> pd.
     return DataError(problems).to_frame() if problems else DataError([]).to_frame()
 
 
-# --------------------------------------------------------------------------- template
-
-
-def write_template(path: str | os.PathLike, *, n_units: int = 3, _bundle_raw: bool = False) -> Path:
-    """Write a blank analyst workbook to fill in (never into ``data/raw/`` by accident).
-
-    The workbook has a ``README`` sheet (how to fill it in, in Vietnamese and English),
-    a ``criteria`` sheet with the seven fields of the ministry index as examples, a
-    ``units`` sheet and one score sheet per unit pre-filled with every criterion.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    from .labels import FIELD_NAMES
-    from .outputs import atomic_write_bytes
-
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        target = target.with_suffix(".xlsx")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "README"
-    lines = [
-        "MẪU NHẬP ĐIỂM CHỈ SỐ CCHC / PAR INDEX SCORE TEMPLATE (cchc-analysis)",
-        "",
-        "1. Trang 'criteria': mỗi dòng một tiêu chí: mã (ví dụ 3.2.1), lĩnh vực, tên, thành phần "
-        "(thẩm định / điều tra), điểm tối đa (> 0).",
-        "2. Trang 'units': mỗi đơn vị một dòng: mã đơn vị (không dấu, ví dụ cuc-a), tên, loại "
-        "(cuc, vu, van-phong, thanh-tra...), năm đánh giá.",
-        "3. Mỗi đơn vị một trang điểm (tên trang = mã đơn vị): ghi điểm đạt được vào cột "
-        "'Điểm đạt được'. Ghi 0 nếu không đạt; ghi KPS nếu tiêu chí không phát sinh. "
-        "Không để trống.",
-        "4. Kiểm tra: cchc validate <tệp>.",
-        "",
-        "1. Sheet 'criteria': one row per criterion: id, field, name, component (appraisal / "
-        "survey), max points (> 0).",
-        "2. Sheet 'units': one row per unit: unit id (ASCII), name, type, assessment year.",
-        "3. One score sheet per unit (sheet name = unit id): enter points achieved; 0 for none, "
-        "KPS where the criterion does not arise. Never leave a cell empty.",
-        "4. Check with: cchc validate <file>.",
-    ]
-    for i, line in enumerate(lines, start=1):
-        ws.cell(i, 1, line)
-    ws["A1"].font = Font(bold=True)
-    ws.column_dimensions["A"].width = 120
-    head = PatternFill("solid", fgColor="DDEBF7")
-
-    wc = wb.create_sheet("criteria")
-    wc.append(["Mã tiêu chí", "Lĩnh vực", "Tên tiêu chí", "Thành phần", "Điểm tối đa"])
-    example = []
-    for fid in sorted(FIELD_NAMES)[:7]:
-        for k in (1, 2):
-            cid = f"{fid}.{k}"
-            example.append(cid)
-            wc.append([cid, fid, f"{FIELD_NAMES[fid]['vi']}: tiêu chí {k}",
-                       "điều tra" if k == 2 else "thẩm định", 1.0])
-    wu = wb.create_sheet("units")
-    wu.append(["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Năm"])
-    for j in range(1, n_units + 1):
-        wu.append([f"don-vi-{j}", f"Đơn vị {j}", "vu", 2024])
-        s = wb.create_sheet(f"don-vi-{j}")
-        s.append(["Mã tiêu chí", "Điểm đạt được", "Ghi chú"])
-        for cid in example:
-            s.append([cid, None, None])
-        s.column_dimensions["A"].width = 14
-        s.column_dimensions["B"].width = 16
-        s.column_dimensions["C"].width = 40
-    for sheet in wb.worksheets[1:]:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = head
-    wc.column_dimensions["C"].width = 50
-    buf = _io.BytesIO()
-    wb.save(buf)
-    return atomic_write_bytes(target, buf.getvalue(), _bundle_raw=_bundle_raw)

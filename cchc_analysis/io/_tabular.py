@@ -1,0 +1,282 @@
+"""The ONE tabular layer under every reader: file checks, CSV decoding and sniffing,
+workbooks (opened through openpyxl, which parses XML with ``defusedxml``), sheet rows
+with merged header cells, the header search, column alias tables, located problems
+and the provenance flag read from a file's own metadata.
+
+The readers (:mod:`.scores`, :mod:`.survey`) add only what their table means.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, Problem
+from ..provenance import SYNTHETIC_KEYWORD
+from ..text import clean_text, fold
+
+#: At most this many problems are listed per check (the count of the rest is given).
+MAX_PROBLEMS_PER_CHECK = 200
+#: The header is searched for among the first rows (title rows may stand above it).
+HEADER_SEARCH_ROWS = 15
+
+CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
+XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
+PARQUET_EXTENSIONS = {".parquet", ".pq"}
+
+# --------------------------------------------------------------------------- aliases
+
+#: Headers (folded) shared by every table; each reader adds its own.
+COMMON_ALIASES: dict[str, list[str]] = {
+    "year": ["year", "nam", "nam danh gia", "nam khao sat", "nam dieu tra"],
+    "unit_id": ["unit_id", "unit id", "ma don vi", "ma dv"],
+    "unit_name": ["unit_name", "unit name", "don vi", "ten don vi"],
+    "unit_type": ["unit_type", "unit type", "loai don vi", "loai"],
+    "note": ["note", "ghi chu", "giai trinh"],
+    "synthetic": ["synthetic", "du lieu tong hop", "gia lap"],
+}
+
+
+def alias_table(*tables: dict[str, list[str]]) -> dict[str, str]:
+    """Folded header -> canonical column, from ``{canonical: [headers]}`` tables (later
+    tables win). Headers are folded as :func:`canon_col` folds them."""
+    out: dict[str, str] = {}
+    for table in tables:
+        for canon, names in table.items():
+            for n in names:
+                out[_fold_header(n)] = canon
+    return out
+
+
+def _fold_header(name) -> str:
+    f = fold(str(name)).replace("_", " ").strip(" :*")
+    return " ".join(f.split())
+
+
+def canon_col(name, aliases: dict[str, str]) -> str | None:
+    """The canonical column a header names (``"Mã đơn vị"`` -> ``unit_id``), or None."""
+    if name is None:
+        return None
+    return aliases.get(_fold_header(name))
+
+
+def text_id(v) -> str | None:
+    """An id as text; an Excel number 3.0 (typed "3") becomes "3"."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return clean_text(v)
+
+
+# --------------------------------------------------------------------------- problems
+
+
+class Problems(list):
+    """Problems found in a file; remembers each sheet's headers as written, so messages
+    name columns as the analyst wrote them (e.g. 'Điểm đạt được', not 'points')."""
+
+    def __init__(self):
+        super().__init__()
+        self.headers: dict[tuple, dict[str, str]] = {}
+
+    def localise(self) -> list[Problem]:
+        out = []
+        for p in self:
+            h = self.headers.get((p.file, p.sheet), {})
+            out.append(Problem(p.file, p.sheet, p.row, h.get(p.column, p.column), p.vi, p.en))
+        return out
+
+
+def raise_first(problems: list[Problem], *, see_vi: str, see_en: str) -> None:
+    """Raise the first problem "and N more" (every one kept on the error), if any."""
+    if problems:
+        raise DataError.from_problems(problems, see_vi=see_vi, see_en=see_en)
+
+
+def check_file(path: Path) -> list[Problem]:
+    """Raise for a missing file or a folder; an empty file is a problem to report."""
+    f = str(path)
+    if not path.exists():
+        raise DataError(Problem(f, None, None, None, "không tìm thấy tệp", "file not found"))
+    if path.is_dir():
+        raise DataError(Problem(f, None, None, None, "đây là thư mục, không phải tệp", "this is a folder, not a file"))
+    if path.stat().st_size == 0:
+        return [Problem(f, None, None, None, "tệp rỗng", "the file is empty")]
+    return []
+
+
+def unsupported_format(path: Path) -> DataError:
+    ext = path.suffix.lower()
+    return DataError(Problem(
+        str(path), None, None, None,
+        f"định dạng '{ext}' chưa hỗ trợ; dùng .xlsx, .csv hoặc .parquet",
+        f"format '{ext}' is not supported; use .xlsx, .csv or .parquet",
+    ))
+
+
+def no_sheet(path, sheet: str, names: list[str]) -> Problem:
+    return Problem(str(path), sheet, None, None,
+                   f"không có trang tính '{sheet}'; các trang tính đang có: {names}",
+                   f"there is no sheet '{sheet}'; sheets present: {names}")
+
+
+def find_sheet(names: list[str], sheet: str) -> str | None:
+    """The sheet called ``sheet`` (exactly, or up to case and diacritics), or None."""
+    if sheet in names:
+        return sheet
+    return {fold(n): n for n in names}.get(fold(sheet))
+
+
+# --------------------------------------------------------------------------- reading cells
+
+
+def read_csv_rows(path: Path) -> list[list]:
+    """The rows of a UTF-8 CSV (BOM allowed; ``,``, ``;`` or tab, sniffed)."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(Problem(
+            str(path), None, None, None,
+            f"tệp không phải UTF-8 ({exc}); trong Excel hãy lưu 'CSV UTF-8'",
+            f"the file is not UTF-8 ({exc}); in Excel save as 'CSV UTF-8'",
+        )) from exc
+    if not text.strip():
+        return []
+    try:
+        delim = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+    except csv.Error:
+        delim = ","
+    return list(csv.reader(_io.StringIO(text), delimiter=delim))
+
+
+def frame_rows(frame: pd.DataFrame) -> list[list]:
+    """A typed frame (Parquet) as rows of cells, header first; missing cells are None."""
+    cells = frame.astype(object).where(frame.notna(), None)
+    return [list(frame.columns)] + cells.to_numpy().tolist()
+
+
+def open_workbook(path: Path):
+    """Open an XLSX for its values; a corrupt file is a :class:`DataError`.
+
+    openpyxl parses the workbook's XML through ``defusedxml`` (a declared dependency),
+    so an XML bomb is refused rather than expanded.
+    """
+    import openpyxl  # heavy: imported when a workbook is actually read
+
+    try:
+        return openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # corrupt or not an XLSX
+        raise DataError(
+            Problem(
+                str(path), None, None, None,
+                f"không mở được tệp Excel ({type(exc).__name__}: {exc}); hãy lưu lại dưới dạng .xlsx",
+                f"cannot open the Excel file ({type(exc).__name__}: {exc}); save it again as .xlsx",
+            )
+        ) from exc
+
+
+def sheet_rows(ws) -> list[list]:
+    """A worksheet's cells as rows; merged header cells span their children."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    # merged cells: openpyxl keeps the value in the top-left cell only. Fill header-area
+    # merges so a merged "Điểm" spans its children.
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row > HEADER_SEARCH_ROWS:
+            continue
+        v = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                row = rows[r - 1]
+                while len(row) < c:
+                    row.append(None)
+                if row[c - 1] is None and r == rng.min_row:
+                    row[c - 1] = v
+    return rows
+
+
+def workbook_is_synthetic(wb) -> bool:
+    """True when the workbook's document properties carry ``SYNTHETIC_KEYWORD``."""
+    words = (wb.properties.keywords or "").replace(";", ",").split(",")
+    return any(fold(w) == SYNTHETIC_KEYWORD for w in words)
+
+
+def synthetic_column(values) -> bool:
+    """True when a ``synthetic`` column says yes on every row (``True``, ``1``, ``có``…)."""
+    uniq = pd.Series(values, dtype=object).drop_duplicates()  # cheap on millions of rows
+    vals = [fold(str(v)) for v in uniq if clean_text(v) is not None]
+    return bool(vals) and all(v in {"true", "1", "1.0", "yes", "co", "synthetic"} for v in vals)
+
+
+# --------------------------------------------------------------------------- header search
+
+
+@dataclass
+class Table:
+    """A sheet as cells under its header, with the Excel row number of every data row."""
+
+    file: str
+    sheet: str | None
+    columns: list[str | None]  # canonical name of each column position (None: not known)
+    written: list[str | None]  # each column's header as written in the file (cleaned)
+    header_cells: list  # the header row's cells as they are (numbers stay numbers)
+    headers: dict[str, str]  # canonical -> header as written
+    body: list[list]  # data rows, entirely empty rows dropped
+    row_numbers: np.ndarray  # Excel row of each body row (header row = its own row)
+
+    def column(self, name: str) -> list:
+        j = self.columns.index(name)
+        return [r[j] if j < len(r) else None for r in self.body]
+
+
+def _header_names(rows: list[list], i: int, aliases: dict[str, str]):
+    """Canonical column names if row ``i`` is the header (row ``i-1`` may be a merged parent)."""
+    header = [clean_text(v) for v in rows[i]]
+    parent = [clean_text(v) for v in rows[i - 1]] if i > 0 else []
+    parent = parent + [None] * (len(header) - len(parent))
+    filled_parent, last = [], None  # a merged parent spans several columns: forward-fill
+    for v in parent:
+        last = v if v is not None else last
+        filled_parent.append(last)
+    cols: list[str | None] = []
+    headers: dict[str, str] = {}
+    for j, h in enumerate(header):
+        name, written = None, h
+        if h is not None:
+            name = canon_col(h, aliases)
+            if name is None and filled_parent[j]:
+                combo = f"{filled_parent[j]} {h}"
+                name = canon_col(combo, aliases)
+                written = combo if name else h
+        elif parent[j] is not None:
+            name, written = canon_col(parent[j], aliases), parent[j]
+        if name in headers:  # keep the first occurrence of a duplicated column
+            name = None
+        cols.append(name)
+        if name is not None:
+            headers[name] = written
+    return cols, headers, header
+
+
+def find_table(rows: list[list], aliases: dict[str, str], *, file: str, sheet: str | None) -> Table | None:
+    """Find the header among the first rows (title rows above it and merged two-row
+    headers allowed: the row naming most known columns, at least two) -> :class:`Table`;
+    None when no row names two known columns."""
+    header_idx, best = None, 1
+    for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        _, headers, _ = _header_names(rows, i, aliases)
+        if len(headers) > best:
+            best, header_idx = len(headers), i
+    if header_idx is None:
+        return None
+    cols, headers, written = _header_names(rows, header_idx, aliases)
+    body = rows[header_idx + 1:]
+    numbers = np.arange(header_idx + 2, header_idx + 2 + len(body))
+    keep = np.array([any(clean_text(v) is not None for v in r) for r in body], dtype=bool)
+    body = [r for r, k in zip(body, keep) if k]
+    return Table(file, sheet, cols, written, list(rows[header_idx]), headers, body,
+                 numbers[keep] if len(keep) else numbers)

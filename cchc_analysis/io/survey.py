@@ -1,0 +1,474 @@
+"""Reading and validating survey files (điều tra xã hội học) into the canonical survey table.
+
+Survey file layout
+------------------
+:func:`read_survey` reads CSV (``,`` or ``;``, UTF-8), XLSX (first sheet that is not a
+``README`` / ``Hướng dẫn`` sheet, or ``sheet=``) and Parquet, in one of two layouts:
+
+* **long** (the canonical table): one row per respondent × question, columns
+  ``year, unit_id, respondent_id, respondent_role, question, response`` and optionally
+  ``submitted_at`` (date and time the form was submitted) and ``scale`` (the sub-scale,
+  i.e. the group of questions that measure one thing, e.g. one field). Only
+  ``respondent_role``, ``submitted_at`` and ``scale`` may be left out.
+* **wide** (as exported by Google Forms, Zalo or Excel): one row per respondent, with
+  ``year, unit_id, respondent_id`` (and optionally ``respondent_role``,
+  ``submitted_at``), and one column per question whose header is the question id.
+  A file is wide when it has neither a ``question`` nor a ``response`` column.
+
+Vietnamese headers are accepted (``Năm``, ``Mã đơn vị``, ``Mã phiếu``, ``Vai trò`` /
+``Đối tượng``, ``Câu hỏi`` / ``Mã câu hỏi``, ``Trả lời``, ``Dấu thời gian`` / ``Thời
+gian nộp``, ``Thang đo``). Roles are normalised: ``lãnh đạo``, ``lãnh đạo quản lý``,
+``LĐQL``, ``leader``, ``manager`` → ``leader``; ``công chức``, ``viên chức``,
+``chuyên viên``, ``nhân viên``, ``staff`` → ``staff``; other roles are kept as written.
+
+**The response scale.** Answers are numbers on an ordered (Likert) scale, by default
+``1`` (worst: *rất không đồng ý / rất không hài lòng*) to ``5`` (best: *rất đồng ý /
+rất hài lòng*). The range is set per question by the ``questions`` table
+(``scale_min``, ``scale_max``) or for every question by ``response_range``. An
+**empty** answer cell is an item non-response and is kept as NaN (respondents may skip
+a question); it is never turned into a zero.
+
+Errors (a response outside the scale, a question id that is not in the ``questions``
+table, the same respondent answering a question twice, a respondent with two roles,
+missing columns, an empty file, a year or a time that cannot be read) raise
+:class:`~cchc_analysis.errors.DataError` naming the file, sheet, row (as Excel shows it,
+header = row 1) and column, in Vietnamese and English.
+
+The ``questions`` table (the instrument)
+----------------------------------------
+One row per question: ``question`` (id), ``scale_min``, ``scale_max`` and optionally
+``scale`` (sub-scale), ``field``, ``criterion`` and ``max_points`` (for
+:func:`cchc_analysis.survey.survey_points`), ``text_vi``, ``text_en``.
+
+Provenance
+----------
+``attrs["synthetic"]`` of the result is True when the file says it is synthetic: a
+``synthetic`` column true on every row (CSV, Parquet or a sheet; the column is not part
+of the survey table), or a workbook whose document properties' keywords hold
+``provenance.SYNTHETIC_KEYWORD``. The bundled synthetic survey
+(``config.DEFAULT_SURVEY``, written by ``cchc synthetic --bundle``) has such a column;
+its instrument is :func:`cchc_analysis.synthetic.synthetic_survey_questions`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, Problem
+from ..provenance import mark_synthetic
+from ..text import clean_text, fold, parse_number
+from ._tabular import (
+    COMMON_ALIASES,
+    CSV_EXTENSIONS,
+    MAX_PROBLEMS_PER_CHECK,
+    PARQUET_EXTENSIONS,
+    XLSX_EXTENSIONS,
+    alias_table,
+    check_file,
+    find_sheet,
+    find_table,
+    frame_rows,
+    no_sheet,
+    open_workbook,
+    raise_first,
+    read_csv_rows,
+    sheet_rows,
+    synthetic_column,
+    text_id,
+    unsupported_format,
+    workbook_is_synthetic,
+)
+
+__all__ = ["SURVEY_COLUMNS", "OPTIONAL_COLUMNS", "read_survey", "validate_survey"]
+
+#: Canonical columns of the survey table (``submitted_at`` and ``scale`` are optional).
+SURVEY_COLUMNS = ["year", "unit_id", "respondent_id", "respondent_role", "question", "response"]
+OPTIONAL_COLUMNS = ["submitted_at", "scale"]
+_REQUIRED = ["year", "unit_id", "respondent_id", "question", "response"]
+_REQUIRED_WIDE = ["year", "unit_id", "respondent_id"]
+
+#: Headers (folded) of the survey table's own columns, on top of the common ones.
+SURVEY_ALIASES: dict[str, list[str]] = {
+    "respondent_id": [
+        "respondent_id", "respondent id", "respondent", "ma phieu", "so phieu", "phieu",
+        "ma nguoi tra loi", "nguoi tra loi",
+    ],
+    "respondent_role": [
+        "respondent_role", "respondent role", "role", "vai tro", "doi tuong", "chuc vu",
+        "nhom doi tuong", "doi tuong khao sat",
+    ],
+    "question": ["question", "question_id", "question id", "cau hoi", "ma cau hoi", "cau"],
+    "response": ["response", "answer", "tra loi", "cau tra loi", "muc danh gia", "gia tri", "diem"],
+    "submitted_at": [
+        "submitted_at", "submitted at", "submitted", "timestamp", "thoi gian", "thoi gian nop",
+        "thoi diem nop", "dau thoi gian", "ngay gio nop", "ngay nop",
+    ],
+    "scale": ["scale", "thang do", "nhom cau hoi"],
+}
+# a survey file has no unit names or types: such headers stay question columns here
+_ALIASES = {k: v for k, v in alias_table(COMMON_ALIASES, SURVEY_ALIASES).items()
+            if v not in ("unit_name", "unit_type")}
+
+_LEADER = {"leader", "leaders", "manager", "lanh dao", "lanh dao quan ly", "ldql", "ld", "quan ly",
+           "can bo lanh dao", "lanh dao don vi", "lanh dao, quan ly"}
+_STAFF = {"staff", "employee", "cong chuc", "vien chuc", "chuyen vien", "nhan vien", "cc", "cvc",
+          "can bo", "cong chuc, vien chuc", "nguoi lao dong"}
+_IGNORED_SHEETS = ("readme", "huong dan", "ghi chu", "about", "questions", "cau hoi")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _rows_from_file(p: Path, sheet: str | None) -> tuple[list[list], str | None, bool]:
+    """-> (rows of cells, sheet read or None, whether the workbook is marked synthetic)."""
+    ext = p.suffix.lower()
+    if ext in CSV_EXTENSIONS:
+        return read_csv_rows(p), None, False
+    if ext in XLSX_EXTENSIONS:
+        wb = open_workbook(p)
+        names = wb.sheetnames
+        if sheet is not None:
+            name = find_sheet(names, sheet)
+            if name is None:
+                raise DataError(no_sheet(p, sheet, names))
+        else:
+            cand = [n for n in names if not fold(n).startswith(_IGNORED_SHEETS)]
+            name = cand[0] if cand else names[0]
+        return sheet_rows(wb[name]), name, workbook_is_synthetic(wb)
+    if ext in PARQUET_EXTENSIONS:
+        return frame_rows(pd.read_parquet(p)), None, False
+    raise unsupported_format(p)
+
+
+def _parse_unique(values: np.ndarray, parser):
+    """Apply ``parser`` once per distinct cell value -> (results list, failed mask)."""
+    cache: dict = {}
+    out, bad = [], np.zeros(len(values), dtype=bool)
+    for i, v in enumerate(values):
+        key = (type(v).__name__, v) if not isinstance(v, float) or v == v else ("nan", None)
+        if key not in cache:
+            try:
+                cache[key] = (parser(v), False)
+            except (ValueError, TypeError, OverflowError):
+                cache[key] = (None, True)
+        r, failed = cache[key]
+        out.append(r)
+        bad[i] = failed
+    return out, bad
+
+
+def _parse_year(v):
+    num = parse_number(v)
+    if num is None or not float(num).is_integer() or not (1900 <= num <= 2100):
+        raise ValueError(v)
+    return int(num)
+
+
+def _parse_time(v):
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return pd.NaT
+    if isinstance(v, pd.Timestamp):
+        return v
+    if hasattr(v, "year") and hasattr(v, "month"):
+        return pd.Timestamp(v)
+    s = clean_text(v)
+    if s is None:
+        return pd.NaT
+    if len(s) >= 4 and s[:4].isdigit() and s[4:5] == "-":  # ISO 8601
+        return pd.Timestamp(s)
+    t = pd.to_datetime(s, dayfirst=True)  # 14/11/2023 09:12 (Vietnamese day-first)
+    if pd.isna(t):
+        raise ValueError(v)
+    return t
+
+
+def _norm_role(v) -> str:
+    s = clean_text(v)
+    if s is None:
+        return ""
+    k = fold(s)
+    if k in _LEADER:
+        return "leader"
+    if k in _STAFF:
+        return "staff"
+    return s
+
+
+def _check_questions_table(questions: pd.DataFrame) -> pd.DataFrame:
+    if isinstance(questions, dict):
+        questions = pd.DataFrame([{"question": q, **v} for q, v in questions.items()])
+    if not isinstance(questions, pd.DataFrame):
+        raise ValueError("`questions` must be a DataFrame (question, scale_min, scale_max, ...) or a dict.")
+    missing = [c for c in ("question", "scale_min", "scale_max") if c not in questions.columns]
+    if missing:
+        raise ValueError(f"`questions` lacks the column(s) {missing}; it needs question, scale_min, scale_max.")
+    q = questions.copy()
+    q["question"] = [text_id(v) for v in q["question"]]
+    if q["question"].duplicated().any():
+        raise ValueError(f"`questions` lists a question twice: {q.loc[q['question'].duplicated(), 'question'].tolist()}")
+    bad = q["scale_min"].astype(float) >= q["scale_max"].astype(float)
+    if bad.any():
+        raise ValueError(f"`questions`: scale_min must be below scale_max for {q.loc[bad, 'question'].tolist()}")
+    return q
+
+
+def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None):
+    """-> (survey frame or None, problems); the frame's ``attrs["synthetic"]`` is set."""
+    p = Path(path)
+    f = str(p)
+    empty = check_file(p)
+    if empty:
+        return None, empty
+    rows, sheet_name, marked = _rows_from_file(p, sheet)
+    if not any(any(clean_text(v) is not None for v in r) for r in rows):
+        return None, [Problem(f, sheet_name, None, None, "tệp rỗng", "the file is empty")]
+    table = find_table(rows, _ALIASES, file=f, sheet=sheet_name)
+    if table is None:
+        return None, [Problem(
+            f, sheet_name, 1, None,
+            "không tìm thấy dòng tiêu đề (cần: year/Năm, unit_id/Mã đơn vị, respondent_id/Mã phiếu, "
+            "question/Câu hỏi, response/Trả lời)",
+            "no header row found (needs: year, unit_id, respondent_id, question, response)",
+        )]
+    cols, headers, header_cells = table.columns, table.headers, table.header_cells
+    body, excel_rows = table.body, table.row_numbers
+    if not body:
+        return None, [Problem(f, sheet_name, None, None, "tệp không có dòng dữ liệu nào", "the file has no data rows")]
+
+    def col(j):
+        return [r[j] if j < len(r) else None for r in body]
+
+    wide = "question" not in headers and "response" not in headers
+    need = _REQUIRED_WIDE if wide else _REQUIRED
+    problems: list[Problem] = []
+    missing = [c for c in need if c not in headers]
+    if wide and not missing and not any(c is None and clean_text(h) is not None for c, h in zip(cols, header_cells)):
+        missing = ["question", "response"]  # neither long columns nor question columns
+    if missing:
+        present = [clean_text(v) for v in header_cells if clean_text(v) is not None]
+        for c in missing:
+            problems.append(Problem(
+                f, sheet_name, None, c,
+                f"thiếu cột bắt buộc '{c}'; các cột đang có: {present}",
+                f"required column '{c}' is missing; columns present: {present}",
+            ))
+        return None, problems
+
+    raw: dict[str, list] = {c: col(j) for j, c in enumerate(cols) if c is not None}
+    marked = marked or ("synthetic" in raw and synthetic_column(raw["synthetic"]))
+    shown = dict(headers)  # canonical -> header as written
+    if wide:
+        qcols = [(j, text_id(h)) for j, (c, h) in enumerate(zip(cols, header_cells))
+                 if c is None and clean_text(h) is not None]
+        nq, nr = len(qcols), len(body)
+        rep = {c: [v for v in vals for _ in range(nq)] for c, vals in raw.items()
+               if c not in ("note", "synthetic")}
+        rep["question"] = [q for _ in range(nr) for _, q in qcols]
+        rep["response"] = [r[j] if j < len(r) else None for r in body for j, _ in qcols]
+        raw = rep
+        row_no = np.repeat(excel_rows, nq)
+        resp_col = [h for _ in range(nr) for _, h in qcols]  # the question column is where the answer is
+    else:
+        row_no = excel_rows
+        resp_col = [shown["response"]] * len(body)
+    n = len(row_no)
+
+    def add(i, column, vi, en, *, written=None):
+        if len(problems) < MAX_PROBLEMS_PER_CHECK * 5:
+            problems.append(Problem(f, sheet_name, int(row_no[i]), written or shown.get(column, column), vi, en))
+
+    # year
+    years, bad = _parse_unique(np.asarray(raw["year"], dtype=object), _parse_year)
+    for i in np.flatnonzero(bad)[:MAX_PROBLEMS_PER_CHECK]:
+        v = clean_text(raw["year"][i])
+        add(i, "year", f"năm phải là số nguyên (ví dụ 2023), nhưng ô ghi '{v}'",
+            f"year must be a whole number (e.g. 2023), but the cell holds '{v}'")
+    year = np.array([y if y is not None else -1 for y in years], dtype=np.int64)
+    # ids
+    ids = {}
+    for c, vi, en in [("unit_id", "mã đơn vị", "unit id"), ("respondent_id", "mã phiếu (người trả lời)", "respondent id"),
+                      ("question", "mã câu hỏi", "question id")]:
+        vals, _ = _parse_unique(np.asarray(raw[c], dtype=object), text_id)
+        ids[c] = vals
+        for i in [k for k, v in enumerate(vals) if v is None][:MAX_PROBLEMS_PER_CHECK]:
+            add(i, c, f"thiếu {vi}", f"{en} is empty")
+    role = (_parse_unique(np.asarray(raw["respondent_role"], dtype=object), _norm_role)[0]
+            if "respondent_role" in raw else [""] * n)
+    # responses
+    resp, bad = _parse_unique(np.asarray(raw["response"], dtype=object), parse_number)
+    for i in np.flatnonzero(bad)[:MAX_PROBLEMS_PER_CHECK]:
+        v = clean_text(raw["response"][i])
+        add(i, "response", f"câu trả lời phải là số trên thang đo, nhưng ô ghi '{v}'",
+            f"the response must be a number on the scale, but the cell holds '{v}'", written=resp_col[i])
+    response = np.array([np.nan if r is None else r for r in resp], dtype=float)
+    # scale ranges and known questions
+    question = np.asarray(ids["question"], dtype=object)
+    lo = np.full(n, float(response_range[0]))
+    hi_ = np.full(n, float(response_range[1]))
+    qtab = None
+    if questions is not None:
+        qtab = _check_questions_table(questions)
+        info = qtab.set_index("question")
+        known = pd.Series(question).isin(info.index).to_numpy()
+        for i in np.flatnonzero(~known & pd.notna(question))[:MAX_PROBLEMS_PER_CHECK]:
+            add(i, "question",
+                f"câu hỏi '{question[i]}' không có trong bảng câu hỏi (phiếu khảo sát); sửa mã hoặc thêm câu hỏi",
+                f"question '{question[i]}' is not in the questions table (the instrument); correct the id or add it",
+                written=(shown.get("question") if not wide else resp_col[i]))
+        qs = pd.Series(question)
+        lo = np.where(known, qs.map(info["scale_min"]).to_numpy(dtype=float), lo)
+        hi_ = np.where(known, qs.map(info["scale_max"]).to_numpy(dtype=float), hi_)
+    out_of = ~np.isnan(response) & ((response < lo - 1e-9) | (response > hi_ + 1e-9))
+    for i in np.flatnonzero(out_of)[:MAX_PROBLEMS_PER_CHECK]:
+        add(i, "response",
+            f"câu trả lời {response[i]:g} cho câu '{question[i]}' nằm ngoài thang đo {lo[i]:g}–{hi_[i]:g}",
+            f"response {response[i]:g} to question '{question[i]}' is outside the scale {lo[i]:g}–{hi_[i]:g}",
+            written=resp_col[i])
+    # timestamps
+    times = None
+    if "submitted_at" in raw:
+        tv, bad = _parse_unique(np.asarray(raw["submitted_at"], dtype=object), _parse_time)
+        for i in np.flatnonzero(bad)[:MAX_PROBLEMS_PER_CHECK]:
+            v = clean_text(raw["submitted_at"][i])
+            add(i, "submitted_at",
+                f"không đọc được thời gian nộp '{v}'; ghi dạng 2023-11-14 09:30 hoặc 14/11/2023 09:30",
+                f"cannot read the submission time '{v}'; write it as 2023-11-14 09:30 or 14/11/2023 09:30")
+        times = pd.to_datetime(pd.Series([pd.NaT if t is None else t for t in tv], dtype=object))
+    scale = None
+    if "scale" in raw:
+        scale = [clean_text(v) for v in raw["scale"]]
+    if qtab is not None and "scale" in qtab.columns:
+        from_q = pd.Series(question).map(qtab.set_index("question")["scale"]).tolist()
+        scale = from_q if scale is None else [s if s is not None else q for s, q in zip(scale, from_q)]
+
+    df = pd.DataFrame({
+        "year": year, "unit_id": ids["unit_id"], "respondent_id": ids["respondent_id"],
+        "respondent_role": role, "question": question, "response": response,
+    })
+    if times is not None:
+        df["submitted_at"] = times.to_numpy()
+    if scale is not None:
+        df["scale"] = [s if s is not None else "" for s in scale]
+    # duplicates: the same respondent answering a question twice
+    valid = df[["unit_id", "respondent_id", "question"]].notna().all(axis=1).to_numpy() & (year >= 0)
+    def codes(cols):  # integer code per distinct combination; rows with an empty id get their own code
+        c = df[cols].groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
+        return pd.Series(np.where(valid, c, -1 - np.arange(n)))
+
+    key = codes(["year", "unit_id", "respondent_id", "question"])
+    dup = key.duplicated(keep="first").to_numpy()
+    if dup.any():
+        first = pd.Series(np.arange(n)).groupby(key.to_numpy()).transform("min").to_numpy()
+        for i in np.flatnonzero(dup)[:MAX_PROBLEMS_PER_CHECK]:
+            add(i, "question",
+                f"trùng lặp: người trả lời {df['respondent_id'].iat[i]} (đơn vị {df['unit_id'].iat[i]}, năm "
+                f"{year[i]}) đã trả lời câu '{question[i]}' ở dòng {int(row_no[first[i]])}",
+                f"duplicate: respondent {df['respondent_id'].iat[i]} (unit {df['unit_id'].iat[i]}, year "
+                f"{year[i]}) already answered question '{question[i]}' at row {int(row_no[first[i]])}",
+                written=(shown.get("question") if not wide else resp_col[i]))
+    # one role per respondent
+    if "respondent_role" in raw and not wide:
+        rk = codes(["year", "unit_id", "respondent_id"]).to_numpy()
+        by_resp = df["respondent_role"].groupby(rk)
+        nroles = by_resp.transform("nunique").to_numpy()
+        first_role = by_resp.transform("first").to_numpy()
+        conflict = (nroles > 1) & (df["respondent_role"].to_numpy() != first_role) & valid
+        for i in np.flatnonzero(conflict)[:MAX_PROBLEMS_PER_CHECK]:
+            add(i, "respondent_role",
+                f"người trả lời {df['respondent_id'].iat[i]} có hai vai trò ('{first_role[i]}' và "
+                f"'{df['respondent_role'].iat[i]}'); mỗi phiếu một vai trò",
+                f"respondent {df['respondent_id'].iat[i]} has two roles ('{first_role[i]}' and "
+                f"'{df['respondent_role'].iat[i]}'); one role per respondent")
+    problems.sort(key=lambda p: p.row or 0)
+    df.attrs["synthetic"] = bool(marked)
+    return df, problems
+
+
+def read_survey(path: str | os.PathLike, *, questions: pd.DataFrame | dict | None = None,
+                response_range: tuple[float, float] = (1, 5), sheet: str | None = None) -> pd.DataFrame:
+    """Read a survey file into the canonical survey table, or raise :class:`DataError`.
+
+    Parameters
+    ----------
+    path : CSV, XLSX or Parquet file, long or wide layout (see the module notes).
+    questions : the instrument (``question, scale_min, scale_max`` and optionally
+        ``scale``, ``criterion``, ``max_points`` …); when given, unknown question ids are
+        errors and each question's own scale range is checked.
+    response_range : ``(min, max)`` of the answer scale for questions not in
+        ``questions`` (default the 1–5 Likert scale).
+    sheet : sheet of a workbook to read (default: the first that is not a README).
+
+    Returns
+    -------
+    DataFrame
+        ``year, unit_id, respondent_id, respondent_role, question, response`` plus
+        ``submitted_at`` (datetime) when the file has submission times and ``scale``
+        when the file or ``questions`` names sub-scales. ``respondent_role`` is
+        ``leader``, ``staff``, another role as written, or ``""`` when unknown;
+        ``response`` is NaN where the respondent skipped the question.
+
+    Raises
+    ------
+    DataError
+        On the first problem (file, sheet, row, column named); ``.problems`` holds all.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "survey.csv"
+    >>> _ = tmp.write_text(
+    ...     "Năm;Mã đơn vị;Mã phiếu;Vai trò;Câu hỏi;Trả lời\\n"
+    ...     "2023;vu-01;r1;Lãnh đạo;q1;5\\n2023;vu-01;r1;Lãnh đạo;q2;4\\n"
+    ...     "2023;vu-01;r2;Công chức;q1;3\\n2023;vu-01;r2;Công chức;q2;\\n", encoding="utf-8")
+    >>> read_survey(tmp)
+       year unit_id respondent_id respondent_role question  response
+    0  2023   vu-01            r1          leader       q1       5.0
+    1  2023   vu-01            r1          leader       q2       4.0
+    2  2023   vu-01            r2           staff       q1       3.0
+    3  2023   vu-01            r2           staff       q2       NaN
+    >>> _ = tmp.write_text("year,unit_id,respondent_id,question,response\\n"
+    ...                    "2023,vu-01,r1,q1,7\\n", encoding="utf-8")
+    >>> read_survey(tmp)
+    Traceback (most recent call last):
+    ...
+    cchc_analysis.errors.DataError: tệp 'survey.csv', dòng 2, cột 'response': câu trả lời 7 cho câu 'q1' nằm ngoài thang đo 1–5
+      [file 'survey.csv', row 2, column 'response': response 7 to question 'q1' is outside the scale 1–5]
+    """
+    if len(response_range) != 2 or not response_range[0] < response_range[1]:
+        raise ValueError(f"`response_range` must be (min, max) with min < max, but {response_range!r} was passed.")
+    df, problems = _load_survey(path, questions=questions, response_range=response_range, sheet=sheet)
+    raise_first(problems, see_vi="dùng validate_survey để xem tất cả", see_en="validate_survey lists them all")
+    df["year"] = df["year"].astype("int64")
+    for c in ["unit_id", "respondent_id", "respondent_role", "question"]:
+        df[c] = df[c].astype(str)
+    df["response"] = df["response"].astype(float)
+    if "scale" in df.columns:
+        df["scale"] = df["scale"].astype(str)
+    return mark_synthetic(df.reset_index(drop=True), bool(df.attrs.get("synthetic")))
+
+
+def validate_survey(path: str | os.PathLike, **kwargs) -> pd.DataFrame:
+    """Every problem in a survey file as a table (``file, sheet, row, column, problem_vi, problem_en``).
+
+    Takes the keyword arguments of :func:`read_survey`; empty table when the file is fine.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "bad.csv"
+    >>> _ = tmp.write_text("year,unit_id,respondent_id,question,response\\n"
+    ...                    "2023,a,r1,q1,0\\n2023,a,r1,q1,3\\n", encoding="utf-8")
+    >>> for p in validate_survey(tmp).itertuples():
+    ...     print(p.row, p.column, "|", p.problem_en)
+    2 response | response 0 to question 'q1' is outside the scale 1–5
+    3 question | duplicate: respondent r1 (unit a, year 2023) already answered question 'q1' at row 2
+    """
+    try:
+        _, problems = _load_survey(path, **kwargs)
+    except DataError as exc:
+        problems = exc.problems
+    return DataError(problems).to_frame()
