@@ -47,8 +47,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from .labels import FIELD_NAMES, check_lang, register
-from .ranking import TIE_DECIMALS
+from ..labels import FIELD_NAMES, check_lang, register
+from ..ranking import TIE_DECIMALS
 
 __all__ = [
     "methodology_breaks",
@@ -121,7 +121,7 @@ register({
 
 @lru_cache(maxsize=1)
 def _breaks_table() -> pd.DataFrame:
-    with resources.files("cchc_analysis").joinpath("methodology_breaks.csv").open("r", encoding="utf-8") as fh:
+    with resources.files("cchc_analysis.trends").joinpath("methodology_breaks.csv").open("r", encoding="utf-8") as fh:
         df = pd.read_csv(fh, dtype={"decision": str, "date": str, "level": str})
     df["year_from"] = df["year_from"].astype("int64")
     return df
@@ -246,7 +246,7 @@ def _unit_table(data: pd.DataFrame, *, level: str | None = None) -> pd.DataFrame
     if not isinstance(data, pd.DataFrame):
         raise ValueError("`data` must be a pandas DataFrame (a published table or a scores table).")
     if _is_scores(data):
-        from .scoring import applicable_index
+        from ..scoring import applicable_index
 
         t = applicable_index(data, level="total")
         keep = ["year", "unit_id", "index", "points", "max_points"] + [c for c in ("unit_name",) if c in t.columns]
@@ -319,7 +319,7 @@ def _coverage_status(t: pd.DataFrame) -> dict:
     if "level" not in t.columns:
         return {}
     try:
-        from .published import coverage
+        from ..published import coverage
 
         cov = coverage(t)
         return {(str(r.level), int(r.year)): str(r.status) for r in cov.itertuples()}
@@ -331,7 +331,7 @@ def _lineage_map(lineage) -> dict[str, str]:
     """unit_id -> successor_id from a frame, or from cchc_analysis.units when available."""
     if lineage is None:
         try:
-            from . import units as _units  # optional module (another helper's)
+            from .. import units as _units  # optional module (another helper's)
         except Exception:  # pragma: no cover - depends on the module existing
             return {}
         for name in ("lineage_table", "lineage", "load_lineage", "load_units"):
@@ -1464,16 +1464,16 @@ def load_trend_data(data_path: str = "", *, level: str = "ministry") -> pd.DataF
     """
     if level not in ("ministry", "province"):
         raise ValueError(f"The value for `level` must be one of ['ministry', 'province'], but {level!r} was passed.")
-    from .io import read_scores
+    from ..io import read_scores
 
     if data_path:
         return read_scores(data_path)
     try:
-        from .published import load_published
+        from ..published import load_published
     except ImportError:  # the published tables are not installed: say so, use the bundled workbook
         import warnings
 
-        from .config import DEFAULT_WORKBOOK
+        from ..config import DEFAULT_WORKBOOK
 
         warnings.warn("cchc_analysis.published is not available; using the bundled SYNTHETIC workbook "
                       f"{DEFAULT_WORKBOOK.name} instead of the published tables.", stacklevel=2)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .labels import check_lang, label
-from .style import get_ax, synthetic_note
+from ..labels import check_lang, label
+from ..style import get_ax, synthetic_note
 
 __all__ = ["plot_bump", "plot_slope", "plot_rank_intervals", "plot_attribution_waterfall", "plot_attribution_waterfalls"]
 
