@@ -11,6 +11,7 @@ Submodules, one job each:
 * :mod:`.plots`: bump, slope, interval and waterfall plots.
 """
 
+from . import _labels  # noqa: F401  (registers the column labels)
 from .attribution import attribution_report, rank_change_attribution
 from .breaks import break_note, breaks_between, methodology_breaks
 from .intervals import (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..labels import FIELD_NAMES, check_lang, register
+from ..labels import FIELD_NAMES, check_lang
 from ..ranking import competition_rank
 from ..stats import shapley_ratio
 from ..text import fmt_number, fmt_signed
@@ -19,15 +19,6 @@ from .breaks import _check_breaks, break_note, breaks_between
 from .trajectory import _is_scores, _lineage_rows, _successors, _year_pair_table
 
 __all__ = ["rank_change_attribution", "attribution_report"]
-
-register({
-    "group": {"vi": "Nhóm", "en": "Group"},
-    "value": {"vi": "Giá trị", "en": "Value"},
-    "measure": {"vi": "Đơn vị đo", "en": "Measure"},
-    "computable": {"vi": "Tính được", "en": "Computable"},
-    "sentence_vi": {"vi": "Diễn giải", "en": "Explanation (vi)"},
-    "sentence_en": {"vi": "Diễn giải (tiếng Anh)", "en": "Explanation"},
-})
 
 
 def _fmt(x: float, lang: str, decimals: int = 2) -> str:

@@ -18,15 +18,9 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from ..labels import check_lang, register
+from ..labels import check_lang
 
 __all__ = ["methodology_breaks", "breaks_between", "break_note", "survey_max_for"]
-
-register({
-    "break_before": {"vi": "Thay đổi phương pháp trước năm này", "en": "Methodology break before"},
-    "break_decision": {"vi": "Quyết định thay đổi phương pháp", "en": "Methodology decision"},
-    "break_between": {"vi": "Có thay đổi phương pháp giữa hai năm", "en": "Methodology break between"},
-})
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +119,6 @@ def break_note(year_from: int, year_to: int, *, level: str | None = None, breaks
                 + " Điểm và hạng hai năm không hoàn toàn so sánh được.")
     return (f"The comparison {year_from} → {year_to} crosses a change of methodology: " + "; ".join(items)
             + " Scores and ranks of the two years are not fully comparable.")
-
 
 
 def survey_max_for(year: int, level: str | None = None) -> float:

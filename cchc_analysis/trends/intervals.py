@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..labels import check_lang, register
+from ..labels import check_lang
 from ..ranking import TIE_DECIMALS, competition_rank
 from ..resample import index_draws
 from ..stats import mogstad_rank_sets, row_competition_ranks
@@ -43,16 +43,6 @@ DEFAULT_RESPONDENTS_UNIT = 30
 #: (*derived* from methodology §3 [S19]; the real split is not published).
 DEFAULT_RESPONDENTS_PUBLISHED = 1000
 
-register({
-    "rank_lo": {"vi": "Hạng (cận trên)", "en": "Rank (best plausible)"},
-    "rank_hi": {"vi": "Hạng (cận dưới)", "en": "Rank (worst plausible)"},
-    "rank_median": {"vi": "Hạng trung vị", "en": "Median rank"},
-    "p_top_k": {"vi": "Xác suất trong nhóm đầu", "en": "P(top k)"},
-    "top_k": {"vi": "k (nhóm đầu)", "en": "k (top)"},
-    "band": {"vi": "Nhóm hạng không phân biệt được", "en": "Rank band"},
-    "p_above_next": {"vi": "P(trên đơn vị kế tiếp)", "en": "P(above next unit)"},
-    "confidence": {"vi": "Mức tin cậy", "en": "Confidence"},
-})
 
 _UNSET = object()
 

@@ -35,28 +35,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..labels import register
 from ..ranking import competition_rank
 from ..scoring import applicable_index
 from ..units import load_units, predecessors_in, successor_chain, successor_map
 from .breaks import _check_breaks, break_note, breaks_between
 
 __all__ = ["rank_trajectory", "movers"]
-
-register({
-    "lineage_id": {"vi": "Mã đơn vị (theo dòng kế thừa)", "en": "Unit id (lineage)"},
-    "observed": {"vi": "Có số liệu", "en": "Observed"},
-    "n_ranked": {"vi": "Số đơn vị được xếp hạng", "en": "Units ranked"},
-    "position": {"vi": "Thứ tự", "en": "Position"},
-    "rank_from": {"vi": "Hạng năm đầu", "en": "Rank (from)"},
-    "rank_to": {"vi": "Hạng năm sau", "en": "Rank (to)"},
-    "places_gained": {"vi": "Số bậc tăng (+) / giảm (−)", "en": "Places gained (+) / lost (−)"},
-    "index_from": {"vi": "Chỉ số năm đầu", "en": "Index (from)"},
-    "index_to": {"vi": "Chỉ số năm sau", "en": "Index (to)"},
-    "index_change": {"vi": "Thay đổi chỉ số", "en": "Index change"},
-    "year_from": {"vi": "Năm đầu", "en": "Year from"},
-    "year_to": {"vi": "Năm sau", "en": "Year to"},
-})
 
 
 # --------------------------------------------------------------------------------------
