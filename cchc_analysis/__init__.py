@@ -3,7 +3,7 @@
 The public API, re-exported here; each analysis returns a tidy DataFrame whose columns are
 listed in its docstring. Errors in input data raise :class:`DataError` (a ``ValueError``)
 naming file, sheet, row and column. Plot functions live in the ``*_plots`` modules
-(``trends_plots``, ``bias_plots``, ``peers_plots``, ``survey_plots``, ``published_plots``).
+(``trends.plots``, ``bias_plots``, ``peers_plots``, ``survey_plots``, ``published_plots``).
 """
 
 from . import config

@@ -34,6 +34,9 @@ __all__ = [
     "predecessors",
     "final_successor",
     "unit_lineage",
+    "successor_map",
+    "successor_chain",
+    "predecessors_in",
 ]
 
 UNITS_PATH = config.PUBLISHED_DIR / "units.csv"
@@ -222,6 +225,68 @@ def _check_id(unit_id: str, t: pd.DataFrame) -> None:
         raise ValueError(f"Unknown unit_id {unit_id!r}; see `load_units()` for the allowed ids.")
 
 
+def successor_map(lineage: pd.DataFrame) -> dict[str, str]:
+    """``unit_id -> successor_id`` from a lineage table (the registry or any frame with these
+    two columns); rows without a successor are left out.
+
+    Examples
+    --------
+    >>> successor_map(pd.DataFrame({"unit_id": ["a", "b", "c"], "successor_id": ["c", "", None]}))
+    {'a': 'c'}
+    """
+    if not isinstance(lineage, pd.DataFrame) or not {"unit_id", "successor_id"} <= set(lineage.columns):
+        raise ValueError("`lineage` must be a DataFrame with columns `unit_id` and `successor_id`.")
+    lin = lineage.dropna(subset=["successor_id"])
+    lin = lin[lin["successor_id"].astype(str).str.len() > 0]
+    return dict(zip(lin["unit_id"].astype(str), lin["successor_id"].astype(str)))
+
+
+def successor_chain(unit_id: str, successors: dict[str, str]) -> list[str]:
+    """The successors of ``unit_id`` in order (its successor, that one's successor, ...).
+
+    ``successors`` is a map from :func:`successor_map`. A cycle is an error in the table.
+
+    Examples
+    --------
+    >>> successor_chain("a", {"a": "b", "b": "c"})
+    ['b', 'c']
+    >>> successor_chain("c", {"a": "b", "b": "c"})
+    []
+    """
+    chain, seen, cur = [], {unit_id}, unit_id
+    while cur in successors:
+        cur = successors[cur]
+        if cur in seen:
+            raise ValueError(f"The lineage table has a successor cycle through {cur!r}.")
+        chain.append(cur)
+        seen.add(cur)
+    return chain
+
+
+def predecessors_in(unit_id: str, successors: dict[str, str]) -> list[str]:
+    """All units that merged (directly or through earlier mergers) into ``unit_id`` (sorted).
+
+    Examples
+    --------
+    >>> predecessors_in("c", {"a": "b", "b": "c", "x": "c"})
+    ['a', 'b', 'x']
+    """
+    kids: dict[str, list[str]] = {}
+    for a, b in successors.items():
+        kids.setdefault(b, []).append(a)
+    out, todo = set(), [unit_id]
+    while todo:
+        for k in kids.get(todo.pop(), []):
+            if k not in out and k != unit_id:
+                out.add(k)
+                todo.append(k)
+    return sorted(out)
+
+
+def _registry_successors(path=None) -> dict[str, str]:
+    return successor_map(_registry(path)[0])
+
+
 def predecessors(unit_id: str, *, path=None) -> list[str]:
     """All units that merged (directly or through earlier mergers) into ``unit_id``.
 
@@ -232,15 +297,8 @@ def predecessors(unit_id: str, *, path=None) -> list[str]:
     >>> predecessors("bo-khoa-hoc-va-cong-nghe")
     ['bo-thong-tin-va-truyen-thong']
     """
-    t = _table(path)
-    _check_id(unit_id, t)
-    out, todo = [], [unit_id]
-    while todo:
-        cur = todo.pop()
-        kids = sorted(t.index[t["successor_id"] == cur])
-        out.extend(kids)
-        todo.extend(kids)
-    return sorted(set(out))
+    _check_id(unit_id, _table(path))
+    return predecessors_in(unit_id, _registry_successors(path))
 
 
 def final_successor(unit_id: str, *, path=None) -> str:
@@ -253,15 +311,9 @@ def final_successor(unit_id: str, *, path=None) -> str:
     >>> final_successor("bo-tu-phap")
     'bo-tu-phap'
     """
-    t = _table(path)
-    _check_id(unit_id, t)
-    seen, cur = {unit_id}, unit_id
-    while t.at[cur, "successor_id"]:
-        cur = t.at[cur, "successor_id"]
-        if cur in seen:
-            raise ValueError(f"The registry has a successor cycle through {cur!r}.")
-        seen.add(cur)
-    return cur
+    _check_id(unit_id, _table(path))
+    chain = successor_chain(unit_id, _registry_successors(path))
+    return chain[-1] if chain else unit_id
 
 
 def unit_lineage(unit_id: str, *, path=None) -> pd.DataFrame:
@@ -280,11 +332,9 @@ def unit_lineage(unit_id: str, *, path=None) -> pd.DataFrame:
     t = _table(path)
     _check_id(unit_id, t)
     ids = [(unit_id, "self")]
-    ids += [(p, "predecessor") for p in predecessors(unit_id, path=path)]
-    cur = unit_id
-    while t.at[cur, "successor_id"]:
-        cur = t.at[cur, "successor_id"]
-        ids.append((cur, "successor"))
+    succ = _registry_successors(path)
+    ids += [(p, "predecessor") for p in predecessors_in(unit_id, succ)]
+    ids += [(s, "successor") for s in successor_chain(unit_id, succ)]
     cols = ["name_vi", "name_en", "valid_from", "valid_to", "successor_id", "lineage_basis", "source_url"]
     rows = [{"unit_id": u, "relation": rel, **{c: t.at[u, c] for c in cols}} for u, rel in ids]
     return pd.DataFrame(rows, columns=["unit_id", "relation", *cols])

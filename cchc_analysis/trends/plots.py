@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
-from .labels import check_lang, label
-from .style import get_ax, synthetic_note
+from ..labels import check_lang, label
+from ..style import get_ax, synthetic_note
 
 __all__ = ["plot_bump", "plot_slope", "plot_rank_intervals", "plot_attribution_waterfall", "plot_attribution_waterfalls"]
 
@@ -118,8 +119,6 @@ def plot_bump(data: pd.DataFrame, *, highlight=None, lang: str = "vi", synthetic
                     ha="right", fontsize=7, color="#555555")
     ax.set_xticks(years)
     ax.set_xticklabels([str(int(y)) for y in years])
-    from matplotlib.ticker import MaxNLocator
-
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     rmax = pd.to_numeric(data["rank"], errors="coerce").max()
     if pd.notna(rmax):
@@ -245,7 +244,7 @@ def plot_rank_intervals(data: pd.DataFrame, *, highlight=None, year: int | None 
             tick.set_fontweight("bold")
     ax.invert_yaxis()
     ax.set_xlabel(label("rank", lang))
-    pct = f"{100 * float(d['level'].iloc[0]):g}" if "level" in d.columns else "90"
+    pct = f"{100 * float(d['confidence'].iloc[0]):g}" if "confidence" in d.columns else "90"
     ax.set_title(_t("intervals_title", lang, pct=pct, year=yr))
     ax.text(1.0, 1.005, f"▒ {_t('band', lang)}", transform=ax.transAxes, ha="right", va="bottom",
             fontsize=7, color="#555555")

@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from cchc_analysis.trends import rank_change_attribution, rank_intervals, rank_trajectory  # noqa: E402
-from cchc_analysis.trends_plots import (  # noqa: E402
+from cchc_analysis.trends.plots import (  # noqa: E402
     plot_attribution_waterfall,
     plot_bump,
     plot_rank_intervals,
@@ -97,7 +97,7 @@ def test_waterfalls_leave_out_groups_without_computable_parts():
     import pandas as pd
 
     from cchc_analysis.trends import rank_change_attribution
-    from cchc_analysis.trends_plots import plot_attribution_waterfalls
+    from cchc_analysis.trends.plots import plot_attribution_waterfalls
 
     full = pd.DataFrame({"year": [2022] * 3 + [2023] * 3, "unit_id": list("abcabc"),
                          "index": [90.0, 80.0, 70.0, 75.0, 85.0, 72.0]})
