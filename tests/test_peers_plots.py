@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 
 from cchc_analysis import peers  # noqa: E402
 from cchc_analysis.config import NOTEBOOKS_DIR, PROJ_ROOT  # noqa: E402
-from cchc_analysis.peers_plots import plot_peer_groups, plot_scheme_metrics  # noqa: E402
+from cchc_analysis.peers.plots import plot_peer_groups, plot_scheme_metrics  # noqa: E402
 from cchc_analysis.synthetic import make_synthetic_scores, write_synthetic_workbook  # noqa: E402
 
 NOTEBOOK = NOTEBOOKS_DIR / "03_peer_group_schemes.ipynb"

@@ -65,9 +65,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .labels import check_lang, register
-from .ranking import TIE_DECIMALS, rank_units
-from .scoring import applicable_index
+from ..labels import check_lang, register
+from ..ranking import TIE_DECIMALS, rank_units
+from ..scoring import applicable_index
 
 __all__ = [
     "Scheme",
@@ -480,7 +480,7 @@ def resolve_schemes(names=None, *, k=3) -> list[Scheme]:
 
 
 def _bias():
-    from . import bias  # lazy: the bias module is optional for plain schemes
+    from .. import bias  # lazy: the bias module is optional for plain schemes
 
     return bias
 

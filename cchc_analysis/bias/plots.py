@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .bias import funnel_limits
-from .labels import check_lang
-from .style import get_ax, synthetic_note
+from .adjusted import funnel_limits
+from ..labels import check_lang
+from ..style import get_ax, synthetic_note
 
 __all__ = ["plot_funnel", "plot_index_vs_size", "plot_rank_shift"]
 
@@ -183,7 +183,7 @@ def plot_index_vs_size(data: pd.DataFrame, *, score: str = "index", lang: str = 
                 fontsize=9, color="#333333")
     ax.set_title(_t("size_title", lang, year=int(data["year"].iloc[0])), fontsize=11)
     ax.set_xlabel(_t(size_label, lang))
-    from .labels import label
+    from ..labels import label
 
     ax.set_ylabel(label(score, lang) if score != "index" else _t("index", lang))
     if "group" in data.columns:

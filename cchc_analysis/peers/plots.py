@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .labels import check_lang, label
-from .peers import resolve_schemes, scheme_label
-from .style import get_ax, synthetic_note
+from ..labels import check_lang, label
+from .schemes import resolve_schemes, scheme_label
+from ..style import get_ax, synthetic_note
 
 __all__ = ["plot_peer_groups", "plot_scheme_metrics", "METRICS"]
 

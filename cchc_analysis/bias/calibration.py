@@ -49,9 +49,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .bias import few_task_bias, shrunk_index, standardised_index, studentized_spearman
-from .config import PROCESSED_DIR
-from .synthetic import make_synthetic_scores
+from .adjusted import few_task_bias, shrunk_index, standardised_index, studentized_spearman
+from ..config import PROCESSED_DIR
+from ..synthetic import make_synthetic_scores
 
 __all__ = ["run_calibration", "calibration_table", "calibration_summary", "CALIBRATION_FILE", "SCENARIOS"]
 
@@ -258,7 +258,7 @@ def calibration_summary(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv=None) -> int:
-    from .outputs import write_csv
+    from ..outputs import write_csv
 
     parser = argparse.ArgumentParser(description="Calibration of the few-task bias audit (simulation).")
     parser.add_argument("--worlds", type=int, default=1_000, help="datasets per null scenario (default 1000)")

@@ -56,9 +56,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .labels import check_lang, register
-from .ranking import rank_units
-from .scoring import applicable_index
+from ..labels import check_lang, register
+from ..ranking import rank_units
+from ..scoring import applicable_index
 
 __all__ = [
     "few_task_bias",
