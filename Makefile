@@ -26,7 +26,7 @@ bench: $(STAMP) ## print the speed benchmarks (ratios against baselines in one r
 	$(PY) -m bench
 
 calibrate: $(STAMP) ## simulation study of the few-task bias test (size and power)
-	$(PY) -m cchc_analysis.calibration
+	$(PY) -m cchc_analysis.bias.calibration
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's environment
 	$(VENV)/bin/jupyter lab notebooks/

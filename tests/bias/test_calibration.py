@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scipy import stats
 
-from cchc_analysis.calibration import calibration_summary, calibration_table, run_calibration
+from cchc_analysis.bias.calibration import calibration_summary, calibration_table, run_calibration
 
 
 @pytest.fixture(scope="module")

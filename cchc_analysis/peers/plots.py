@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .labels import check_lang, label
-from .peers import resolve_schemes, scheme_label
-from .style import get_ax, synthetic_note
+from ..labels import check_lang, label
+from ..style import get_ax, synthetic_note
+from .schemes import resolve_schemes, scheme_label
 
 __all__ = ["plot_peer_groups", "plot_scheme_metrics", "METRICS"]
 
@@ -91,7 +91,7 @@ def plot_peer_groups(
         cuts = scheme.cuts(data) if scheme is not None and scheme.cuts is not None else []
     cuts = np.sort(np.asarray(cuts, dtype=float))
     ax = get_ax(ax)
-    import seaborn as sns
+    import seaborn as sns  # lazy: slow to import, and only these two plots use it
 
     groups = sorted(pd.unique(data["peer_group"]))
     palette = dict(zip(groups, sns.color_palette("colorblind", len(groups))))
@@ -154,7 +154,7 @@ def plot_scheme_metrics(
     if not metrics:
         raise ValueError("`metrics` is empty.")
     ax = get_ax(ax)
-    import seaborn as sns
+    import seaborn as sns  # lazy: slow to import, and only these two plots use it
 
     n = len(comparison)
     colors = sns.color_palette("colorblind", len(metrics))

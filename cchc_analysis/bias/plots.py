@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 from scipy import stats
 
-from .bias import funnel_limits
-from .labels import check_lang
-from .style import get_ax, synthetic_note
+from ..labels import check_lang, label
+from ..style import get_ax, synthetic_note
+from ..text import fmt_number
+from .funnel import funnel_limits
 
 __all__ = ["plot_funnel", "plot_index_vs_size", "plot_rank_shift"]
 
@@ -50,11 +52,6 @@ _TXT = {
 
 def _t(key: str, lang: str, **kw) -> str:
     return _TXT[key][lang].format(**kw)
-
-
-def _num(x: float, lang: str, digits: int = 2) -> str:
-    s = f"{x:.{digits}f}"
-    return s.replace(".", ",") if lang == "vi" else s
 
 
 def _need(data: pd.DataFrame, cols, fn: str, source: str) -> None:
@@ -100,7 +97,7 @@ def plot_funnel(data: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False
     ax = get_ax(ax)
     grid = funnel_limits(data)
     target = float(data["target"].iloc[0])
-    ax.axhline(target, color="#333333", lw=1, label=_t("target", lang, v=_num(target, lang, 1)))
+    ax.axhline(target, color="#333333", lw=1, label=_t("target", lang, v=fmt_number(target, lang, 1)))
     ax.plot(grid["size"], grid["upper95"], color="#555555", ls="--", lw=1, label=_t("l95", lang))
     ax.plot(grid["size"], grid["lower95"], color="#555555", ls="--", lw=1)
     ax.plot(grid["size"], grid["upper998"], color="#555555", ls=":", lw=1.2, label=_t("l998", lang))
@@ -120,9 +117,9 @@ def plot_funnel(data: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False
             ax.annotate(str(name), (x, y), xytext=(4, 3), textcoords="offset points", fontsize=7)
     method = str(data["overdispersion"].iloc[0])
     if method == "multiplicative":
-        od = _t("od_mult", lang, v=_num(float(data["phi"].iloc[0]), lang))
+        od = _t("od_mult", lang, v=fmt_number(float(data["phi"].iloc[0]), lang))
     elif method == "additive":
-        od = _t("od_add", lang, v=_num(float(data["tau2"].iloc[0]) * 1e4, lang, 1) + " (%²)")
+        od = _t("od_add", lang, v=fmt_number(float(data["tau2"].iloc[0]) * 1e4, lang, 1) + " (%²)")
     else:
         od = _t("od_none", lang)
     ax.set_title(_t("funnel_title", lang, year=int(data["year"].iloc[0])) + f"\n{od}", fontsize=11)
@@ -179,12 +176,10 @@ def plot_index_vs_size(data: pd.DataFrame, *, score: str = "index", lang: str = 
         xs = np.linspace(x[ok].min(), x[ok].max(), 100)
         ax.plot(xs, np.polyval(b, np.log(xs)), color=_GREY, lw=1.5, zorder=2)
         rho = stats.spearmanr(x[ok], y[ok])[0]
-        ax.text(0.02, 0.03, _t("rho", lang, v=_num(float(rho), lang)), transform=ax.transAxes,
+        ax.text(0.02, 0.03, _t("rho", lang, v=fmt_number(float(rho), lang)), transform=ax.transAxes,
                 fontsize=9, color="#333333")
     ax.set_title(_t("size_title", lang, year=int(data["year"].iloc[0])), fontsize=11)
     ax.set_xlabel(_t(size_label, lang))
-    from .labels import label
-
     ax.set_ylabel(label(score, lang) if score != "index" else _t("index", lang))
     if "group" in data.columns:
         ax.legend(fontsize=8, loc="upper right")
@@ -238,8 +233,6 @@ def plot_rank_shift(data: pd.DataFrame, *, to: str = "rank_adjusted", lang: str 
     ax.set_xticks([0, 1], [_t("raw", lang), _t("adjusted" if to == "rank_adjusted" else "shrunk", lang)])
     ax.grid(False, axis="x")
     ax.set_title(_t("shift_title", lang, year=int(data["year"].iloc[0])), fontsize=11, pad=22)
-    from matplotlib.lines import Line2D
-
     ax.legend(handles=[Line2D([], [], color=_FEW_COLOUR, label=_t("few-task", lang)),
                        Line2D([], [], color=_BUSY_COLOUR, label=_t("busy", lang))],
               fontsize=8, loc="lower center", ncol=2, bbox_to_anchor=(0.5, 0.995), frameon=False)

@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from cchc_analysis.bias import adjusted_ranking, funnel_data, funnel_limits, unit_sizes  # noqa: E402
-from cchc_analysis.bias_plots import plot_funnel, plot_index_vs_size, plot_rank_shift  # noqa: E402
+from cchc_analysis.bias.plots import plot_funnel, plot_index_vs_size, plot_rank_shift  # noqa: E402
 from cchc_analysis.synthetic import make_synthetic_scores  # noqa: E402
 
 

@@ -1,6 +1,6 @@
 """Calibration of the few-task bias audit: size, power and accuracy by simulation.
 
-``python -m cchc_analysis.calibration`` (``make calibrate``) prints the table and writes
+``python -m cchc_analysis.bias.calibration`` (``make calibrate``) prints the table and writes
 it atomically to ``data/processed/calibration_few_task_bias.csv`` (never to
 ``data/raw/``). It takes a few minutes on 2 cores; ``--worlds`` sets the number of
 simulated datasets per scenario.
@@ -44,14 +44,18 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .bias import few_task_bias, shrunk_index, standardised_index, studentized_spearman
-from .config import PROCESSED_DIR
-from .synthetic import make_synthetic_scores
+from ..config import PROCESSED_DIR
+from ..outputs import write_csv
+from ..stats import studentized_spearman
+from ..synthetic import make_synthetic_scores
+from .adjusted import shrunk_index, standardised_index
+from .battery import few_task_bias
 
 __all__ = ["run_calibration", "calibration_table", "calibration_summary", "CALIBRATION_FILE", "SCENARIOS"]
 
@@ -190,7 +194,7 @@ def calibration_table(*, path=None, n_worlds: int = 40, seed: int = 0) -> pd.Dat
 
     Parameters
     ----------
-    path : CSV written by ``python -m cchc_analysis.calibration``
+    path : CSV written by ``python -m cchc_analysis.bias.calibration``
         (default :data:`CALIBRATION_FILE`).
     n_worlds : worlds per scenario of the small run (when no file exists).
     seed : seed of the small run.
@@ -201,8 +205,6 @@ def calibration_table(*, path=None, n_worlds: int = 40, seed: int = 0) -> pd.Dat
         The table of :func:`run_calibration` plus a column ``source``
         (``"precomputed"`` or ``"small run (n worlds)"``).
     """
-    from pathlib import Path
-
     p = Path(path) if path is not None else CALIBRATION_FILE
     if p.exists():
         t = pd.read_csv(p, encoding="utf-8-sig")
@@ -258,8 +260,6 @@ def calibration_summary(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv=None) -> int:
-    from .outputs import write_csv
-
     parser = argparse.ArgumentParser(description="Calibration of the few-task bias audit (simulation).")
     parser.add_argument("--worlds", type=int, default=1_000, help="datasets per null scenario (default 1000)")
     parser.add_argument("--worlds-power", type=int, default=500, help="datasets per power scenario (default 500)")

@@ -1,0 +1,332 @@
+"""Comparing peer-group schemes and recommending one: :func:`compare_schemes` and its words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._deprecation import renamed_keyword
+from ..labels import check_lang
+from ..ranking import TIE_DECIMALS
+from ..text import fmt_number
+from ._draws import seeded_index_draws
+from .intervals import _check_mc, _group_rank_pct_draws, _score_draws
+from .league import _index_frame, _latest_year, _rank_one
+from .schemes import Scheme, _bands, builtin_schemes, resolve_schemes, scheme_label, single_league
+
+__all__ = ["compare_schemes", "recommendation", "recommended_scheme", "recommendation_text"]
+
+
+def _implied_positions(rank_pct: np.ndarray, score: np.ndarray, unit_ids: np.ndarray) -> np.ndarray:
+    """Position 1..n of each unit in the implied overall order (rank_pct, -score, unit_id)."""
+    order = np.lexsort((unit_ids.astype(str), -np.round(score, TIE_DECIMALS), np.round(rank_pct, TIE_DECIMALS)))
+    pos = np.empty(len(order), dtype=np.int64)
+    pos[order] = np.arange(1, len(order) + 1)
+    return pos
+
+
+def _spearman(a, b) -> float:
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    if len(a) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return float("nan")
+    return float(stats.spearmanr(a, b).statistic)
+
+
+def recommendation(comparison: pd.DataFrame, *, min_group_size: int = 3, fairness_tol: float = 0.1) -> pd.DataFrame:
+    """Pick one scheme of a comparison table and give every scheme its reason (vi, en).
+
+    The rule is the one of :func:`compare_schemes` (see its Notes), applied to a table with
+    the columns ``scheme, kind, score, min_group, fairness, stability, kendall_tau``.
+
+    Returns
+    -------
+    DataFrame
+        ``scheme, recommended, reason_vi, reason_en``, one row per row of ``comparison``
+        (same order and index); exactly one row is recommended.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"scheme": ["single_league", "bands"], "kind": ["single", "band"],
+    ...                   "score": "index", "min_group": [30, 10], "fairness": [0.4, 0.05],
+    ...                   "stability": [0.2, 0.3], "kendall_tau": [1.0, 0.8]})
+    >>> recommendation(t)[["scheme", "recommended"]]
+              scheme  recommended
+    0  single_league        False
+    1          bands         True
+    """
+    need = {"scheme", "kind", "score", "min_group", "fairness", "stability", "kendall_tau"}
+    if not need <= set(comparison.columns):
+        raise ValueError(f"`comparison` lacks {sorted(need - set(comparison.columns))}; pass compare_schemes' table.")
+    if len(comparison) == 0:
+        raise ValueError("`comparison` is empty.")
+    table = comparison
+    n = len(table)
+    absf = table["fairness"].abs().to_numpy(dtype=float)
+    absf = np.where(np.isfinite(absf), absf, np.inf)
+    eligible = table["min_group"].to_numpy() >= min_group_size
+    pool = eligible if eligible.any() else np.ones(n, dtype=bool)
+    best_f = absf[pool].min()
+    fair = pool & (absf <= best_f + fairness_tol)
+    stab = table["stability"].to_numpy(dtype=float)
+    tau = table["kendall_tau"].to_numpy(dtype=float)
+    cand = np.flatnonzero(fair)
+    official = (table["kind"].to_numpy() == "single") & (table["score"].to_numpy() == "index")
+    # the official table if it is fair; else most stable, then closest to the official order
+    key = sorted(cand, key=lambda i: (not official[i], np.nan_to_num(stab[i], nan=np.inf),
+                                      -np.nan_to_num(tau[i], nan=-np.inf), i))
+    pick = key[0]
+    rec = np.zeros(n, dtype=bool)
+    rec[pick] = True
+    names = table["scheme"].tolist()
+    pv = names[pick]
+    tol_vi, tol_en = (fmt_number(fairness_tol, lang, 3, strip=True) for lang in ("vi", "en"))
+    fp_vi, fp_en = (fmt_number(table["fairness"].iat[pick], lang) for lang in ("vi", "en"))
+    sp_vi, sp_en = (fmt_number(stab[pick], lang) for lang in ("vi", "en"))
+    vi, en = [], []
+    for i in range(n):
+        f_vi, f_en = (fmt_number(table["fairness"].iat[i], lang) for lang in ("vi", "en"))
+        s_vi, s_en = (fmt_number(stab[i], lang) for lang in ("vi", "en"))
+        if i == pick and official[i] and eligible[i]:
+            vi.append(
+                f"Đề xuất giữ bảng chung chính thức: thiên lệch theo điểm tối đa |{f_vi}| đã thuộc nhóm nhỏ nhất "
+                f"(sai khác ≤ {tol_vi} so với phương án công bằng nhất), không cần chia nhóm."
+            )
+            en.append(
+                f"Recommended: keep the official single league: its bias by maximum |{f_en}| is already among the "
+                f"smallest (within {tol_en} of the fairest scheme), so no grouping is needed."
+            )
+        elif i == pick:
+            vi.append(
+                f"Đề xuất: trong các phương án có nhóm nhỏ nhất từ {min_group_size} đơn vị, thiên lệch theo điểm "
+                f"tối đa |{f_vi}| thuộc nhóm nhỏ nhất (sai khác ≤ {tol_vi}) và thứ hạng ổn định nhất "
+                f"(độ rộng khoảng {s_vi})."
+                if eligible[i] else
+                f"Đề xuất tạm: không phương án nào có nhóm nhỏ nhất từ {min_group_size} đơn vị; "
+                f"thiên lệch |{f_vi}|, độ rộng khoảng {s_vi}."
+            )
+            en.append(
+                f"Recommended: among schemes whose smallest group has at least {min_group_size} units, its bias "
+                f"by maximum |{f_en}| is among the smallest (within {tol_en}) and its ranks are the most "
+                f"stable (interval width {s_en})."
+                if eligible[i] else
+                f"Provisional: no scheme has a smallest group of at least {min_group_size} units; "
+                f"bias |{f_en}|, interval width {s_en}."
+            )
+        elif not pool[i]:
+            mg = int(table["min_group"].iat[i])
+            vi.append(f"Không đề xuất: có nhóm chỉ {mg} đơn vị (cần ít nhất {min_group_size}).")
+            en.append(f"Not recommended: a group has only {mg} unit(s) (at least {min_group_size} needed).")
+        elif not fair[i]:
+            vi.append(f"Không đề xuất: thiên lệch theo điểm tối đa {f_vi}, lớn hơn của {pv} ({fp_vi}).")
+            en.append(f"Not recommended: bias by maximum {f_en}, larger than that of {pv} ({fp_en}).")
+        elif official[pick]:
+            vi.append(f"Không đề xuất: công bằng tương đương bảng chung chính thức ({pv}), nên giữ bảng chung.")
+            en.append(f"Not recommended: no fairer than the official single league ({pv}), which is kept.")
+        else:
+            vi.append(f"Không đề xuất: công bằng tương đương nhưng kém ổn định hơn {pv} ({s_vi} so với {sp_vi}).")
+            en.append(f"Not recommended: as fair, but less stable than {pv} ({s_en} vs {sp_en}).")
+    return pd.DataFrame({"scheme": names, "recommended": rec, "reason_vi": vi, "reason_en": en},
+                        index=comparison.index)
+
+
+def compare_schemes(
+    scores: pd.DataFrame,
+    schemes=None,
+    *,
+    n_draws: int = 2_000,
+    top_k: int = 5,
+    seed: int = 0,
+    year=None,
+    n_trials: int = 4,
+    confidence: float = 0.95,
+    cut_shift: float = 0.05,
+    min_group_size: int = 3,
+    fairness_tol: float = 0.1,
+    level: float | None = None,
+) -> pd.DataFrame:
+    """Score each peer-group scheme on fairness, stability, agreement and group sizes; recommend one.
+
+    Parameters
+    ----------
+    scores : canonical scores table.
+    schemes : list of Scheme (or names, see :func:`resolve_schemes`); ``None`` = every
+        built-in scheme with bands of 2 and 3 groups (:func:`builtin_schemes`).
+    n_draws : Monte Carlo draws for ``stability`` (the same draws serve every scheme).
+    top_k : size of the top for ``top_k_few_task_share``.
+    seed : seed of ``numpy.random.default_rng``; the result is deterministic given it.
+    year : int or None (the latest year in ``scores``).
+    n_trials : effective Binomial trials per criterion in the draws.
+    confidence : coverage of the rank-percentile intervals.
+    cut_shift : move of each cut point, as a share of the range of ``max_points``.
+    min_group_size, fairness_tol : parameters of the recommendation rule (below).
+    level : deprecated name of ``confidence`` (``FutureWarning``).
+
+    Returns
+    -------
+    DataFrame
+        One row per scheme: ``year, scheme, kind, score, n_units, n_groups, min_group,
+        max_group, fairness, stability, kendall_tau, footrule, top_k_few_task_share,
+        cut_sensitivity, cut_moved_share, recommended, reason_vi, reason_en, reason``
+        (``reason`` = ``reason_vi / reason_en``). The metrics are defined in the module
+        docstring (:mod:`cchc_analysis.peers`); ``fairness > 0`` means few-task units are
+        favoured.
+
+    Notes
+    -----
+    **Recommendation rule.** (1) Eligible schemes: smallest group of at least
+    ``min_group_size`` units (a league of one or two is no league; if none is eligible, all
+    are). (2) Among them, the *fair* ones: ``|fairness|`` within ``fairness_tol`` of the
+    smallest ``|fairness|`` (a Spearman correlation over ~40 units has a standard error of
+    about 0.15, so smaller differences are noise). (3) If the official single league
+    (``kind == "single"`` on ``index``) is among them, it is recommended: no change is
+    needed. (4) Otherwise the most stable (smallest ``stability``); ties go to the scheme
+    closest to the official order (larger ``kendall_tau``), then to the first listed.
+    Exactly one scheme is recommended.
+
+    Examples
+    --------
+    >>> from cchc_analysis.peers import by_max_band, single_league
+    >>> from cchc_analysis.synthetic import make_synthetic_scores
+    >>> s = make_synthetic_scores(0, n_cuc=6, n_vu=6, years=(2023,))
+    >>> t = compare_schemes(s, [single_league(), by_max_band(2)], n_draws=100)
+    >>> t[["scheme", "min_group", "max_group"]]
+              scheme  min_group  max_group
+    0  single_league         14         14
+    1  max_band_quantile_k2   7          7
+    >>> int(t["recommended"].sum())
+    1
+    """
+    confidence = renamed_keyword(confidence, level, new="confidence", old="level",
+                                 func="compare_schemes", default=0.95)
+    _check_mc(n_draws, n_trials, confidence)
+    if not isinstance(top_k, (int, np.integer)) or top_k < 1:
+        raise ValueError(f"`top_k` must be a positive integer, but {top_k!r} was passed.")
+    if not 0 <= cut_shift < 1:
+        raise ValueError(f"`cut_shift` must lie in [0, 1), but {cut_shift!r} was passed.")
+    if schemes is not None and len(list(schemes)) == 0:
+        raise ValueError("`schemes` is empty; pass None for every built-in scheme.")
+    schemes = builtin_schemes(ks=(2, 3)) if schemes is None else resolve_schemes(list(schemes))
+    names = [s.name for s in schemes]
+    if len(set(names)) != len(names):
+        raise ValueError(f"Scheme names must be unique, got {names}.")
+    y = _latest_year(scores, year)
+    idx = _index_frame(scores, [s.score for s in schemes], [y])
+    idx = idx[idx["index"].notna()].reset_index(drop=True)
+    for s in schemes:
+        if idx[s.score].isna().any():
+            raise ValueError(f"The score {s.score!r} of scheme {s.name!r} is missing for some units.")
+    n = len(idx)
+    if n < 3:
+        raise ValueError(f"At least 3 units with an index are needed to compare schemes; year {y} has {n}.")
+    uid = idx["unit_id"].to_numpy()
+    mx = idx["max_points"].to_numpy(dtype=float)
+    few = mx < np.median(mx)
+    k_top = min(int(top_k), n)
+    base = idx.assign(score=idx["index"])
+    official = _rank_one(base, single_league())
+    pos_off = _implied_positions(official["rank_pct"].to_numpy(float), base["score"].to_numpy(float), uid)
+    draws = seeded_index_draws(scores, y, uid, n_draws=n_draws, n_trials=n_trials, seed=seed)
+    a = (1.0 - confidence) / 2.0
+    rng_range = float(np.ptp(mx))
+    rows = []
+    for s in schemes:
+        frame = idx.assign(score=idx[s.score])
+        ranked = _rank_one(frame, s)
+        groups = ranked["peer_group"].to_numpy()
+        rp = ranked["rank_pct"].to_numpy(dtype=float)
+        sc = frame["score"].to_numpy(dtype=float)
+        sizes = pd.Series(groups).value_counts()
+        pos = _implied_positions(rp, sc, uid)
+        tau = float(stats.kendalltau(pos, pos_off).statistic)
+        foot = float(np.abs(pos - pos_off).sum() / np.floor(n * n / 2.0))
+        top = np.argsort(pos)[:k_top]
+        rpd = _group_rank_pct_draws(_score_draws(idx, draws, s.score), groups)
+        lo, hi = np.quantile(rpd, [a, 1.0 - a], axis=0)
+        cut_sens = cut_moved = np.nan
+        if s.cuts is not None:
+            cuts = np.asarray(s.cuts(frame), dtype=float)
+            band0 = _bands(mx, cuts)
+            d_rp, moved = [], []
+            for j in range(len(cuts)):
+                for sign in (-1.0, 1.0):
+                    c2 = cuts.copy()
+                    c2[j] += sign * cut_shift * rng_range
+                    band = _bands(mx, c2)
+                    shifted = Scheme("_shift", lambda f, b=band: b.astype(str).astype(object))
+                    rp2 = _rank_one(frame, shifted)["rank_pct"].to_numpy(dtype=float)
+                    d_rp.append(np.abs(rp2 - rp).mean())
+                    moved.append(np.mean(band != band0))
+            if d_rp:
+                cut_sens, cut_moved = float(np.mean(d_rp)), float(np.mean(moved))
+        rows.append({
+            "year": y, "scheme": s.name, "kind": s.kind, "score": s.score, "n_units": n,
+            "n_groups": int(len(sizes)), "min_group": int(sizes.min()), "max_group": int(sizes.max()),
+            "fairness": _spearman(rp, mx), "stability": float(np.mean(hi - lo)),
+            "kendall_tau": tau, "footrule": foot,
+            "top_k_few_task_share": float(few[top].mean()),
+            "cut_sensitivity": cut_sens, "cut_moved_share": cut_moved,
+        })
+    table = pd.DataFrame(rows)
+    rec = recommendation(table, min_group_size=min_group_size, fairness_tol=fairness_tol)
+    table["recommended"] = rec["recommended"]
+    table["reason_vi"] = rec["reason_vi"]
+    table["reason_en"] = rec["reason_en"]
+    table["reason"] = [f"{v} / {e}" for v, e in zip(rec["reason_vi"], rec["reason_en"])]
+    return table
+
+
+
+def recommended_scheme(comparison: pd.DataFrame, schemes=None) -> Scheme:
+    """The Scheme recommended in ``comparison`` (output of :func:`compare_schemes`).
+
+    Parameters
+    ----------
+    comparison : output of :func:`compare_schemes`.
+    schemes : the list passed to ``compare_schemes`` (needed for custom schemes); ``None``
+        resolves built-in names.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"scheme": ["single_league", "max_band_jenks_k2"], "recommended": [False, True]})
+    >>> recommended_scheme(t).name
+    'max_band_jenks_k2'
+    """
+    if not {"scheme", "recommended"} <= set(comparison.columns):
+        raise ValueError("`comparison` must come from compare_schemes (needs `scheme`, `recommended`).")
+    rec = comparison.loc[comparison["recommended"].astype(bool), "scheme"]
+    if len(rec) != 1:
+        raise ValueError("`comparison` must have exactly one recommended scheme.")
+    name = rec.iat[0]
+    for s in schemes or []:
+        if isinstance(s, Scheme) and s.name == name:
+            return s
+    return resolve_schemes([name])[0]
+
+
+
+def recommendation_text(comparison: pd.DataFrame, lang: str = "vi") -> str:
+    """One paragraph naming the recommended scheme and why, from :func:`compare_schemes`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"scheme": ["single_league"], "year": [2023], "recommended": [True],
+    ...                   "fairness": [0.4], "reason_vi": ["…"], "reason_en": ["because"]})
+    >>> recommendation_text(t, "en")
+    'Year 2023: recommended scheme: Single league (official) (fairness 0.40). because'
+    """
+    check_lang(lang)
+    need = {"scheme", "recommended", "fairness", "reason_vi", "reason_en"}
+    if not need <= set(comparison.columns):
+        raise ValueError(f"`comparison` must come from compare_schemes (needs {sorted(need)}).")
+    row = comparison[comparison["recommended"]]
+    if len(row) != 1:
+        raise ValueError("`comparison` must have exactly one recommended scheme.")
+    row = row.iloc[0]
+    year = row["year"] if "year" in comparison.columns else ""
+    if lang == "vi":
+        return (f"Năm {year}: phương án đề xuất: {scheme_label(row['scheme'], 'vi')} "
+                f"(thiên lệch {fmt_number(row['fairness'], 'vi')}). {row['reason_vi']}")
+    return (f"Year {year}: recommended scheme: {scheme_label(row['scheme'], 'en')} "
+            f"(fairness {fmt_number(row['fairness'], 'en')}). {row['reason_en']}")

@@ -1,0 +1,136 @@
+"""How stable a within-group rank is: Monte Carlo intervals of the rank percentile."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .._deprecation import renamed_keyword
+from ..ranking import competition_rank
+from ._draws import seeded_index_draws
+from .league import _index_frame, _latest_year, _rank_one
+from .schemes import Scheme
+
+__all__ = ["peer_rank_intervals", "rank_intervals"]
+
+
+def _group_rank_pct_draws(draws: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Within-group competition rank percentile of each column in every draw (row).
+
+    Each draw is ranked by :func:`cchc_analysis.ranking.competition_rank` (the one rule:
+    ties within ``TIE_DECIMALS`` share the best rank); ``(rank - 1) / (m - 1)`` in a
+    group of ``m`` units, 0.5 in a group of one.
+    """
+    draws = np.asarray(draws, dtype=float)
+    out = np.empty(draws.shape)
+    for g in pd.unique(groups):
+        cols = np.flatnonzero(groups == g)
+        m = len(cols)
+        if m == 1:
+            out[:, cols] = 0.5
+            continue
+        ranks = np.vstack([competition_rank(row) for row in draws[:, cols]])
+        out[:, cols] = (ranks - 1.0) / (m - 1.0)
+    return out
+
+
+def _score_draws(idx: pd.DataFrame, draws: np.ndarray, score: str) -> np.ndarray:
+    """The scheme's score in every draw: the index, or its affine adjustment held fixed."""
+    if score == "index":
+        return draws
+    a = idx[f"_a_{score}"].to_numpy(dtype=float)
+    b = idx[f"_b_{score}"].to_numpy(dtype=float)
+    return draws * a + b
+
+
+def _check_mc(n_draws, n_trials, confidence):
+    if not isinstance(n_draws, (int, np.integer)) or n_draws < 10:
+        raise ValueError(f"`n_draws` must be an integer of at least 10, but {n_draws!r} was passed.")
+    if not isinstance(n_trials, (int, np.integer)) or n_trials < 1:
+        raise ValueError(f"`n_trials` must be a positive integer, but {n_trials!r} was passed.")
+    if not 0 < confidence < 1:
+        raise ValueError(f"`confidence` must lie strictly between 0 and 1, but {confidence!r} was passed.")
+
+
+def peer_rank_intervals(
+    scores: pd.DataFrame,
+    scheme: Scheme,
+    *,
+    year=None,
+    n_draws: int = 2_000,
+    n_trials: int = 4,
+    confidence: float = 0.95,
+    seed: int = 0,
+    level: float | None = None,
+) -> pd.DataFrame:
+    """Monte Carlo intervals of each unit's within-group rank percentile under ``scheme``.
+
+    Each applicable criterion's achievement ``p = points / max_points`` is resampled as
+    ``max_points * Binomial(n_trials, p) / n_trials``; the index (and the scheme's score,
+    its adjustment held fixed) is recomputed per draw and units re-ranked within their
+    groups (held fixed). Deterministic for a given ``seed``. (Not the same question as
+    :func:`cchc_analysis.trends.rank_intervals`, which gives intervals of the overall
+    rank from a model of both components.)
+
+    Parameters
+    ----------
+    scores : canonical scores table.
+    scheme : Scheme.
+    year : int or None (the latest year).
+    n_draws : number of draws.
+    n_trials : effective Binomial trials per criterion (4 = scored in quarters).
+    confidence : coverage of the interval (0.95: the 2.5 % and 97.5 % quantiles).
+    seed : seed of ``numpy.random.default_rng``.
+    level : deprecated name of ``confidence`` (``FutureWarning``).
+
+    Returns
+    -------
+    DataFrame
+        ``year, unit_id, scheme, peer_group, rank_pct, rank_pct_low, rank_pct_high, width``.
+
+    Examples
+    --------
+    >>> from cchc_analysis.peers import single_league
+    >>> scores = pd.DataFrame({
+    ...     "year": 2023, "unit_id": ["a", "a", "b", "b", "c", "c"],
+    ...     "field": "1", "criterion": ["1.1", "1.2"] * 3, "component": "appraisal",
+    ...     "max_points": 1.0, "points": [1.0, 1.0, 0.75, 0.5, 0.5, 0.5], "applicable": True})
+    >>> r = peer_rank_intervals(scores, single_league(), n_draws=200)
+    >>> r[["unit_id", "rank_pct", "rank_pct_low", "rank_pct_high"]]
+      unit_id  rank_pct  rank_pct_low  rank_pct_high
+    0       a       0.0           0.0            0.0
+    1       b       0.5           0.5            1.0
+    2       c       1.0           0.5            1.0
+    """
+    confidence = renamed_keyword(confidence, level, new="confidence", old="level",
+                                 func="peer_rank_intervals", default=0.95)
+    _check_mc(n_draws, n_trials, confidence)
+    y = _latest_year(scores, year)
+    idx = _index_frame(scores, [scheme.score], [y])
+    idx["score"] = idx[scheme.score]
+    idx = idx[idx["score"].notna()].reset_index(drop=True)
+    ranked = _rank_one(idx, scheme)
+    draws = seeded_index_draws(scores, y, idx["unit_id"], n_draws=n_draws, n_trials=n_trials, seed=seed)
+    groups = ranked["peer_group"].to_numpy()
+    rp = _group_rank_pct_draws(_score_draws(idx, draws, scheme.score), groups)
+    a = (1.0 - confidence) / 2.0
+    lo, hi = np.quantile(rp, [a, 1.0 - a], axis=0)
+    out = pd.DataFrame({
+        "year": y, "unit_id": idx["unit_id"].to_numpy(), "scheme": scheme.name, "peer_group": groups,
+        "rank_pct": ranked["rank_pct"].to_numpy(dtype=float), "rank_pct_low": lo, "rank_pct_high": hi,
+    })
+    out["width"] = out["rank_pct_high"] - out["rank_pct_low"]
+    return out
+
+
+def rank_intervals(*args, **kwargs) -> pd.DataFrame:
+    """Deprecated name of :func:`peer_rank_intervals` (``FutureWarning``; removed next release)."""
+    warnings.warn(
+        "cchc_analysis.peers.rank_intervals() is deprecated and will be removed in the next release; "
+        "use peers.peer_rank_intervals() (trends.rank_intervals is a different analysis).",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return peer_rank_intervals(*args, **kwargs)

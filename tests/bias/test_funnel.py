@@ -1,0 +1,49 @@
+"""Tests for cchc_analysis.bias.funnel: funnel_data, funnel_limits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cchc_analysis.bias import funnel_data, funnel_limits
+
+
+def test_funnel_limits_hand_case():
+    # three units, target = 90/120 = 0.75; z-scores by hand
+    s = pd.DataFrame({"year": 2023, "unit_id": ["a", "b", "c"], "criterion": "k",
+                      "max_points": [20.0, 40.0, 60.0], "points": [18.0, 28.0, 44.0],
+                      "applicable": True})
+    f = funnel_data(s, overdispersion="none", winsor=0.0).set_index("unit_id")
+    t = 0.75
+    for u, n, y in (("a", 20, 0.9), ("b", 40, 0.7), ("c", 60, 44 / 60)):
+        se = np.sqrt(t * (1 - t) / n)
+        assert f.loc[u, "z"] == pytest.approx((y - t) / se)
+        assert f.loc[u, "upper95"] == pytest.approx(100 * (t + 1.959964 * se), rel=1e-6)
+        assert f.loc[u, "lower998"] == pytest.approx(100 * (t - 3.090232 * se), rel=1e-6)
+    z = f["z"].to_numpy()
+    phi = np.mean(z**2)  # no winsorising
+    fm = funnel_data(s, winsor=0.0).set_index("unit_id")
+    assert fm["phi"].iloc[0] == pytest.approx(phi)
+    se_a = np.sqrt(t * (1 - t) / 20)
+    assert fm.loc["a", "upper95"] == pytest.approx(min(100, 100 * (t + 1.959964 * np.sqrt(phi) * se_a)), rel=1e-6)
+    # DerSimonian-Laird tau^2 (Spiegelhalter 2005, eq. for the additive model)
+    w = np.array([20, 40, 60]) / (t * (1 - t))
+    tau2 = max(0, (3 * phi - 2) / (w.sum() - (w**2).sum() / w.sum()))
+    fa = funnel_data(s, overdispersion="additive", winsor=0.0).set_index("unit_id")
+    assert fa["tau2"].iloc[0] == pytest.approx(tau2)
+    assert fa.loc["a", "upper95"] == pytest.approx(min(100, 100 * (t + 1.959964 * np.sqrt(se_a**2 + tau2))))
+
+
+def test_funnel_winsorising_and_grid(biased):
+    f = funnel_data(biased)
+    z = f["z"].to_numpy()
+    lo, hi = np.quantile(z, [0.1, 0.9])
+    assert f["phi"].iloc[0] == pytest.approx(np.mean(np.clip(z, lo, hi) ** 2))
+    g = funnel_limits(f, points=50)
+    assert len(g) == 50 and (g["upper998"] >= g["upper95"]).all()
+    # limits narrow as the size grows
+    assert (np.diff(g["upper95"]) <= 1e-12).all()
+    assert set(f["flag"]) <= {"above_998", "above_95", "within", "below_95", "below_998"}
+    with pytest.raises(ValueError, match="overdispersion"):
+        funnel_data(biased, overdispersion="beta")
