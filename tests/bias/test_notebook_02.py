@@ -36,5 +36,5 @@ def test_notebook_runs_on_small_synthetic_workbook(tmp_path):
     text = nb_out.read_text(encoding="utf-8")
     assert "Kết luận" in text and "Verdict" in text
     # the notebook labels synthetic data from the data itself, not from the file name
-    # TODO(merge): once read_scores sets attrs["synthetic"], assert "Synthetic data" in text
-    assert ("Synthetic data" in text) == is_synthetic(read_scores(data))
+    assert is_synthetic(read_scores(data))
+    assert "Synthetic data" in text
