@@ -47,7 +47,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
     path = args.path or DEFAULT_WORKBOOK
     scores = read_scores(path)
-    idx = rank_units(applicable_index(scores, level="total"), by=("year",))
+    idx = rank_units(applicable_index(scores, aggregate="total"), by=("year",))
     names = scores.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
     idx = idx.assign(unit_name=idx["unit_id"].map(names))
     if args.year is not None:

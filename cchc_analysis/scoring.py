@@ -15,24 +15,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["LEVELS", "applicable_index"]
+from ._deprecation import renamed_keyword
 
-LEVELS = {"total": [], "field": ["field"], "component": ["component"]}
+__all__ = ["AGGREGATES", "LEVELS", "applicable_index"]
+
+#: What ``applicable_index(aggregate=...)`` sums over, besides year and unit.
+AGGREGATES = {"total": [], "field": ["field"], "component": ["component"]}
+LEVELS = AGGREGATES  # old name, kept one release
 
 _NO_APPLICABLE = "không có tiêu chí phát sinh / no applicable criterion"
 
 
-def applicable_index(scores: pd.DataFrame, *, level: str = "total") -> pd.DataFrame:
+def applicable_index(scores: pd.DataFrame, *, aggregate: str = "total", level: str | None = None) -> pd.DataFrame:
     """Index of each unit and year over its applicable criteria.
 
     Parameters
     ----------
     scores : DataFrame
         Canonical scores table (see :func:`cchc_analysis.read_scores`).
-    level : {"total", "field", "component"}
+    aggregate : {"total", "field", "component"}
         ``total``: one row per unit and year; ``field``: one row per unit, year and
         field (lĩnh vực); ``component``: one row per unit, year and component
         (``appraisal`` = điểm thẩm định, ``survey`` = điều tra xã hội học).
+    level : old name of ``aggregate`` (``FutureWarning``; ``level`` now means only
+        ministry/province elsewhere in the library).
 
     Returns
     -------
@@ -57,17 +63,20 @@ def applicable_index(scores: pd.DataFrame, *, level: str = "total") -> pd.DataFr
       unit_id  points  max_points  n_applicable  index
     0       a     3.0         4.0             2   75.0
     1       b     3.0         5.0             3   60.0
-    >>> applicable_index(scores, level="field")[["unit_id", "field", "index"]]
+    >>> applicable_index(scores, aggregate="field")[["unit_id", "field", "index"]]
       unit_id field  index
     0       a     1  100.0
     1       a     2   50.0
     2       b     1   66.666667
     3       b     2   50.0
     """
-    if level not in LEVELS:
+    aggregate = renamed_keyword(aggregate, level, new="aggregate", old="level", func="applicable_index",
+                                default="total")
+    if aggregate not in AGGREGATES:
         raise ValueError(
-            f"The value for `level` must be one of {list(LEVELS)}, but {level!r} was passed."
+            f"The value for `aggregate` must be one of {list(AGGREGATES)}, but {aggregate!r} was passed."
         )
+    level = aggregate
     need = ["year", "unit_id", "max_points", "points", "applicable", *LEVELS[level]]
     missing = [c for c in need if c not in scores.columns]
     if missing:

@@ -29,9 +29,9 @@ def test_hand_computed_total_field_component():
     assert t.loc["a", "index"] == pytest.approx(50.0)
     assert (t.loc["a", "n_applicable"], t.loc["a", "n_criteria"]) == (2, 3)
     assert t.loc["b", "index"] == 100.0
-    f = applicable_index(s, level="field").set_index(["unit_id", "field"])
+    f = applicable_index(s, aggregate="field").set_index(["unit_id", "field"])
     assert f.loc[("a", "1"), "index"] == 75.0 and f.loc[("a", "2"), "index"] == 0.0
-    c = applicable_index(s, level="component").set_index(["unit_id", "component"])
+    c = applicable_index(s, aggregate="component").set_index(["unit_id", "component"])
     assert c.loc[("a", "survey"), "max_points"] == 1.0 and c.loc[("a", "survey"), "index"] == 0.0
 
 
@@ -52,8 +52,8 @@ def test_bad_level_and_input_not_mutated():
     s = frame([("a", "1", "1.1", "appraisal", 2.0, 1.0, True)])
     before = s.copy()
     with pytest.raises(ValueError, match="must be one of"):
-        applicable_index(s, level="criterion")
-    applicable_index(s, level="field")
+        applicable_index(s, aggregate="criterion")
+    applicable_index(s, aggregate="field")
     pd.testing.assert_frame_equal(s, before)
 
 
@@ -103,9 +103,17 @@ def test_scale_invariance(s, c):
 @given(score_tables())
 def test_total_is_max_weighted_mean_of_field_indices(s):
     tot = applicable_index(s).set_index("unit_id")
-    fld = applicable_index(s, level="field").dropna(subset=["index"])
+    fld = applicable_index(s, aggregate="field").dropna(subset=["index"])
     for u, g in fld.groupby("unit_id"):
         v = np.average(g["index"], weights=g["max_points"])
         assert tot.loc[u, "index"] == pytest.approx(v, rel=1e-9, abs=1e-9)
     # units with no applicable field at all have no total index either
     assert tot.loc[~tot.index.isin(fld["unit_id"]), "index"].isna().all()
+
+
+def test_old_keyword_level_still_works_with_a_future_warning():
+    s = pd.DataFrame({"year": 2023, "unit_id": ["a", "a"], "field": ["1", "2"], "criterion": ["1.1", "2.1"],
+                      "component": "appraisal", "max_points": [2.0, 2.0], "points": [1.0, 2.0], "applicable": True})
+    with pytest.warns(FutureWarning, match="aggregate"):
+        old = applicable_index(s, level="field")
+    pd.testing.assert_frame_equal(old, applicable_index(s, aggregate="field"))

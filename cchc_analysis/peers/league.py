@@ -16,7 +16,7 @@ __all__ = ["peer_rank", "rank_table"]
 def _index_frame(scores: pd.DataFrame, score_cols, years) -> pd.DataFrame:
     """Total index per unit-year (restricted to ``years``) plus the requested score columns
     and, for each, the affine map ``score = a * index + b`` used in Monte Carlo draws."""
-    idx = applicable_index(scores, level="total")
+    idx = applicable_index(scores, aggregate="total")
     if years is not None:
         idx = idx[idx["year"].isin(years)]
     keep = [c for c in ("year", "unit_id", "unit_name", "unit_type", "max_points", "index") if c in idx.columns]

@@ -74,7 +74,7 @@ def scorecard_context(scores: pd.DataFrame, *, year: int | None = None, interval
     idx["rank"] = np.nan
     for y, g in idx.groupby("year"):
         idx.loc[g.index, "rank"] = competition_rank(g["index"].to_numpy())
-    fld = applicable_index(scores[scores["year"] == year], level="field") if "field" in scores else None
+    fld = applicable_index(scores[scores["year"] == year], aggregate="field") if "field" in scores else None
     return {"year": year, "years": years, "index": idx, "field": fld, "intervals": intervals,
             "peer_ranks": peer_ranks}
 

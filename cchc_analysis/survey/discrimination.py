@@ -96,7 +96,7 @@ def survey_vs_appraisal(scores: pd.DataFrame) -> pd.DataFrame:
     0       b             50.0         100.0   50.0         1
     1       a            100.0          50.0  -50.0         2
     """
-    idx = applicable_index(scores, level="component")
+    idx = applicable_index(scores, aggregate="component")
     wide = idx.pivot_table(index=["year", "unit_id"], columns="component", values="index", aggfunc="first")
     wide = wide.reindex(columns=["appraisal", "survey"])
     out = wide.reset_index().rename(columns={"appraisal": "appraisal_index", "survey": "survey_index"})

@@ -57,7 +57,7 @@ def _unit_table(data: pd.DataFrame, *, level: str | None = None, coverage=None) 
     if not isinstance(data, pd.DataFrame):
         raise ValueError("`data` must be a pandas DataFrame (a published table or a scores table).")
     if _is_scores(data):
-        t = applicable_index(data, level="total")
+        t = applicable_index(data, aggregate="total")
         keep = ["year", "unit_id", "index", "points", "max_points"] + [c for c in ("unit_name",) if c in t.columns]
         t = t[keep].copy()
         t["_grp"] = "all"

@@ -186,7 +186,7 @@ def test_survey_points_by_hand_and_joins_scores():
     appraisal = pd.DataFrame({"year": 2023, "unit_id": ["a", "b"], "unit_name": ["Vụ A", "b"], "unit_type": "vu",
                               "field": "1", "criterion": "1.1", "component": "appraisal", "max_points": 1.0,
                               "points": [1.0, 0.0], "applicable": True})
-    idx = applicable_index(pd.concat([appraisal, pts], ignore_index=True), level="component")
+    idx = applicable_index(pd.concat([appraisal, pts], ignore_index=True), aggregate="component")
     assert idx.loc[idx["component"] == "survey", "index"].tolist() == pytest.approx([87.5, 25.0])
 
 
@@ -428,7 +428,7 @@ def test_survey_vs_appraisal_on_bundled_workbook():
     scores = read_scores(DEFAULT_WORKBOOK)
     out = survey_vs_appraisal(scores)
     assert len(out) == 36 * 3 and out["gap"].notna().all()
-    idx = applicable_index(scores, level="component")
+    idx = applicable_index(scores, aggregate="component")
     one = idx[(idx["unit_id"] == "cuc-01") & (idx["year"] == 2023)].set_index("component")["index"]
     row = out[(out["unit_id"] == "cuc-01") & (out["year"] == 2023)].iloc[0]
     assert row["gap"] == pytest.approx(one["survey"] - one["appraisal"])
