@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from cchc_analysis import config
-from cchc_analysis.claims import check_claims, claims_summary_text, load_claims, year_status
+from cchc_analysis.published import check_claims, claims_summary_text, load_claims, year_status
 from cchc_analysis.errors import DataError
 from cchc_analysis.published import load_published
 

@@ -18,7 +18,7 @@ from cchc_analysis.published import (
     load_published,
     published_path,
 )
-from cchc_analysis.published_plots import plot_published_indices
+from cchc_analysis.published import plot_published_indices
 
 LEVELS = ("ministry", "province")
 

@@ -21,7 +21,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cchc_analysis import report
+from cchc_analysis import config, report
 from cchc_analysis.cli import main
 from cchc_analysis.synthetic import make_synthetic_scores
 
@@ -106,7 +106,7 @@ def test_manifest_hashes_and_parameters(built, tiny_data):
     assert m["data"] == str(tiny_data.resolve()) and m["survey"] is None
     roles = {}
     for item in m["inputs"]:
-        path = Path(item["path"]) if Path(item["path"]).is_absolute() else report.config.PROJ_ROOT / item["path"]
+        path = Path(item["path"]) if Path(item["path"]).is_absolute() else config.PROJ_ROOT / item["path"]
         assert sha(path) == item["sha256"], item["path"]
         roles.setdefault(item["role"], []).append(path.resolve())
     assert roles["data"] == [tiny_data.resolve()]
@@ -312,12 +312,12 @@ def test_swap_restores_the_old_report_when_the_rename_fails(tmp_path, monkeypatc
             raise OSError("disk says no")
         return real_rename(src, dst)
 
-    monkeypatch.setattr(report.os, "rename", flaky)
+    monkeypatch.setattr(os, "rename", flaky)
     with pytest.raises(OSError, match="disk says no"):
         report._swap_into_place(staging, final)
     assert (final / "old.txt").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".2023.tmp-x", "2023"]
-    monkeypatch.setattr(report.os, "rename", real_rename)
+    monkeypatch.setattr(os, "rename", real_rename)
     report._swap_into_place(staging, final)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2023"]
     assert (final / "new.txt").read_text() == "new"

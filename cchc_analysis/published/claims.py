@@ -17,11 +17,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import DataError, Problem
-from .labels import check_lang, register
-from .text import clean_text, parse_number
-from .units import LEVELS, load_units, resolve_units
+from .. import config
+from ..errors import DataError, Problem
+from ..labels import check_lang, register
+from ..text import clean_text, parse_number
+from ..units import LEVELS, load_units, resolve_units
 
 __all__ = [
     "CLAIMS_PATH",

@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import DataError, Problem
-from .labels import register
-from .text import clean_text, parse_number
-from .units import LEVELS, load_units, resolve_units
+from .. import config
+from ..errors import DataError, Problem
+from ..labels import register
+from ..text import clean_text, parse_number
+from ..units import LEVELS, load_units, resolve_units
 
 __all__ = [
     "PUBLISHED_COLUMNS",

@@ -81,8 +81,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
-from . import config
-from .labels import check_lang
+from .. import config
+from ..labels import check_lang
 
 __all__ = [
     "EXIT_OK",
@@ -578,7 +578,7 @@ def _execute_in_env(task: dict) -> dict:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from .outputs import atomic_write_text
+    from ..outputs import atomic_write_text
 
     name = task["name"]
     kwargs = {}
@@ -800,7 +800,7 @@ def collect_tables(report_dir: str | os.PathLike, *, lang: str = "vi") -> dict:
     """
     import pandas as pd
 
-    from .labels import column_labels
+    from ..labels import column_labels
 
     check_lang(lang)
     _load_all_labels()
@@ -1049,7 +1049,7 @@ def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
     ReportParameterError : bad parameters or inputs; nothing ran (exit code 2).
     ReportFailed : a notebook failed, the previous report is untouched (exit code 1).
     """
-    from .outputs import atomic_write_text, check_not_raw, write_xlsx
+    from ..outputs import atomic_write_text, check_not_raw, write_xlsx
 
     try:
         check_lang(lang)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .labels import check_lang, label
-from .style import get_ax
+from ..labels import check_lang, label
+from ..style import get_ax
 
 __all__ = ["plot_published_indices"]
 
