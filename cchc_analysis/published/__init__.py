@@ -1,5 +1,28 @@
-"""Notebook 00: the published PAR INDEX tables, their checks, the published claims, plots."""
+"""Notebook 00: the published PAR INDEX tables, their checks, the published claims, plots.
 
-from .claims import CLAIMS_PATH, METRICS, STATUSES, check_claims, claims_summary_text, load_claims, year_status
-from .load import PUBLISHED_COLUMNS, consistency_checks, coverage, load_published, published_path
+``load`` (read the tables and ``claims.csv``), ``checks`` (:func:`year_completeness`, THE
+definition of a complete published year; consistency checks; coverage), ``claims`` (recompute
+the published claims), ``plots``.
+"""
+
+from .checks import consistency_checks, coverage, year_completeness
+from .claims import STATUSES, check_claims, claims_summary_text, year_status
+from .load import CLAIMS_PATH, METRICS, PUBLISHED_COLUMNS, load_claims, load_published, published_path
 from .plots import plot_published_indices
+
+__all__ = [
+    "PUBLISHED_COLUMNS",
+    "published_path",
+    "load_published",
+    "CLAIMS_PATH",
+    "METRICS",
+    "STATUSES",
+    "load_claims",
+    "year_completeness",
+    "consistency_checks",
+    "coverage",
+    "year_status",
+    "check_claims",
+    "claims_summary_text",
+    "plot_published_indices",
+]
