@@ -8,7 +8,6 @@ the published claims), ``plots``.
 from .checks import consistency_checks, coverage, year_completeness
 from .claims import STATUSES, check_claims, claims_summary_text, year_status
 from .load import CLAIMS_PATH, METRICS, PUBLISHED_COLUMNS, load_claims, load_published, published_path
-from .plots import plot_published_indices
 
 __all__ = [
     "PUBLISHED_COLUMNS",
@@ -26,3 +25,13 @@ __all__ = [
     "claims_summary_text",
     "plot_published_indices",
 ]
+
+
+def __getattr__(name: str):
+    # The plots import matplotlib (~0.4 s): loaded on first use of a plot function, so that
+    # ``import cchc_analysis`` (and ``cchc --help``) does not pay for it.
+    if name == "plot_published_indices":
+        from .plots import plot_published_indices
+
+        return plot_published_indices
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
