@@ -155,6 +155,17 @@ def _d(key, lang, **kw) -> str:
     return (vi if lang == "vi" else en).format(**kw)
 
 
+def _extreme(values: pd.Series, highest: bool, claimed: str, metric: str, names: dict, lang: str):
+    """The unit with the highest (lowest) value: ``(value, display, status, detail)``; status
+    ``"fail"`` when the claim names another unit, else ``"not computable"`` (decided later)."""
+    best = values.idxmax() if highest else values.idxmin()
+    cv = values[best]
+    name = names.get(best, {}).get(lang, best)
+    if claimed and best != claimed:
+        return cv, f"{name} {_fmt(cv, metric, lang)}", "fail", _d("other_unit", lang, u=name, v=_fmt(cv, metric, lang))
+    return cv, f"{name} {_fmt(cv, metric, lang)}", "not computable", ""
+
+
 def check_claims(data: pd.DataFrame, *, level: str = "ministry", year: int | None = None, lang: str = "vi",
                  claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """Recompute published claims from a published table.
@@ -245,12 +256,7 @@ def check_claims(data: pd.DataFrame, *, level: str = "ministry", year: int | Non
                 elif m == "gap_top_bottom":
                     cv = s.max() - s.min()
                 else:
-                    best = s.idxmax() if m == "top" else s.idxmin()
-                    cv = s[best]
-                    comp_str = f"{names.get(best, {}).get(lang, best)} {_fmt(cv, m, lang)}"
-                    if c["unit_id"] and best != c["unit_id"]:
-                        st = "fail"
-                        det = _d("other_unit", lang, u=names.get(best, {}).get(lang, best), v=_fmt(cv, m, lang))
+                    cv, comp_str, st, det = _extreme(s, m == "top", c["unit_id"], m, names, lang)
                 if st != "fail":
                     st = "pass" if abs(cv - pv) <= tol + 1e-9 else "fail"
         elif m == "mean_change":
@@ -268,12 +274,7 @@ def check_claims(data: pd.DataFrame, *, level: str = "ministry", year: int | Non
                 elif m == "n_decreased":
                     cv = float((ch < 0).sum())
                 else:
-                    best = ch.idxmax() if m == "max_rise" else ch.idxmin()
-                    cv = ch[best]
-                    comp_str = f"{names.get(best, {}).get(lang, best)} {_fmt(cv, m, lang)}"
-                    if c["unit_id"] and best != c["unit_id"]:
-                        st = "fail"
-                        det = _d("other_unit", lang, u=names.get(best, {}).get(lang, best), v=_fmt(cv, m, lang))
+                    cv, comp_str, st, det = _extreme(ch, m == "max_rise", c["unit_id"], m, names, lang)
                 if st != "fail":
                     st = "pass" if abs(cv - pv) <= tol + 1e-9 else "fail"
             else:
