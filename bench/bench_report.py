@@ -61,9 +61,9 @@ def trivial_notebook_seconds(repeat: int = 3) -> float:
                       metadata={"kernelspec": {"name": "python3", "language": "python",
                                                "display_name": "Python 3"}})
     nbformat.write(nb, src)
-    from cchc_analysis.report import _kernel_manager_class
+    from cchc_analysis.report.execute import kernel_manager_class
 
-    kmc = _kernel_manager_class()
+    kmc = kernel_manager_class()
     extra = {"kernel_manager_class": kmc} if kmc is not None else {}
     times = []
     for _ in range(repeat):

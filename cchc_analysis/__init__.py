@@ -33,8 +33,7 @@ from .peers import (
     single_league,
     standardised_league,
 )
-from .claims import check_claims
-from .published import consistency_checks, load_published
+from .published import check_claims, consistency_checks, load_published
 from .ranking import rank_units
 from .report import ReportFailed, ReportParameterError, build_report
 from .scoring import applicable_index

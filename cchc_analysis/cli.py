@@ -9,6 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .report import cli as report_cli
+
+# The commands import what they need (pandas, openpyxl, the readers) inside their functions:
+# lazy, so that ``cchc --help`` and argument errors do not pay for them.
+
 __all__ = ["main"]
 
 
@@ -101,14 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="regenerate data/raw/synthetic/ and data/raw/templates/ (deliberate)")
     p.set_defaults(func=_cmd_synthetic)
 
-    try:
-        from . import report
-    except ImportError:  # pragma: no cover - report pipeline not installed
-        report = None
-    if report is not None and hasattr(report, "configure_parser"):
-        p = sub.add_parser("report", help="run every notebook and write reports/<year>/")
-        report.configure_parser(p)
-        p.set_defaults(func=report.run)
+    p = sub.add_parser("report", help="run every notebook and write reports/<year>/")
+    report_cli.configure_parser(p)
+    p.set_defaults(func=report_cli.run)
     return parser
 
 

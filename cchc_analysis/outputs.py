@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import RAW_DIR
+from .text import slugify
 
 __all__ = [
     "atomic_write_bytes",
@@ -134,8 +135,6 @@ def safe_filename(text: str, *, max_len: int = 60) -> str:
     >>> safe_filename("../../etc/passwd")
     'etc-passwd'
     """
-    from .text import slugify
-
     slug = slugify(text)[:max_len].strip("-")
     return slug or "unnamed"
 

@@ -6,8 +6,9 @@ unit's rank change), each with its source URL and the quoted sentence. :func:`ch
 recomputes each statement from the published table and says ``pass``, ``fail`` or
 ``not computable`` (the rows needed are missing, e.g. an incomplete year).
 
-A year is *complete* when the table holds an index for as many ranked units as the source says
-were ranked (claim ``n_ranked``). Statements about the whole year (means, counts, top, bottom)
+A year is *complete* as :func:`~cchc_analysis.published.checks.year_completeness` says: the
+table holds an index for as many ranked units as the source says were ranked (claim
+``n_ranked``). Statements about the whole year (means, counts, top, bottom)
 are only computed on complete years; a unit's rank is recomputed from the indices on a complete
 year and otherwise read from the unit's published row.
 """
@@ -17,11 +18,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import DataError, Problem
-from .labels import check_lang, register
-from .text import clean_text, parse_number
-from .units import LEVELS, load_units, resolve_units
+from ..labels import check_lang, register
+from ..ranking import competition_rank
+from ..text import fmt_int, fmt_number, fmt_signed
+from ..units import LEVELS, load_units
+from .checks import year_completeness
+from .load import CLAIMS_PATH, METRICS, load_claims
 
 __all__ = [
     "CLAIMS_PATH",
@@ -33,23 +35,12 @@ __all__ = [
     "claims_summary_text",
 ]
 
-CLAIMS_PATH = config.PUBLISHED_DIR / "claims.csv"
 STATUSES = ("pass", "fail", "not computable")
 _STATUS_TEXT = {
     "pass": {"vi": "khớp", "en": "pass"},
     "fail": {"vi": "không khớp", "en": "fail"},
     "not computable": {"vi": "không tính được", "en": "not computable"},
 }
-#: Tolerance per metric (points): published values have 2 decimals; a mean of rounded values is
-#: within 0.005 of the mean of unrounded ones, a difference of two rounded values within 0.01.
-METRICS = {
-    "n_ranked": 0, "mean": 0.01, "mean_change": 0.02, "n_above_mean": 0, "n_above": 0, "n_at_least": 0,
-    "n_below": 0, "top": 0.005, "bottom": 0.005, "gap_top_bottom": 0.011, "n_increased": 0, "n_decreased": 0,
-    "max_rise": 0.02, "max_fall": 0.02, "unit_rank_change": 0,
-}
-_CLAIM_COLUMNS = ["claim_id", "year", "level", "metric", "threshold", "unit_name", "value", "value_from",
-                  "compare_year", "source_url", "quote", "notes"]
-
 register({
     "claim": {"vi": "Nhận định đã công bố", "en": "Published claim"},
     "computed": {"vi": "Tính từ dữ liệu", "en": "Computed from the data"},
@@ -58,74 +49,6 @@ register({
     "detail": {"vi": "Giải thích", "en": "Detail"},
 })
 
-
-def load_claims(*, level: str | None = None, years=None, path=None) -> pd.DataFrame:
-    """The published claims (``claims.csv``) with units resolved to ``unit_id``.
-
-    Returns
-    -------
-    DataFrame with columns ``claim_id, year, level, metric, threshold, unit_id, unit_name, value,
-    value_from, compare_year, source_url, quote, notes`` (numbers as floats/``Int64``, NaN if none).
-
-    Examples
-    --------
-    >>> c = load_claims(level="ministry", years=2023)
-    >>> float(c.set_index("metric").at["mean", "value"])
-    84.38
-    """
-    if level is not None and level not in LEVELS:
-        raise ValueError(f"The value for `level` must be one of {list(LEVELS)} or None, but {level!r} was passed.")
-    p = path if path is not None else CLAIMS_PATH
-    raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in _CLAIM_COLUMNS if c not in raw.columns]
-    if missing:
-        raise DataError(Problem(str(p), None, 1, missing[0], f"thiếu cột {missing}", f"missing column(s) {missing}"))
-    raw = raw[_CLAIM_COLUMNS].map(lambda v: clean_text(v) or "")
-    problems = []
-    nums = {c: [] for c in ("year", "threshold", "value", "value_from", "compare_year")}
-    for i, r in raw.iterrows():
-        for c in nums:
-            try:
-                v = parse_number(r[c])
-            except ValueError:
-                problems.append(Problem(str(p), None, int(i) + 2, c, f"không phải số: '{r[c]}'", f"not a number: {r[c]!r}"))
-                v = None
-            nums[c].append(np.nan if v is None else v)
-        if r["metric"] not in METRICS:
-            problems.append(Problem(str(p), None, int(i) + 2, "metric", f"chỉ tiêu không hợp lệ '{r['metric']}'",
-                                    f"unknown metric {r['metric']!r}; allowed: {sorted(METRICS)}"))
-        if r["level"] not in LEVELS:
-            problems.append(Problem(str(p), None, int(i) + 2, "level", f"cấp không hợp lệ '{r['level']}'",
-                                    f"level must be one of {list(LEVELS)}"))
-        if not r["source_url"].startswith("http"):
-            problems.append(Problem(str(p), None, int(i) + 2, "source_url", "thiếu nguồn", "missing source URL"))
-    if raw["claim_id"].duplicated().any():
-        i = raw.index[raw["claim_id"].duplicated()][0]
-        problems.append(Problem(str(p), None, int(i) + 2, "claim_id", "mã nhận định bị trùng", "duplicate claim_id"))
-    if problems:
-        raise DataError(problems)
-    df = raw.copy()
-    for c, v in nums.items():
-        df[c] = v
-    df["unit_id"] = ""
-    for i in df.index[df["unit_name"] != ""]:
-        try:
-            df.at[i, "unit_id"] = resolve_units([df.at[i, "unit_name"]], level=df.at[i, "level"], file=str(p),
-                                                column="unit_name", first_row=int(i) + 2)[0]
-        except DataError as e:
-            problems.extend(e.problems)
-    if problems:
-        raise DataError(problems)
-    df["year"] = df["year"].astype("int64")
-    df["compare_year"] = pd.array([pd.NA if np.isnan(v) else int(v) for v in df["compare_year"]], dtype="Int64")
-    if level is not None:
-        df = df[df["level"] == level]
-    if years is not None:
-        ys = {int(years)} if np.isscalar(years) else {int(y) for y in years}
-        df = df[df["year"].isin(ys)]
-    cols = ["claim_id", "year", "level", "metric", "threshold", "unit_id", "unit_name", "value", "value_from",
-            "compare_year", "source_url", "quote", "notes"]
-    return df[cols].reset_index(drop=True)
 
 
 def _ranked(data: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -136,7 +59,13 @@ def _ranked(data: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def year_status(data: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Whether each level × year of a published table is complete.
+    """Whether each level × year of a published table is complete
+    (:func:`~cchc_analysis.published.checks.year_completeness`, fewer columns).
+
+    Parameters
+    ----------
+    data : a published table.
+    claims : the published claims; default :func:`load_claims` (the bundled ``claims.csv``).
 
     Returns
     -------
@@ -150,31 +79,18 @@ def year_status(data: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.Da
     """
     if claims is None:
         claims = load_claims()
-    exp = claims[claims["metric"] == "n_ranked"].set_index(["level", "year"])["value"]
-    rows = []
-    for (lv, yr), g in data.groupby(["level", "year"]):
-        g = _ranked(g, yr)
-        n = int(g["index"].notna().sum())
-        e = exp.get((lv, int(yr)), np.nan)
-        rows.append({"level": lv, "year": int(yr), "n_with_index": n,
-                     "n_ranked_published": pd.NA if np.isnan(e) else int(e),
-                     "complete": bool(not np.isnan(e) and n == int(e))})
-    out = pd.DataFrame(rows, columns=["level", "year", "n_with_index", "n_ranked_published", "complete"])
-    out["n_ranked_published"] = pd.array(out["n_ranked_published"], dtype="Int64")
-    return out
+    yc = year_completeness(data, claims=claims)
+    return yc[["level", "year", "n_with_index", "n_ranked_published", "complete"]]
 
 
-def _fmt(v, metric) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return ""
+def _fmt(v, metric: str, lang: str) -> str:
+    """A claim's number for display ("" when there is none): counts and ranks as integers,
+    changes with their sign, the rest with two decimals (Vietnamese decimal comma for vi)."""
     if metric.startswith("n_") or metric == "unit_rank_change":
-        return str(int(round(v)))
-    s = f"{v:+.2f}" if metric in ("mean_change", "max_rise", "max_fall") else f"{v:.2f}"
-    return s
-
-
-def _competition_rank(values: pd.Series) -> pd.Series:
-    return values.rank(method="min", ascending=False)
+        return fmt_int(v, lang, missing="")
+    if metric in ("mean_change", "max_rise", "max_fall"):
+        return fmt_signed(v, lang, 2, missing="")
+    return fmt_number(v, lang, 2, missing="")
 
 
 def _claim_text(c, names: dict, lang: str) -> str:
@@ -198,7 +114,7 @@ def _claim_text(c, names: dict, lang: str) -> str:
         "n_decreased": f"Số đơn vị giảm chỉ số so với năm {cy}",
         "max_rise": f"Tăng nhiều nhất so với năm {cy}: {unit or '(không nêu tên)'}",
         "max_fall": f"Giảm nhiều nhất so với năm {cy}: {unit or '(không nêu tên)'}",
-        "unit_rank_change": f"{unit}: từ hạng {_fmt(c['value_from'], 'n_')} ({cy}) đến hạng {_fmt(c['value'], 'n_')} ({y})",
+        "unit_rank_change": f"{unit}: từ hạng {_fmt(c['value_from'], 'n_', lang)} ({cy}) đến hạng {_fmt(c['value'], 'n_', lang)} ({y})",
     }
     en = {
         "n_ranked": f"Units ranked in {y} ({lvl[1]})",
@@ -215,7 +131,7 @@ def _claim_text(c, names: dict, lang: str) -> str:
         "n_decreased": f"Units whose index fell on {cy}",
         "max_rise": f"Largest rise on {cy}: {unit or '(not named)'}",
         "max_fall": f"Largest fall on {cy}: {unit or '(not named)'}",
-        "unit_rank_change": f"{unit}: from rank {_fmt(c['value_from'], 'n_')} ({cy}) to rank {_fmt(c['value'], 'n_')} ({y})",
+        "unit_rank_change": f"{unit}: from rank {_fmt(c['value_from'], 'n_', lang)} ({cy}) to rank {_fmt(c['value'], 'n_', lang)} ({y})",
     }
     return (vi if lang == "vi" else en)[m]
 
@@ -237,6 +153,17 @@ _DETAIL = {
 def _d(key, lang, **kw) -> str:
     vi, en = _DETAIL[key]
     return (vi if lang == "vi" else en).format(**kw)
+
+
+def _extreme(values: pd.Series, highest: bool, claimed: str, metric: str, names: dict, lang: str):
+    """The unit with the highest (lowest) value: ``(value, display, status, detail)``; status
+    ``"fail"`` when the claim names another unit, else ``"not computable"`` (decided later)."""
+    best = values.idxmax() if highest else values.idxmin()
+    cv = values[best]
+    name = names.get(best, {}).get(lang, best)
+    if claimed and best != claimed:
+        return cv, f"{name} {_fmt(cv, metric, lang)}", "fail", _d("other_unit", lang, u=name, v=_fmt(cv, metric, lang))
+    return cv, f"{name} {_fmt(cv, metric, lang)}", "not computable", ""
 
 
 def check_claims(data: pd.DataFrame, *, level: str = "ministry", year: int | None = None, lang: str = "vi",
@@ -329,12 +256,7 @@ def check_claims(data: pd.DataFrame, *, level: str = "ministry", year: int | Non
                 elif m == "gap_top_bottom":
                     cv = s.max() - s.min()
                 else:
-                    best = s.idxmax() if m == "top" else s.idxmin()
-                    cv = s[best]
-                    comp_str = f"{names.get(best, {}).get(lang, best)} {_fmt(cv, m)}"
-                    if c["unit_id"] and best != c["unit_id"]:
-                        st = "fail"
-                        det = _d("other_unit", lang, u=names.get(best, {}).get(lang, best), v=_fmt(cv, m))
+                    cv, comp_str, st, det = _extreme(s, m == "top", c["unit_id"], m, names, lang)
                 if st != "fail":
                     st = "pass" if abs(cv - pv) <= tol + 1e-9 else "fail"
         elif m == "mean_change":
@@ -352,20 +274,15 @@ def check_claims(data: pd.DataFrame, *, level: str = "ministry", year: int | Non
                 elif m == "n_decreased":
                     cv = float((ch < 0).sum())
                 else:
-                    best = ch.idxmax() if m == "max_rise" else ch.idxmin()
-                    cv = ch[best]
-                    comp_str = f"{names.get(best, {}).get(lang, best)} {_fmt(cv, m)}"
-                    if c["unit_id"] and best != c["unit_id"]:
-                        st = "fail"
-                        det = _d("other_unit", lang, u=names.get(best, {}).get(lang, best), v=_fmt(cv, m))
+                    cv, comp_str, st, det = _extreme(ch, m == "max_rise", c["unit_id"], m, names, lang)
                 if st != "fail":
                     st = "pass" if abs(cv - pv) <= tol + 1e-9 else "fail"
             else:
                 uid = c["unit_id"]
                 if m in ("max_rise", "max_fall") and uid and uid in s1.index and uid in s0.index:
                     cv = s1[uid] - s0[uid]
-                    comp_str = f"{names[uid][lang]} {_fmt(cv, m)}"
-                    det = _d("unit_change_only", lang, v=_fmt(cv, m), y0=y0, y=y)
+                    comp_str = f"{names[uid][lang]} {_fmt(cv, m, lang)}"
+                    det = _d("unit_change_only", lang, v=_fmt(cv, m, lang), y0=y0, y=y)
                 else:
                     det = incomplete_detail(y if not complete(y) else y0)
         elif m == "unit_rank_change":
@@ -376,7 +293,7 @@ def check_claims(data: pd.DataFrame, *, level: str = "ministry", year: int | Non
                 if complete(yy):
                     s = idx_of(yy)
                     if uid in s.index:
-                        got[yy] = float(_competition_rank(s)[uid])
+                        got[yy] = float(pd.Series(competition_rank(s.to_numpy()), index=s.index)[uid])
                     how.append(("recomputed", yy))
                 else:
                     r = g.loc[g["unit_id"] == uid, "rank"].dropna()
@@ -395,12 +312,12 @@ def check_claims(data: pd.DataFrame, *, level: str = "ministry", year: int | Non
             else:
                 det = _d("missing_unit", lang)
         if comp_str is None:
-            comp_str = _fmt(cv, m)
-        pub_str = _fmt(pv, m)
+            comp_str = _fmt(cv, m, lang)
+        pub_str = _fmt(pv, m, lang)
         if m in ("top", "bottom", "max_rise", "max_fall") and c["unit_id"]:
             pub_str = f"{names[c['unit_id']][lang]} {pub_str}"
         if m == "unit_rank_change":
-            pub_str = f"{_fmt(c['value_from'], m)} → {_fmt(pv, m)}"
+            pub_str = f"{_fmt(c['value_from'], m, lang)} → {_fmt(pv, m, lang)}"
         rows.append({
             "claim_id": c["claim_id"], "year": y, "metric": m, "unit_id": c["unit_id"],
             "claim": _claim_text(c, names, lang), "computed": comp_str if st != "not computable" or comp_str else "",

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from cchc_analysis import config
-from cchc_analysis.claims import check_claims, claims_summary_text, load_claims, year_status
+from cchc_analysis.published import check_claims, claims_summary_text, load_claims, year_status
 from cchc_analysis.errors import DataError
 from cchc_analysis.published import load_published
 
@@ -60,8 +60,8 @@ def test_each_passing_claim(table_2023, claim_id):
 
 
 def test_top_bottom_units_and_mic_rank_move(table_2023):
-    assert table_2023.at["min-2023-top", "computed"] == "Bộ Tư pháp 89.95"
-    assert table_2023.at["min-2023-bottom", "computed"] == "Bộ Công Thương 78.03"
+    assert table_2023.at["min-2023-top", "computed"] == "Bộ Tư pháp 89,95"
+    assert table_2023.at["min-2023-bottom", "computed"] == "Bộ Công Thương 78,03"
     mic = table_2023.loc["min-2023-unit_rank_change"]
     assert (mic["computed"], mic["published"]) == ("5 → 9", "5 → 9")
     assert "2022" in mic["detail"]  # the 2022 rank is read from the published row, and says so
@@ -109,7 +109,7 @@ def test_complete_years_compute_changes():
     t = check_claims(pub, level="ministry", claims=claims).set_index("claim_id")
     assert (t["status"] == "pass").all(), t[["status", "detail"]]
     assert t.at["b", "computed_value"] == pytest.approx(4 / 3)
-    assert t.at["c", "computed"].endswith("+8.00")
+    assert t.at["c", "computed"].endswith("+8,00")
 
 
 def test_year_status(ministry):

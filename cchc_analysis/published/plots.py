@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .labels import check_lang, label
-from .style import get_ax
+from ..labels import check_lang, label
+from ..style import get_ax
+from ..text import fmt_number
 
 __all__ = ["plot_published_indices"]
 
@@ -63,11 +64,11 @@ def plot_published_indices(data: pd.DataFrame, *, year: int, lang: str = "vi", h
     lo = max(0.0, float(np.floor(d["index"].min() / 5.0) * 5 - 5))
     ax.set_xlim(lo, 100)
     for i, v in enumerate(d["index"].to_numpy()):
-        ax.text(v + 0.2, i, f"{v:.2f}", va="center", fontsize=7)
+        ax.text(v + 0.2, i, fmt_number(v, lang), va="center", fontsize=7)
     if mean:
         m = float(d["index"].mean())
         ax.axvline(m, color="#555555", linestyle="--", linewidth=1)
-        ax.text(m, n - 0.4, (" Trung bình " if lang == "vi" else " Mean ") + f"{m:.2f}", fontsize=8, color="#555555")
+        ax.text(m, n - 0.4, (" Trung bình " if lang == "vi" else " Mean ") + fmt_number(m, lang), fontsize=8, color="#555555")
     level = d["level"].iloc[0] if "level" in d.columns else ""
     title = {"vi": f"Chỉ số CCHC năm {year}", "en": f"PAR INDEX {year}"}[lang]
     if level:

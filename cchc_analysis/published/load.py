@@ -1,4 +1,4 @@
-"""The published PAR INDEX tables (ministries and provinces), with provenance, and their checks.
+"""Reading the published PAR INDEX tables (ministries and provinces) and the published claims.
 
 The bundled files ``data/raw/published/ministry.csv`` and ``province.csv`` hold what the
 Ministry of Home Affairs published, one row per unit × year, each with the URL it came from.
@@ -6,8 +6,9 @@ Rows may be partial (e.g. only a rank and an index) and years may be incomplete:
 coverage table in ``data/raw/published/README.md``. Numbers are never interpolated; an empty
 cell means "not found in the sources consulted".
 
-:func:`load_published` returns the canonical published table; :func:`consistency_checks`
-tests the rows against themselves (components add up, ranks agree with the indices).
+:func:`load_published` returns the canonical published table; :func:`load_claims` the
+published aggregate statements of ``claims.csv`` (checked in :mod:`.claims`). The checks of the
+tables against themselves and the year completeness are in :mod:`.checks`.
 """
 
 from __future__ import annotations
@@ -18,18 +19,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import DataError, Problem
-from .labels import register
-from .text import clean_text, parse_number
-from .units import LEVELS, load_units, resolve_units
+from .. import config
+from ..errors import DataError, Problem
+from ..labels import register
+from ..text import clean_text, parse_number
+from ..units import LEVELS, load_units, resolve_units
 
 __all__ = [
     "PUBLISHED_COLUMNS",
     "published_path",
     "load_published",
-    "consistency_checks",
-    "coverage",
+    "CLAIMS_PATH",
+    "METRICS",
+    "load_claims",
 ]
 
 #: Canonical columns of the published table (design.md), in order.
@@ -205,119 +207,82 @@ def load_published(level: str = "ministry", *, years=None, path=None) -> pd.Data
     return df[PUBLISHED_COLUMNS + _EXTRA].reset_index(drop=True)
 
 
-def _documented(note: str, *words: str) -> bool:
-    n = (note or "").lower()
-    return any(w in n for w in words)
+CLAIMS_PATH = config.PUBLISHED_DIR / "claims.csv"
+#: Tolerance per metric (points): published values have 2 decimals; a mean of rounded values is
+#: within 0.005 of the mean of unrounded ones, a difference of two rounded values within 0.01.
+METRICS = {
+    "n_ranked": 0, "mean": 0.01, "mean_change": 0.02, "n_above_mean": 0, "n_above": 0, "n_at_least": 0,
+    "n_below": 0, "top": 0.005, "bottom": 0.005, "gap_top_bottom": 0.011, "n_increased": 0, "n_decreased": 0,
+    "max_rise": 0.02, "max_fall": 0.02, "unit_rank_change": 0,
+}
+_CLAIM_COLUMNS = ["claim_id", "year", "level", "metric", "threshold", "unit_name", "value", "value_from",
+                  "compare_year", "source_url", "quote", "notes"]
 
 
-def consistency_checks(data: pd.DataFrame, *, tol: float = 0.02) -> pd.DataFrame:
-    """Internal consistency of a published table: one row per problem found.
-
-    Checks
-    ------
-    ``components``: ``appraisal + survey`` equals ``total`` within ``tol`` where all three are given
-    (the published components are rounded separately, so a difference up to 0.01 is normal).
-    ``total_index``: ``total`` equals ``index`` within ``tol`` where both are given (true while the
-    maximum is 100 points, as under Quyết định 876/QĐ-BNV).
-    ``rank_order``: within a year, a ranked unit with a higher index never has a worse (larger)
-    rank than one with a lower index (ties in the index may be ranked either way).
-    ``rank_unique``: no two ranked units share a rank unless their (known) indices tie.
-
-    Parameters
-    ----------
-    data : a published table (:func:`load_published`).
-    tol : tolerance in points.
+def load_claims(*, level: str | None = None, years=None, path=None) -> pd.DataFrame:
+    """The published claims (``claims.csv``) with units resolved to ``unit_id``.
 
     Returns
     -------
-    DataFrame with columns ``check, year, level, unit_id, other_unit_id, detail, documented``
-    (``documented`` is True when the row's ``notes`` explain the deviation). Empty when consistent.
+    DataFrame with columns ``claim_id, year, level, metric, threshold, unit_id, unit_name, value,
+    value_from, compare_year, source_url, quote, notes`` (numbers as floats/``Int64``, NaN if none).
 
     Examples
     --------
-    >>> consistency_checks(load_published("ministry")).empty
-    True
+    >>> c = load_claims(level="ministry", years=2023)
+    >>> float(c.set_index("metric").at["mean", "value"])
+    84.38
     """
-    need = {"year", "unit_id", "rank", "index"}
-    if not isinstance(data, pd.DataFrame) or need - set(data.columns):
-        raise ValueError(f"`data` must be a published table with at least the columns {sorted(need)}.")
-    d = data.copy()
-    for c in ("appraisal", "survey", "total", "level", "notes"):
-        if c not in d.columns:
-            d[c] = np.nan if c not in ("level", "notes") else ""
-    if "ranked" not in d.columns:
-        d["ranked"] = True
-    rows = []
-
-    def add(check, r, other, detail, doc_words):
-        rows.append({"check": check, "year": int(r["year"]), "level": r["level"], "unit_id": r["unit_id"],
-                     "other_unit_id": other, "detail": detail,
-                     "documented": _documented(r["notes"], *doc_words)})
-
-    full = d.dropna(subset=["appraisal", "survey", "total"])
-    for _, r in full.iterrows():
-        diff = r["appraisal"] + r["survey"] - r["total"]
-        if abs(diff) > tol + 1e-9:
-            add("components", r, "", f"appraisal + survey - total = {diff:+.2f}", ("component", "thành phần"))
-    both = d.dropna(subset=["total", "index"])
-    for _, r in both.iterrows():
-        if abs(r["total"] - r["index"]) > tol + 1e-9:
-            add("total_index", r, "", f"total - index = {r['total'] - r['index']:+.2f}", ("total", "denominator"))
-    rk = d[d["ranked"].astype(bool) & d["rank"].notna()]
-    for _, g in rk.groupby(["level", "year"]):
-        g = g.reset_index(drop=True)
-        ranks = g["rank"].astype("float64").to_numpy()
-        idx = g["index"].to_numpy(dtype=float)
-        for i in range(len(g)):
-            for j in range(len(g)):
-                if i == j:
-                    continue
-                if not (np.isnan(idx[i]) or np.isnan(idx[j])) and idx[i] > idx[j] and ranks[i] > ranks[j]:
-                    add("rank_order", g.iloc[i], g.at[j, "unit_id"],
-                        f"index {idx[i]:.2f} > {idx[j]:.2f} but rank {int(ranks[i])} > {int(ranks[j])}",
-                        ("rank", "hạng"))
-                if i < j and ranks[i] == ranks[j] and not idx[i] == idx[j]:
-                    add("rank_unique", g.iloc[i], g.at[j, "unit_id"],
-                        f"both ranked {int(ranks[i])}", ("tie", "đồng hạng", "rank"))
-    cols = ["check", "year", "level", "unit_id", "other_unit_id", "detail", "documented"]
-    return pd.DataFrame(rows, columns=cols)
-
-
-def coverage(data: pd.DataFrame, *, expected: dict | None = None) -> pd.DataFrame:
-    """Coverage of a published table by year: rows, ranked rows with an index, columns present.
-
-    Parameters
-    ----------
-    data : a published table (one level or both).
-    expected : ``{(level, year): number of ranked units}``; default from the published claims
-        (``n_ranked`` in ``claims.csv``).
-
-    Returns
-    -------
-    DataFrame with columns ``level, year, rows, ranked_with_index, expected, status
-    ("complete" | "partial"), columns`` (the value columns with at least one number).
-
-    Examples
-    --------
-    >>> c = coverage(load_published("ministry", years=2023))
-    >>> c[["year", "rows", "ranked_with_index", "expected", "status"]].values.tolist()
-    [[2023, 19, 17, 17, 'complete']]
-    """
-    if expected is None:
-        from .claims import load_claims
-
-        cl = load_claims()
-        cl = cl[cl["metric"] == "n_ranked"]
-        expected = {(r.level, int(r.year)): int(r.value) for r in cl.itertuples()}
-    rows = []
-    for (lv, yr), g in data.groupby(["level", "year"]):
-        ok = int((g["ranked"].astype(bool) & g["index"].notna()).sum()) if "ranked" in g else int(g["index"].notna().sum())
-        exp = expected.get((lv, int(yr)))
-        present = [c for c in ["rank", "appraisal", "survey", "total", "index"] if g[c].notna().any()]
-        rows.append({"level": lv, "year": int(yr), "rows": len(g), "ranked_with_index": ok,
-                     "expected": pd.NA if exp is None else exp,
-                     "status": "complete" if exp is not None and ok == exp else "partial",
-                     "columns": ", ".join(present)})
-    out = pd.DataFrame(rows, columns=["level", "year", "rows", "ranked_with_index", "expected", "status", "columns"])
-    out["expected"] = pd.array(out["expected"], dtype="Int64")
-    return out.sort_values(["level", "year"], ascending=[True, False]).reset_index(drop=True)
+    if level is not None and level not in LEVELS:
+        raise ValueError(f"The value for `level` must be one of {list(LEVELS)} or None, but {level!r} was passed.")
+    p = path if path is not None else CLAIMS_PATH
+    raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in _CLAIM_COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataError(Problem(str(p), None, 1, missing[0], f"thiếu cột {missing}", f"missing column(s) {missing}"))
+    raw = raw[_CLAIM_COLUMNS].map(lambda v: clean_text(v) or "")
+    problems = []
+    nums = {c: [] for c in ("year", "threshold", "value", "value_from", "compare_year")}
+    for i, r in raw.iterrows():
+        for c in nums:
+            try:
+                v = parse_number(r[c])
+            except ValueError:
+                problems.append(Problem(str(p), None, int(i) + 2, c, f"không phải số: '{r[c]}'", f"not a number: {r[c]!r}"))
+                v = None
+            nums[c].append(np.nan if v is None else v)
+        if r["metric"] not in METRICS:
+            problems.append(Problem(str(p), None, int(i) + 2, "metric", f"chỉ tiêu không hợp lệ '{r['metric']}'",
+                                    f"unknown metric {r['metric']!r}; allowed: {sorted(METRICS)}"))
+        if r["level"] not in LEVELS:
+            problems.append(Problem(str(p), None, int(i) + 2, "level", f"cấp không hợp lệ '{r['level']}'",
+                                    f"level must be one of {list(LEVELS)}"))
+        if not r["source_url"].startswith("http"):
+            problems.append(Problem(str(p), None, int(i) + 2, "source_url", "thiếu nguồn", "missing source URL"))
+    if raw["claim_id"].duplicated().any():
+        i = raw.index[raw["claim_id"].duplicated()][0]
+        problems.append(Problem(str(p), None, int(i) + 2, "claim_id", "mã nhận định bị trùng", "duplicate claim_id"))
+    if problems:
+        raise DataError(problems)
+    df = raw.copy()
+    for c, v in nums.items():
+        df[c] = v
+    df["unit_id"] = ""
+    for i in df.index[df["unit_name"] != ""]:
+        try:
+            df.at[i, "unit_id"] = resolve_units([df.at[i, "unit_name"]], level=df.at[i, "level"], file=str(p),
+                                                column="unit_name", first_row=int(i) + 2)[0]
+        except DataError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise DataError(problems)
+    df["year"] = df["year"].astype("int64")
+    df["compare_year"] = pd.array([pd.NA if np.isnan(v) else int(v) for v in df["compare_year"]], dtype="Int64")
+    if level is not None:
+        df = df[df["level"] == level]
+    if years is not None:
+        ys = {int(years)} if np.isscalar(years) else {int(y) for y in years}
+        df = df[df["year"].isin(ys)]
+    cols = ["claim_id", "year", "level", "metric", "threshold", "unit_id", "unit_name", "value", "value_from",
+            "compare_year", "source_url", "quote", "notes"]
+    return df[cols].reset_index(drop=True)

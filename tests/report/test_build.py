@@ -1,4 +1,4 @@
-"""Tests for the yearly report pipeline (`cchc report`, cchc_analysis/report.py).
+"""The yearly report end to end (`cchc report`, cchc_analysis/report/build.py).
 
 The notebooks run here are the tiny fixtures in tests/data/notebooks/:
 01_ok (reads --data, writes a figure and a table), 02_inject (a table whose unit names are
@@ -21,11 +21,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cchc_analysis import report
+from cchc_analysis import config
+from cchc_analysis.report import build
 from cchc_analysis.cli import main
 from cchc_analysis.synthetic import make_synthetic_scores
 
-FIXTURES = Path(__file__).parent / "data" / "notebooks"
+FIXTURES = Path(__file__).parents[1] / "data" / "notebooks"
 EVIL = '=HYPERLINK("http://evil","x")'
 
 
@@ -106,7 +107,7 @@ def test_manifest_hashes_and_parameters(built, tiny_data):
     assert m["data"] == str(tiny_data.resolve()) and m["survey"] is None
     roles = {}
     for item in m["inputs"]:
-        path = Path(item["path"]) if Path(item["path"]).is_absolute() else report.config.PROJ_ROOT / item["path"]
+        path = Path(item["path"]) if Path(item["path"]).is_absolute() else config.PROJ_ROOT / item["path"]
         assert sha(path) == item["sha256"], item["path"]
         roles.setdefault(item["role"], []).append(path.resolve())
     assert roles["data"] == [tiny_data.resolve()]
@@ -253,52 +254,6 @@ def test_unparseable_parameters_cell_is_refused(tmp_path):
     assert "01_bad.ipynb" in err and "more than one '='" in err
 
 
-def test_resolve_parameters_types_and_scoping():
-    declared = {
-        "01_a": {"year": {"inferred_type_name": "int"}, "n": {"inferred_type_name": "int"},
-                 "alpha": {"inferred_type_name": "float"}, "flag": {"inferred_type_name": "bool"},
-                 "code": {"inferred_type_name": "str"}, "opt": {"inferred_type_name": "Optional[int]"},
-                 "items": {"inferred_type_name": "list"}, "free": {"inferred_type_name": "None"}},
-        "02_b": {"data_path": {"inferred_type_name": "str"}, "survey_path": {"inferred_type_name": "str"},
-                 "n": {"inferred_type_name": "str"}},
-    }
-    got = report.resolve_parameters(
-        declared, year=2024, lang="en", output_dir="/r", data="/d.xlsx", survey=None,
-        extra=["n=007", "alpha=0.05", "flag=no", "code=007", "opt=None", "items=[1, 2]", "free=3"])
-    assert got["01_a"] == {"year": 2024, "n": 7, "alpha": 0.05, "flag": False, "code": "007",
-                           "opt": None, "items": [1, 2], "free": 3}
-    # a parameter declared with different types converts per notebook; survey None is skipped
-    assert got["02_b"] == {"data_path": "/d.xlsx", "n": "007"}
-    with pytest.raises(report.ReportParameterError, match="n.*int"):
-        report.resolve_parameters(declared, year=2024, lang="vi", output_dir="/r", data=None,
-                                  survey=None, extra={"n": "1.5"})
-    with pytest.raises(report.ReportParameterError, match="items.*list"):
-        report.resolve_parameters(declared, year=2024, lang="vi", output_dir="/r", data=None,
-                                  survey=None, extra={"items": "{1: 2}"})
-
-
-# --------------------------------------------------------------------------- pieces
-
-
-def test_collect_tables_localises_headers_and_keeps_sheet_names_unique(tmp_path):
-    tables = tmp_path / "tables"
-    tables.mkdir()
-    frame = pd.DataFrame({"unit_name": ["Cục A"], "index": [87.5], "custom": ["x"], "Unit": ["y"]})
-    long = "a_very_long_table_name_that_goes_beyond_thirty_one"
-    for stem in (f"01_nb__{long}_1", f"01_nb__{long}_2", "02_other__ranks"):
-        frame.to_csv(tables / f"{stem}.csv", index=False)
-    sheets = report.collect_tables(tmp_path, lang="en")
-    names = list(sheets)
-    assert names[0] == "Contents"
-    assert len(set(n.lower() for n in names)) == len(names) and all(len(n) <= 31 for n in names)
-    # labels localised; a column whose label repeats another's keeps its own name too
-    assert list(sheets[names[-1]].columns) == ["Unit", "PAR index (%)", "custom", "Unit (Unit)"]
-    assert sheets["Contents"]["CSV file"].tolist() == [
-        f"tables/01_nb__{long}_1.csv", f"tables/01_nb__{long}_2.csv", "tables/02_other__ranks.csv"]
-    with pytest.raises(ValueError, match="lang"):
-        report.collect_tables(tmp_path, lang="fr")
-
-
 def test_swap_restores_the_old_report_when_the_rename_fails(tmp_path, monkeypatch):
     final, staging = tmp_path / "2023", tmp_path / ".2023.tmp-x"
     final.mkdir()
@@ -312,13 +267,13 @@ def test_swap_restores_the_old_report_when_the_rename_fails(tmp_path, monkeypatc
             raise OSError("disk says no")
         return real_rename(src, dst)
 
-    monkeypatch.setattr(report.os, "rename", flaky)
+    monkeypatch.setattr(os, "rename", flaky)
     with pytest.raises(OSError, match="disk says no"):
-        report._swap_into_place(staging, final)
+        build._swap_into_place(staging, final)
     assert (final / "old.txt").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".2023.tmp-x", "2023"]
-    monkeypatch.setattr(report.os, "rename", real_rename)
-    report._swap_into_place(staging, final)
+    monkeypatch.setattr(os, "rename", real_rename)
+    build._swap_into_place(staging, final)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2023"]
     assert (final / "new.txt").read_text() == "new"
 
@@ -376,14 +331,3 @@ def test_xml_bomb_in_xlsx_input_is_refused(tmp_path):
     with pytest.raises(DataError) as info:
         read_scores(bomb)
     assert any(isinstance(e, DefusedXmlException) for e in chain(info.value))
-
-
-def test_previous_durations_order_the_next_run(tmp_path):
-    (tmp_path / "2022").mkdir()
-    (tmp_path / "2022" / "manifest.json").write_text(json.dumps(
-        {"notebooks": [{"name": "01_a", "duration_seconds": 3.5}, {"name": "02_b", "duration_seconds": 9}]}))
-    assert report._previous_durations(tmp_path, 2023) == {"01_a": 3.5, "02_b": 9.0}
-    (tmp_path / "2023").mkdir()
-    (tmp_path / "2023" / "manifest.json").write_text("{broken")
-    assert report._previous_durations(tmp_path, 2023) == {"01_a": 3.5, "02_b": 9.0}
-    assert report._previous_durations(tmp_path / "nothing", 2023) == {}

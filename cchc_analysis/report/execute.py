@@ -1,0 +1,260 @@
+"""Running the notebooks: kernels on IPC sockets, one process per notebook, progress, papermill.
+
+papermill, nbformat, nbconvert, jupyter_client, tqdm, pandas and openpyxl are imported inside
+the functions that use them: they are heavy and only the report needs them (``import
+cchc_analysis`` stays light), and the worker processes import them in the background.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from .html import clean_outputs_for_html, notebook_title
+from .xlsx import load_all_labels
+
+__all__ = ["kernel_manager_class", "run_all", "preload"]
+
+# --------------------------------------------------------------------------- execution
+
+
+@contextlib.contextmanager
+def _quiet_papermill():
+    lg = logging.getLogger("papermill")
+    old = lg.level
+    lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        lg.setLevel(old)
+
+
+def kernel_manager_class():
+    """An nbclient kernel manager on IPC sockets (POSIX): no TCP port race between kernels.
+
+    Many kernels starting at once over TCP can pick the same free port
+    (``ZMQError: Address already in use``, papermill #511); Unix sockets in the temp
+    folder with unique names avoid it and are not reachable from the network.
+    """
+    if os.name != "posix":
+        return None
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            return os.path.join(tempfile.gettempdir(), f"cchc-kernel-{uuid.uuid4().hex[:12]}")
+
+        async def _async_interrupt_kernel(self):
+            # jupyter_client interrupts an idle kernel before shutting it down, which makes
+            # ipykernel log a spurious "KeyboardInterrupt caught in kernel"; nothing runs then.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return IPCKernelManager
+
+
+def _is_start_failure(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc}"
+    return any(s in text for s in ("Address already in use", "ZMQError", "didn't respond",
+                                   "Kernel died before replying", "kernel_info"))
+
+
+
+def _source_cell_number(task: dict, executed_index: int | None) -> int | None:
+    """1-based number of the failing cell in the SOURCE notebook (without papermill's injected cell)."""
+    if executed_index is None:
+        return None
+    import nbformat
+
+    try:
+        cells = nbformat.read(task["source"], as_version=4).cells
+    except Exception:
+        return executed_index + 1
+    params_at = next((i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])), -1)
+    injected = bool(task["parameters"])
+    shift = 1 if injected and executed_index > params_at else 0
+    return executed_index - shift + 1
+
+
+def _execute_one(task: dict) -> dict:
+    """Worker (own process): run one notebook with papermill, then export HTML without code."""
+    if task.get("in_worker"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker: plain SIGTERM
+    with _kernel_environment(task["jobs"]):
+        return _execute_in_env(task)
+
+
+@contextlib.contextmanager
+def _kernel_environment(jobs: int):
+    """Environment the kernels inherit: deterministic hashing (set order), no thread
+    oversubscription when notebooks run side by side. Restored afterwards."""
+    wanted = {"PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    if jobs > 1:
+        wanted.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    added = [k for k in wanted if k not in os.environ]
+    for k in added:
+        os.environ[k] = wanted[k]
+    try:
+        yield
+    finally:
+        for k in added:
+            os.environ.pop(k, None)
+
+
+def _execute_in_env(task: dict) -> dict:
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from ..outputs import atomic_write_text
+
+    name = task["name"]
+    kwargs = {}
+    kmc = kernel_manager_class()
+    if kmc is not None:
+        kwargs["kernel_manager_class"] = kmc
+    t0 = time.perf_counter()
+    result = {"name": name, "status": "ok", "executed": task["executed"]}
+    for attempt in range(3):
+        try:
+            with _quiet_papermill():
+                pm.execute_notebook(
+                    task["source"], task["executed"], parameters=task["parameters"],
+                    kernel_name="python3", cwd=task["cwd"], progress_bar=False,
+                    log_output=False, start_timeout=120,
+                    # saving the notebook after every cell costs ~1-2 s per notebook; papermill
+                    # still writes it at the end, also when a cell fails
+                    request_save_on_cell_execute=False, **kwargs,
+                )
+            break
+        except PapermillExecutionError as exc:
+            result.update(status="failed", cell_index=_source_cell_number(task, exc.cell_index),
+                          execution_count=exc.exec_count, ename=exc.ename, evalue=exc.evalue,
+                          source=(exc.source or "").strip().splitlines()[:1])
+            break
+        except Exception as exc:  # kernel start races: retry twice, then report
+            if attempt < 2 and _is_start_failure(exc):
+                time.sleep(0.5 * (attempt + 1))
+                continue
+            result.update(status="failed", cell_index=None, execution_count=None,
+                          ename=type(exc).__name__, evalue=str(exc))
+            break
+    result["execute_seconds"] = time.perf_counter() - t0
+    if result["status"] != "ok":
+        result["duration_seconds"] = result["execute_seconds"]
+        return result
+    t1 = time.perf_counter()
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(task["executed"], as_version=4)
+    title = notebook_title(nb) or name
+    clean_outputs_for_html(nb)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    atomic_write_text(task["html"], body)
+    result.update(title=title, html=task["html"], html_seconds=time.perf_counter() - t1,
+                  duration_seconds=time.perf_counter() - t0)
+    return result
+
+
+def run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dict]:
+    from tqdm import tqdm
+
+    results: dict[str, dict] = {}
+    n = len(tasks)
+    if jobs == 1 or n == 1:
+        preload()
+        bar = tqdm(total=n, unit="nb", desc="cchc report", file=sys.stderr,
+                   disable=None if progress is None else not progress)
+        for task in tasks:
+            try:
+                r = _execute_one(task)
+            except Exception as exc:  # e.g. the HTML export failed
+                r = _crash_result(task, exc)
+            results[r["name"]] = r
+            _progress_line(bar, r, len(results), n)
+        bar.close()
+        return [results[t["name"]] for t in tasks]
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    pool = ProcessPoolExecutor(max_workers=min(jobs, n), mp_context=ctx,
+                               initializer=_worker_init)
+    try:
+        # longest first (durations of the previous report), so the last notebook to finish
+        # does not start late; results are reported in notebook order all the same
+        order = sorted(tasks, key=lambda t: -(t.get("expected_seconds") or 0.0))
+        futures = {pool.submit(_execute_one, {**t, "in_worker": True}): t for t in order}
+        # With "fork" every worker exists once the first task is submitted, so the main
+        # process can now import, in the background, what the XLSX step needs (the library
+        # modules that register labels, pandas, openpyxl) while the kernels run.
+        loader = threading.Thread(target=preload, name="cchc-preload", daemon=True)
+        loader.start()
+        bar = tqdm(total=n, unit="nb", desc="cchc report", file=sys.stderr,
+                   disable=None if progress is None else not progress)
+        for fut in as_completed(futures):
+            try:
+                r = fut.result()
+            except Exception as exc:  # worker crashed (killed), HTML export failed ...
+                r = _crash_result(futures[fut], exc)
+            results[r["name"]] = r
+            _progress_line(bar, r, len(results), n)
+        bar.close()
+        loader.join()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [results[t["name"]] for t in tasks]
+
+
+def _worker_init() -> None:
+    """Import the HTML exporter in the background while the first kernel starts (~1 s)."""
+
+    def imports():
+        with contextlib.suppress(Exception):
+            import bleach.css_sanitizer  # noqa: F401
+            import nbconvert  # noqa: F401
+            import nbconvert.filters.markdown  # noqa: F401
+
+    threading.Thread(target=imports, name="cchc-import", daemon=True).start()
+
+
+
+def _crash_result(task: dict, exc: BaseException) -> dict:
+    return {"name": task["name"], "status": "failed", "executed": task["executed"],
+            "cell_index": None, "execution_count": None, "ename": type(exc).__name__,
+            "evalue": str(exc), "duration_seconds": None}
+
+
+def preload() -> None:
+    with contextlib.suppress(Exception):
+        import openpyxl  # noqa: F401
+        import pandas  # noqa: F401
+
+        load_all_labels()
+
+
+
+def _progress_line(bar, r: dict, done: int, n: int) -> None:
+    secs = r.get("duration_seconds")
+    status = "OK" if r["status"] == "ok" else "LỖI / FAILED"
+    bar.write(f"[{done}/{n}] {r['name']}: {status}" + (f" ({secs:.1f} s)" if secs else ""),
+              file=sys.stderr)
+    bar.update(1)
+
