@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from cchc_analysis.provenance import mark_synthetic
 from cchc_analysis.report import manifest
 from cchc_analysis.synthetic import make_synthetic_scores
 
@@ -20,18 +19,12 @@ def test_previous_durations_order_the_next_run(tmp_path):
     assert manifest.previous_durations(tmp_path / "nothing", 2023) == {}
 
 
-def test_synthetic_input_is_known_from_the_data_not_the_name(tmp_path, monkeypatch):
+def test_synthetic_input_is_known_from_the_data_not_the_name(tmp_path):
     frame = make_synthetic_scores(1, n_cuc=2, n_vu=1, years=(2023,))
     named = tmp_path / "synthetic_looking_name.csv"
-    frame.to_csv(named, index=False)
-    calls = []
-
-    def fake_read(path):
-        calls.append(path)
-        return mark_synthetic(frame.copy(), path.name == "plain.csv")
-
-    monkeypatch.setattr("cchc_analysis.io.read_scores", fake_read)
-    assert manifest._input_is_synthetic(named) is False  # the name alone says nothing
-    assert manifest._input_is_synthetic(tmp_path / "plain.csv") is True  # the data says synthetic
-    assert len(calls) == 2
-    assert manifest._input_is_synthetic(None) is True  # the bundled default (TODO(merge))
+    frame.to_csv(named, index=False)  # no flag in the file: the name alone says nothing
+    assert manifest._input_is_synthetic(named) is False
+    plain = tmp_path / "plain.csv"
+    frame.assign(synthetic=True).to_csv(plain, index=False)  # the data says synthetic
+    assert manifest._input_is_synthetic(plain) is True
+    assert manifest._input_is_synthetic(None) is True  # the bundled workbook's own metadata
