@@ -10,7 +10,7 @@ from .._deprecation import renamed_keyword
 from ..labels import check_lang
 from ..ranking import TIE_DECIMALS
 from ..text import fmt_number
-from ._draws import seeded_index_draws
+from ..resample import index_draws
 from .intervals import _check_mc, _group_rank_pct_draws, _score_draws
 from .league import _index_frame, _latest_year, _rank_one
 from .schemes import Scheme, _bands, builtin_schemes, resolve_schemes, scheme_label, single_league
@@ -227,7 +227,7 @@ def compare_schemes(
     base = idx.assign(score=idx["index"])
     official = _rank_one(base, single_league())
     pos_off = _implied_positions(official["rank_pct"].to_numpy(float), base["score"].to_numpy(float), uid)
-    draws = seeded_index_draws(scores, y, uid, n_draws=n_draws, n_trials=n_trials, seed=seed)
+    draws = index_draws(scores, uid, year=y, n_draws=n_draws, n_trials=n_trials, survey="binomial", seed=seed)
     a = (1.0 - confidence) / 2.0
     rng_range = float(np.ptp(mx))
     rows = []

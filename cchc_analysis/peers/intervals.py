@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._deprecation import renamed_keyword
 from ..ranking import competition_rank
-from ._draws import seeded_index_draws
+from ..resample import index_draws
 from .league import _index_frame, _latest_year, _rank_one
 from .schemes import Scheme
 
@@ -101,7 +101,7 @@ def peer_rank_intervals(
     >>> r[["unit_id", "rank_pct", "rank_pct_low", "rank_pct_high"]]
       unit_id  rank_pct  rank_pct_low  rank_pct_high
     0       a       0.0           0.0            0.0
-    1       b       0.5           0.5            1.0
+    1       b       0.5           0.0            1.0
     2       c       1.0           0.5            1.0
     """
     confidence = renamed_keyword(confidence, level, new="confidence", old="level",
@@ -112,7 +112,8 @@ def peer_rank_intervals(
     idx["score"] = idx[scheme.score]
     idx = idx[idx["score"].notna()].reset_index(drop=True)
     ranked = _rank_one(idx, scheme)
-    draws = seeded_index_draws(scores, y, idx["unit_id"], n_draws=n_draws, n_trials=n_trials, seed=seed)
+    draws = index_draws(scores, idx["unit_id"].to_numpy(), year=y, n_draws=n_draws, n_trials=n_trials,
+                        survey="binomial", seed=seed)
     groups = ranked["peer_group"].to_numpy()
     rp = _group_rank_pct_draws(_score_draws(idx, draws, scheme.score), groups)
     a = (1.0 - confidence) / 2.0

@@ -1,4 +1,4 @@
-"""Tests for cchc_analysis.peers.intervals and the Monte Carlo draws (peers._draws)."""
+"""Tests for cchc_analysis.peers.intervals and the draws it takes from the one engine (resample)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from scipy import stats
 
 from cchc_analysis import peers
 from cchc_analysis.peers import by_max_band, compare_schemes, peer_rank_intervals
-from cchc_analysis.peers._draws import index_draws
+from cchc_analysis.resample import index_draws
 from cchc_analysis.peers.intervals import _group_rank_pct_draws
 from cchc_analysis.peers.league import _index_frame
 
@@ -20,14 +20,15 @@ def test_index_draws_are_exact_when_achievement_is_all_or_nothing():
         "max_points": [1.0, 3.0, 2.0, 2.0], "points": [1.0, 0.0, 2.0, np.nan],
         "applicable": [True, True, True, False],
     })
-    d = index_draws(s, np.array(["a", "b"]), 2023, n_draws=5, n_trials=4, rng=np.random.default_rng(0))
+    d = index_draws(s, np.array(["a", "b"]), year=2023, n_draws=5, n_trials=4, survey="binomial",
+                    rng=np.random.default_rng(0))
     np.testing.assert_allclose(d, np.tile([25.0, 100.0], (5, 1)))
 
 
 def test_index_draws_mean_matches_the_index(synth):
     idx = _index_frame(synth, ["index"], [2023])
-    d = index_draws(synth, idx["unit_id"].to_numpy(), 2023, n_draws=4000, n_trials=4,
-                           rng=np.random.default_rng(1))
+    d = index_draws(synth, idx["unit_id"].to_numpy(), year=2023, n_draws=4000, n_trials=4, survey="binomial",
+                    rng=np.random.default_rng(1))
     np.testing.assert_allclose(d.mean(axis=0), idx["index"].to_numpy(), atol=0.5)
 
 
