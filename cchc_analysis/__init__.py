@@ -2,8 +2,13 @@
 
 The public API, re-exported here; each analysis returns a tidy DataFrame whose columns are
 listed in its docstring. Errors in input data raise :class:`DataError` (a ``ValueError``)
-naming file, sheet, row and column. Plot functions live in the ``*_plots`` modules
-(``trends.plots``, ``bias_plots``, ``peers_plots``, ``survey_plots``, ``published_plots``).
+naming file, sheet, row and column. The library is organised by question, one
+sub-package each: ``io`` (readers), ``published`` (notebook 00), ``trends`` (01), ``bias``
+(02), ``peers`` (03), ``survey`` (04), ``scorecard`` (per-unit pages), ``kps`` (the không
+phát sinh declarations), ``synthetic`` (generators), ``document`` (findings, tables for
+people, HTML and Word) and ``report`` (``cchc report``). Plot functions live in each
+package's ``plots`` module (``trends.plots``, ``bias.plots``, ``peers.plots``,
+``survey.plots``, ``published.plots``).
 """
 
 from . import config
@@ -59,6 +64,12 @@ from .trends import (
     rank_trajectory,
 )
 from .units import final_successor, load_units, predecessors, resolve_unit, unit_lineage
+from .kps import kps_audit, policy_summary, ranking_policies
+from .provenance import is_synthetic
+from .scorecard import criterion_attribution, points_needed, unit_scorecard
+from .document import Section
+from .peers import recommended_scheme, resolve_schemes
+from .bias import unit_sizes
 
 __version__ = "0.1.0"
 
@@ -125,6 +136,19 @@ __all__ = [
     # synthetic data
     "make_synthetic_scores",
     "make_synthetic_survey",
+    # per-unit scorecards and the không phát sinh question
+    "points_needed",
+    "criterion_attribution",
+    "unit_scorecard",
+    "kps_audit",
+    "ranking_policies",
+    "policy_summary",
+    # provenance and documents
+    "is_synthetic",
+    "Section",
+    "unit_sizes",
+    "resolve_schemes",
+    "recommended_scheme",
     # report
     "build_report",
     "ReportFailed",
