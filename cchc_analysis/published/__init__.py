@@ -2,12 +2,15 @@
 
 ``load`` (read the tables and ``claims.csv``), ``checks`` (:func:`year_completeness`, THE
 definition of a complete published year; consistency checks; coverage), ``claims`` (recompute
-the published claims), ``plots``.
+the published claims), ``unit_level`` (the public record below ministry and province
+level: :func:`load_unit_level`, :func:`public_record_findings`), ``plots``.
 """
 
 from .checks import consistency_checks, coverage, year_completeness
 from .claims import STATUSES, check_claims, claims_summary_text, year_status
-from .load import CLAIMS_PATH, METRICS, PUBLISHED_COLUMNS, load_claims, load_published, published_path
+from .load import (CLAIMS_PATH, METRICS, PUBLISHED_COLUMNS, RANK_BASES, TRUSTED_RANK_BASES, load_claims,
+                   load_published, published_path)
+from .unit_level import load_unit_level, public_record, public_record_findings
 
 __all__ = [
     "PUBLISHED_COLUMNS",
@@ -23,6 +26,11 @@ __all__ = [
     "year_status",
     "check_claims",
     "claims_summary_text",
+    "RANK_BASES",
+    "TRUSTED_RANK_BASES",
+    "load_unit_level",
+    "public_record",
+    "public_record_findings",
     "plot_published_indices",
 ]
 

@@ -27,6 +27,8 @@ from ..units import LEVELS, load_units, resolve_units
 
 __all__ = [
     "PUBLISHED_COLUMNS",
+    "RANK_BASES",
+    "TRUSTED_RANK_BASES",
     "published_path",
     "load_published",
     "CLAIMS_PATH",
@@ -37,7 +39,12 @@ __all__ = [
 #: Canonical columns of the published table (design.md), in order.
 PUBLISHED_COLUMNS = ["year", "level", "rank", "unit_id", "unit_name", "appraisal", "survey", "total", "index",
                      "source_url"]
-_EXTRA = ["ranked", "notes", "name_in_source"]
+_EXTRA = ["ranked", "rank_basis", "rank_listed", "notes", "name_in_source"]
+#: How a published rank is known: printed by the source, read from the order of a listing,
+#: or computed from a complete table's indices (data/raw/published/README.md).
+RANK_BASES = ("stated", "list_order", "computed")
+#: The ranks analyses use unless told otherwise: a listing is not reliably in rank order.
+TRUSTED_RANK_BASES = ("stated", "computed")
 _RAW_COLUMNS = ["year", "level", "rank", "unit_name", "appraisal", "survey", "total", "index", "ranked",
                 "source_url", "notes"]
 _NUMERIC = ["appraisal", "survey", "total", "index"]
@@ -45,6 +52,8 @@ _TRUE = {"true", "1", "yes", "có", "co", "x"}
 _FALSE = {"false", "0", "no", "không", "khong"}
 
 register({
+    "rank_basis": {"vi": "Căn cứ xếp hạng", "en": "How the rank is known"},
+    "rank_listed": {"vi": "Hạng theo nguồn", "en": "Rank in the source"},
     "ranked": {"vi": "Được xếp hạng", "en": "Ranked"},
     "notes": {"vi": "Ghi chú", "en": "Notes"},
     "name_in_source": {"vi": "Tên trong nguồn", "en": "Name in source"},
@@ -84,9 +93,11 @@ def _read(path: Path, level: str) -> pd.DataFrame:
     if missing:
         raise DataError(Problem(str(path), None, 1, missing[0], f"thiếu cột {missing}",
                                 f"missing column(s) {missing}; expected {_RAW_COLUMNS}"))
-    raw = raw[_RAW_COLUMNS].map(lambda v: clean_text(v) or "")
+    if "rank_basis" not in raw.columns:  # a user's table in the older layout
+        raw["rank_basis"] = ""
+    raw = raw[_RAW_COLUMNS + ["rank_basis"]].map(lambda v: clean_text(v) or "")
     problems: list[Problem] = []
-    out = {c: [] for c in _RAW_COLUMNS}
+    out = {c: [] for c in _RAW_COLUMNS + ["rank_basis"]}
 
     def bad(row, col, vi, en):
         problems.append(Problem(str(path), None, row, col, vi, en))
@@ -115,6 +126,13 @@ def _read(path: Path, level: str) -> pd.DataFrame:
                     f"rank must be a positive integer, not {r['rank']!r}")
                 rk = None
         out["rank"].append(rk)
+        basis = r["rank_basis"]
+        if basis and basis not in RANK_BASES:
+            bad(row, "rank_basis", f"căn cứ xếp hạng '{basis}' không hợp lệ; dùng {', '.join(RANK_BASES)}",
+                f"rank_basis {basis!r} is not one of {list(RANK_BASES)}")
+        if basis and rk is None:
+            bad(row, "rank_basis", "có căn cứ xếp hạng nhưng không có hạng", "rank_basis given without a rank")
+        out["rank_basis"].append(basis)
         for c in _NUMERIC:
             try:
                 v = parse_number(r[c])
@@ -155,7 +173,8 @@ def _read(path: Path, level: str) -> pd.DataFrame:
     return df
 
 
-def load_published(level: str = "ministry", *, years=None, path=None) -> pd.DataFrame:
+def load_published(level: str = "ministry", *, years=None, path=None,
+                   rank_basis=TRUSTED_RANK_BASES) -> pd.DataFrame:
     """The published PAR INDEX table of one level, name variants resolved to ``unit_id``.
 
     Parameters
@@ -164,12 +183,19 @@ def load_published(level: str = "ministry", *, years=None, path=None) -> pd.Data
     years : ``None`` (all), a year, or a list of years to keep.
     path : a CSV in the layout of the bundled file (default: the bundled
         ``data/raw/published/<level>.csv``).
+    rank_basis : which published ranks to use (``"all"`` or any of ``"stated"``,
+        ``"list_order"``, ``"computed"``). By default only ranks the source prints
+        (``stated``) or that follow from a complete table (``computed``): ranks read from
+        the order in which an article lists units (``list_order``) are kept in
+        ``rank_listed`` but ``rank`` is NA there, so trends, movers, attribution and claims
+        do not rest on them. A rank with no basis given counts as ``stated``.
 
     Returns
     -------
     DataFrame with the canonical columns ``year, level, rank, unit_id, unit_name, appraisal,
     survey, total, index, source_url`` followed by ``ranked`` (False for units assessed but
-    not ranked, e.g. the Government Inspectorate in 2021-2023), ``notes`` and
+    not ranked, e.g. the Government Inspectorate in 2021-2023), ``rank_basis`` (how the
+    source's rank is known), ``rank_listed`` (the source's rank whatever its basis), ``notes`` and
     ``name_in_source`` (the spelling used by the source). ``rank`` is nullable ``Int64``; points
     and index are floats, NaN where the sources give nothing. ``unit_name`` is the registry's
     Vietnamese name. Sorted by year (newest first), then rank.
@@ -187,7 +213,17 @@ def load_published(level: str = "ministry", *, years=None, path=None) -> pd.Data
     [['bo-thong-tin-va-truyen-thong', 85.83]]
     >>> int(t["ranked"].sum())
     17
+    >>> t22 = load_published("ministry", years=2022)
+    >>> int(t22["rank"].notna().sum()), int(t22["rank_listed"].notna().sum())
+    (4, 17)
+    >>> int(load_published("ministry", years=2022, rank_basis="all")["rank"].notna().sum())
+    17
     """
+    if isinstance(rank_basis, str):
+        rank_basis = RANK_BASES if rank_basis == "all" else (rank_basis,)
+    unknown = [b for b in rank_basis if b not in RANK_BASES]
+    if unknown:
+        raise ValueError(f"`rank_basis` must be 'all' or a subset of {list(RANK_BASES)}, not {unknown}.")
     p = Path(path) if path is not None else published_path(level)
     if level not in LEVELS:
         raise ValueError(f"The value for `level` must be one of {list(LEVELS)}, but {level!r} was passed.")
@@ -200,6 +236,10 @@ def load_published(level: str = "ministry", *, years=None, path=None) -> pd.Data
     df["unit_name"] = df["unit_id"].map(names)
     df["year"] = df["year"].astype("int64")
     df["rank"] = pd.array(df["rank"], dtype="Int64")
+    df["rank_basis"] = df["rank_basis"].replace("", pd.NA).where(df["rank"].notna(), pd.NA)
+    df.loc[df["rank"].notna() & df["rank_basis"].isna(), "rank_basis"] = "stated"
+    df["rank_listed"] = df["rank"].copy()
+    df.loc[~df["rank_basis"].isin(list(rank_basis)).fillna(False).to_numpy(bool), "rank"] = pd.NA
     for c in _NUMERIC:
         df[c] = df[c].astype("float64")
     df["ranked"] = df["ranked"].astype(bool)
