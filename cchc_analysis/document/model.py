@@ -33,10 +33,8 @@ def _figure_png(fig) -> bytes:
 
 
 def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython  # optional: only to show blocks inline in Lab
-    except ImportError:  # pragma: no cover - IPython is a dependency through ipykernel
-        return False
+    from IPython import get_ipython  # only here: showing blocks inline in Lab (import time)
+
     ip = get_ipython()
     return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
 

@@ -79,6 +79,33 @@ def _years(years) -> set[int] | None:
     return out
 
 
+def parse_year_cell(text: str, bad, row: int):
+    """A year cell of a published CSV (2000..2100), or ``None`` after reporting ``bad``."""
+    try:
+        y = int(text)
+        if not 2000 <= y <= 2100:
+            raise ValueError
+        return y
+    except ValueError:
+        bad(row, "year", f"năm không hợp lệ '{text}'", f"invalid year {text!r}")
+        return None
+
+
+def parse_rank_cell(text: str, bad, row: int):
+    """A rank cell (empty or a positive integer), or ``None`` after reporting ``bad``."""
+    if not text:
+        return None
+    try:
+        rk = int(text)
+        if rk < 1:
+            raise ValueError
+        return rk
+    except ValueError:
+        bad(row, "rank", f"hạng phải là số nguyên dương, không phải '{text}'",
+            f"rank must be a positive integer, not {text!r}")
+        return None
+
+
 def _read(path: Path, level: str) -> pd.DataFrame:
     if not path.exists():
         raise DataError(Problem(str(path), None, None, None, "không tìm thấy tệp", "file not found"))
@@ -104,27 +131,12 @@ def _read(path: Path, level: str) -> pd.DataFrame:
 
     for i, r in raw.iterrows():
         row = int(i) + 2
-        try:
-            y = int(r["year"])
-            if not 2000 <= y <= 2100:
-                raise ValueError
-        except ValueError:
-            bad(row, "year", f"năm không hợp lệ '{r['year']}'", f"invalid year {r['year']!r}")
-            y = None
+        y = parse_year_cell(r["year"], bad, row)
         out["year"].append(y)
         if r["level"] != level:
             bad(row, "level", f"cấp '{r['level']}' khác '{level}'", f"level {r['level']!r} differs from {level!r}")
         out["level"].append(level)
-        rk = None
-        if r["rank"]:
-            try:
-                rk = int(r["rank"])
-                if rk < 1:
-                    raise ValueError
-            except ValueError:
-                bad(row, "rank", f"hạng phải là số nguyên dương, không phải '{r['rank']}'",
-                    f"rank must be a positive integer, not {r['rank']!r}")
-                rk = None
+        rk = parse_rank_cell(r["rank"], bad, row)
         out["rank"].append(rk)
         basis = r["rank_basis"]
         if basis and basis not in RANK_BASES:

@@ -23,7 +23,7 @@ from .. import config
 from ..errors import DataError, Problem
 from ..labels import check_lang, register
 from ..text import clean_text, fmt_number, parse_number
-from .load import RANK_BASES
+from .load import RANK_BASES, parse_rank_cell, parse_year_cell
 
 __all__ = ["UNIT_LEVEL_COLUMNS", "UNIT_LEVEL_PATH", "FEW_TASK_TYPES", "load_unit_level", "public_record",
            "public_record_findings"]
@@ -81,27 +81,13 @@ def load_unit_level(*, organisation: str | None = None, years=None, path=None) -
     out = {c: [] for c in UNIT_LEVEL_COLUMNS}
     for i, r in raw.iterrows():
         row = int(i) + 2
-        try:
-            y = int(r["year"])
-            if not 2000 <= y <= 2100:
-                raise ValueError
-        except ValueError:
-            bad(row, "year", f"năm không hợp lệ '{r['year']}'", f"invalid year {r['year']!r}")
-            y = 0
+        y = parse_year_cell(r["year"], bad, row) or 0
         out["year"].append(y)
         if r["organisation_level"] not in ("ministry", "province"):
             bad(row, "organisation_level", "phải là ministry hoặc province", "must be ministry or province")
         if r["unit_type"] not in _TYPES:
             bad(row, "unit_type", f"loại đơn vị '{r['unit_type']}' không hợp lệ", f"unknown unit_type {r['unit_type']!r}")
-        rk = None
-        if r["rank"]:
-            try:
-                rk = int(r["rank"])
-                if rk < 1:
-                    raise ValueError
-            except ValueError:
-                bad(row, "rank", f"hạng phải là số nguyên dương: '{r['rank']}'", f"rank must be a positive integer: {r['rank']!r}")
-                rk = None
+        rk = parse_rank_cell(r["rank"], bad, row)
         out["rank"].append(rk)
         if r["rank_basis"] and r["rank_basis"] not in RANK_BASES:
             bad(row, "rank_basis", f"căn cứ '{r['rank_basis']}' không hợp lệ", f"unknown rank_basis {r['rank_basis']!r}")
