@@ -7,13 +7,44 @@ import pandas as pd
 from scipy import stats
 
 from ..ranking import competition_rank
+from ..resample import index_draws
 from ._frame import check_scores, pick_year
 
 __all__ = ["POLICIES", "ranking_policies", "policy_summary"]
 
 #: The policies, in the order tables show them. ``drop`` is the official rule.
-POLICIES = ("drop", "full_points", "zero", "own_rate", "peer_rate", "published_rounding")
-_ALL = (*POLICIES, "rank_bands")
+POLICIES = ("drop", "full_points", "zero", "own_rate", "peer_rate", "published_rounding", "rank_bands")
+_ALL = POLICIES
+
+
+def _p_better(s, units, u, app, mx, pts, M, official, *, n_draws, seed, n_trials, exact_max_units):
+    """Matrix ``B[i, j] = P(unit i's index > unit j's)`` under the criterion-level model."""
+    from scipy.special import ndtr  # normal CDF; scipy only when bands are asked for
+
+    n = len(units)
+    if n <= exact_max_units:
+        draws = index_draws(s, units, n_draws=n_draws, n_trials=n_trials, survey="binomial", seed=seed)
+        out = np.zeros((n, n))
+        for i in range(n):  # one row at a time: memory n × draws
+            out[i] = (draws[:, [i]] > draws).mean(axis=0)
+        return out
+    # exact moments of the binomial model: Var(points*) = M² r (1 − r) / n_trials per criterion
+    r = np.where(app, pts / mx, 0.0)
+    var = np.bincount(u, np.where(app, mx ** 2 * r * (1 - r) / n_trials, 0.0), n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.where(M > 0, 100 * np.sqrt(var) / np.where(M > 0, M, 1), np.nan)
+    mu = official
+    out = np.empty((n, n))
+    for start in range(0, n, 512):
+        sl = slice(start, start + 512)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            den = np.sqrt(sd[sl, None] ** 2 + sd[None, :] ** 2)
+            z = (mu[sl, None] - mu[None, :]) / den
+        blk = ndtr(z)
+        blk = np.where(den > 0, blk, (mu[sl, None] > mu[None, :]).astype(float))
+        out[sl] = blk
+    np.fill_diagonal(out, 0.0)
+    return out
 
 
 def _half_up(x: np.ndarray, decimals: int = 2) -> np.ndarray:
@@ -23,7 +54,8 @@ def _half_up(x: np.ndarray, decimals: int = 2) -> np.ndarray:
 
 
 def ranking_policies(scores: pd.DataFrame, *, year=None, policies=POLICIES, by: str = "unit_type",
-                     band_probability: float = 0.9, n_draws: int = 2_000, seed: int = 0) -> pd.DataFrame:
+                     band_probability: float = 0.9, n_draws: int = 2_000, seed: int = 0,
+                     n_trials: int = 4, exact_max_units: int = 400) -> pd.DataFrame:
     """Index and rank of every unit under the official rule and alternative rules.
 
     Parameters
@@ -50,9 +82,13 @@ def ranking_policies(scores: pd.DataFrame, *, year=None, policies=POLICIES, by: 
             as the published tables are (more ties);
         ``rank_bands``
             unit *i* is placed above *j* only when P(i better than j) ≥
-            ``band_probability`` in the Monte Carlo engine
-            (:func:`cchc_analysis.resample.index_draws`); rank = 1 + the number of units
-            surely better. Needs ``n_draws`` draws.
+            ``band_probability``; rank = 1 + the number of units surely better (units
+            that cannot be told apart share a band). P comes from the one Monte Carlo
+            engine (:func:`cchc_analysis.resample.index_draws`, ``n_draws`` draws, pairs
+            compared draw by draw) for up to ``exact_max_units`` units; above that from
+            the same model's exact moments with a normal approximation,
+            ``P = Φ((μ_i − μ_j) / √(σ_i² + σ_j²))`` (units are independent in the model;
+            a pairwise comparison of every draw would cost units² × draws).
     by : group used by ``peer_rate``.
 
     Returns
@@ -136,13 +172,11 @@ def ranking_policies(scores: pd.DataFrame, *, year=None, policies=POLICIES, by: 
             idx = _half_up(official)
             rank = competition_rank(idx)
         else:  # rank_bands
-            from ..resample import index_draws  # the one Monte Carlo engine (after the merge)
-
             p, m = P, M
             idx = official
-            draws = index_draws(s, n_draws=n_draws, seed=seed, unit_ids=units)  # (n_draws, n)
-            better = (draws[:, :, None] > draws[:, None, :]).mean(axis=0)  # P(i better than j)
-            rank = 1.0 + (better.T >= band_probability).sum(axis=1)
+            better = _p_better(s, units, u, app, mx, pts, M, official, n_draws=n_draws, seed=seed,
+                               n_trials=n_trials, exact_max_units=exact_max_units)
+            rank = 1.0 + (better >= band_probability).sum(axis=0)  # column i: units surely above i
         rows.append(pd.DataFrame({
             "year": year, "unit_id": units, "unit_name": names, "unit_type": types, "policy": pol,
             "points": p, "max_points": m, "index": idx, "rank": rank.astype(float),
@@ -183,6 +217,9 @@ def policy_summary(table: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
     3            own_rate     1.000000         0
     4           peer_rate     1.000000         0
     5  published_rounding     1.000000         0
+    6          rank_bands          NaN         2
+
+    (three units this close cannot be told apart: all share band 1, so τ is undefined.)
     """
     need = {"policy", "unit_id", "rank", "official_rank", "index", "applicable_max"}
     missing = need - set(table.columns)

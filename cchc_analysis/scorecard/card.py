@@ -75,8 +75,9 @@ def scorecard_context(scores: pd.DataFrame, *, year: int | None = None, interval
     for y, g in idx.groupby("year"):
         idx.loc[g.index, "rank"] = competition_rank(g["index"].to_numpy())
     fld = applicable_index(scores[scores["year"] == year], aggregate="field") if "field" in scores else None
+    needed = points_needed(scores, year=year, rank=["next", 5], index=90.0, intervals=intervals)
     return {"year": year, "years": years, "index": idx, "field": fld, "intervals": intervals,
-            "peer_ranks": peer_ranks}
+            "peer_ranks": peer_ranks, "needed": needed}
 
 
 def _field_name(f: str, lang: str) -> str:
@@ -167,8 +168,11 @@ def unit_scorecard(scores: pd.DataFrame, *, unit: str, year: int | None = None, 
     cols = ["criterion"] + (["criterion_name"] if "criterion_name" in app else []) + ["max_points", "points", "lost"]
     card.lost = (app[app["lost"] > 1e-12].sort_values(["lost", "criterion"], ascending=[False, True], kind="stable")
                  [cols].head(n_lost).reset_index(drop=True))
-    targets = sorted({r for r in (card.rank - 1, 5) if 1 <= r < card.rank})
-    card.needed = points_needed(scores, unit=unit, year=year, rank=targets or None, index=90.0, intervals=intervals)
+    nd = ctx["needed"]
+    nd = nd[nd["unit_id"] == unit]
+    # the next rank, the top 5 (when not already there) and the 90 % line
+    keep = (nd["target_kind"] != "rank") | (nd["target"].astype(float) < card.rank)
+    card.needed = nd[keep].drop_duplicates(["target_kind", "target"]).reset_index(drop=True)
     if "self_points" in s.columns and s["self_points"].notna().any():
         g = app[["criterion", "max_points", "points"]].copy()
         g["self_points"] = s.loc[app.index, "self_points"]

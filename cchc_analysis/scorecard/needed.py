@@ -49,19 +49,21 @@ def cheapest_set(headroom, needed: float) -> tuple[np.ndarray, float]:
     return order[: k + 1], float(needed - before)
 
 
-def points_needed(scores: pd.DataFrame, *, unit: str, year: int | None = None, rank=None, index=None,
-                  group: str | None = None, intervals: pd.DataFrame | None = None,
+def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | None = None, rank=None,
+                  index=None, group: str | None = None, intervals: pd.DataFrame | None = None,
                   top_criteria: int = 5) -> pd.DataFrame:
-    """The fewest extra points ``unit`` needs to reach each target.
+    """The fewest extra points a unit needs to reach each target.
 
     Parameters
     ----------
     scores : canonical scores table (criterion_name is used when present).
-    unit : unit id.
+    unit : unit id; ``None`` gives every unit of the year (one vectorised pass: use this
+        for many units rather than a loop).
     year : year (default: the latest).
-    rank : int or list of int — reach this rank in the single league. Ties share the
+    rank : int, ``"next"`` or a list of them — reach this rank in the single league
+        (``"next"``: one place above the unit's own; no row for the unit already first). Ties share the
         better rank, so reaching the index of the unit that would be at that rank among
-        the *others* is enough.
+        the *others* is enough. A unit already at or above the rank needs nothing.
     index : float or list — reach this index (e.g. 80 and 90, the lines announcements use).
     group : column of ``scores`` (e.g. ``"unit_type"``) — reach the top of the unit's peer
         group under it.
@@ -73,19 +75,20 @@ def points_needed(scores: pd.DataFrame, *, unit: str, year: int | None = None, r
     Returns
     -------
     DataFrame
-        One row per target: ``target_kind`` (rank | index | group_top), ``target``,
-        ``target_index``, ``current_index``, ``current_rank``, ``points_needed``
-        (0 when already reached; ``inf`` when the unit's headroom on its applicable
-        criteria is smaller: "không thể đạt"), ``headroom`` (max − points over applicable
-        criteria), ``n_criteria`` (size of the cheapest set), ``criteria`` (list of
-        ``(criterion, criterion_name, points to gain)`` in the set, largest first),
-        ``reachable``, and ``rank_lo, rank_hi`` when ``intervals`` are given.
+        One row per unit × target: ``year, unit_id, target_kind`` (rank | index |
+        group_top), ``target``, ``target_index``, ``current_index``, ``current_rank``,
+        ``points_needed`` (0 when already reached; ``inf`` when the unit's headroom on its
+        applicable criteria is smaller: "không thể đạt"), ``headroom`` (max − points over
+        applicable criteria), ``n_criteria`` (size of the cheapest set), ``criteria``
+        (list of ``(criterion, criterion_name, points to gain)`` in the set, largest
+        first), ``reachable``, and ``rank_lo, rank_hi`` when ``intervals`` are given.
 
     Notes
     -----
     Gains count only on the unit's applicable criteria and only up to each criterion's
     maximum; other units' scores are held fixed. With ``P`` points over the applicable
-    maximum ``M`` and target index ``T``, the need is ``T·M/100 − P``.
+    maximum ``M`` and target index ``T``, the need is ``T·M/100 − P``. The cheapest set
+    follows :func:`cheapest_set` (largest headroom first: the fewest criteria).
 
     Examples
     --------
@@ -102,71 +105,108 @@ def points_needed(scores: pd.DataFrame, *, unit: str, year: int | None = None, r
     _check(scores)
     years = sorted(int(y) for y in pd.unique(scores["year"]))
     year = years[-1] if year is None else int(year)
+    if year not in years:
+        raise ValueError(f"year {year} is not in the data (years present: {years}).")
     s = scores[scores["year"] == year]
-    if unit not in set(s["unit_id"]):
+    if unit is not None and unit not in set(s["unit_id"]):
         raise ValueError(f"unit {unit!r} is not in the data for {year}.")
     app = s["applicable"].to_numpy(bool)
+    units, u = np.unique(s["unit_id"].to_numpy(), return_inverse=True)
+    n = len(units)
     pts = np.where(app, s["points"].to_numpy(float), 0.0)
     mx = np.where(app, s["max_points"].to_numpy(float), 0.0)
-    uid = s["unit_id"].to_numpy()
-    tab = pd.DataFrame({"unit_id": uid, "p": pts, "m": mx}).groupby("unit_id", sort=True).sum()
-    tab["index"] = 100 * tab["p"] / tab["m"]
-    tab["rank"] = competition_rank(tab["index"].to_numpy())
-    me = tab.loc[unit]
-    others = tab.drop(index=unit)
-    mine = s[(uid == unit) & app]
-    head = (mine["max_points"] - mine["points"]).to_numpy(float)
-    names = mine["criterion_name"].to_numpy() if "criterion_name" in mine else np.full(len(mine), None)
-    crits = mine["criterion"].to_numpy()
+    P = np.bincount(u, pts, n)
+    M = np.bincount(u, mx, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cur = np.where(M > 0, 100 * P / np.where(M > 0, M, 1), np.nan)
+    cur_rank = competition_rank(cur)
+    # headroom of each applicable criterion, per unit in decreasing order
+    rows = np.flatnonzero(app)
+    h = (mx - pts)[rows]
+    order = np.lexsort((-h, u[rows]))
+    rows, h = rows[order], h[order]
+    ru = u[rows]
+    bounds = np.searchsorted(ru, np.arange(n + 1))
+    cum = np.cumsum(h)
+    head = np.bincount(ru, h, n)
+    crit = s["criterion"].to_numpy()
+    cname = s["criterion_name"].to_numpy() if "criterion_name" in s else np.full(len(s), None)
 
-    targets: list[tuple[str, object, float]] = []
-    for r in ([] if rank is None else np.atleast_1d(rank)):
-        r = int(r)
-        if r < 1:
-            raise ValueError(f"`rank` must be ≥ 1, but {r} was passed.")
-        srt = np.sort(others["index"].to_numpy())[::-1]
-        # to be at rank r the unit needs to beat or tie the r-th best of the others
-        t = srt[r - 1] if r - 1 < len(srt) else -math.inf
-        targets.append(("rank", r, float(t)))
+    targets: list[tuple[str, object, np.ndarray]] = []
+    rc = np.round(cur, TIE_DECIMALS)
+    srt = np.sort(rc[np.isfinite(rc)])[::-1]
+    # position of each unit in the sorted order (first of its ties): removing it shifts later ones
+    pos = np.searchsorted(-srt, -rc, side="left")
+    for r in ([] if rank is None else np.atleast_1d(np.asarray(rank, dtype=object))):
+        if isinstance(r, str) and r == "next":
+            rv = np.where(np.isfinite(cur_rank), cur_rank - 1, 0).astype(int)  # 0: already first
+        else:
+            r = int(r)
+            if r < 1:
+                raise ValueError(f"`rank` must be ≥ 1 or 'next', but {r} was passed.")
+            rv = np.full(n, r)
+        k = np.where(pos < rv, rv, rv - 1)  # index of the r-th best among the others
+        t = np.where((rv >= 1) & (k < len(srt)), srt[np.clip(k, 0, max(len(srt) - 1, 0))], -math.inf)
+        targets.append(("rank", rv, t))
     for v in ([] if index is None else np.atleast_1d(index)):
-        targets.append(("index", float(v), float(v)))
+        targets.append(("index", float(v), np.full(n, float(v))))
     if group is not None:
         if group not in s.columns:
             raise ValueError(f"`scores` has no column {group!r} for the peer group.")
-        g = s.loc[uid == unit, group].iloc[0]
-        peers = set(s.loc[s[group] == g, "unit_id"]) - {unit}
-        t = others.loc[sorted(peers), "index"].max() if peers else -math.inf
-        targets.append(("group_top", g, float(t)))
-    rows = []
-    for kind, target, t in targets:
-        need = t * me["m"] / 100 - me["p"]
-        # reaching the index to TIE_DECIMALS already ties
-        if round(100 * me["p"] / me["m"], TIE_DECIMALS) >= round(t, TIE_DECIMALS):
-            need = 0.0
-        need = max(float(need), 0.0)
-        sel, last = cheapest_set(head, need)
-        reachable = math.isfinite(last)
-        gains = head[sel].copy()
-        if len(sel) and reachable:
-            gains[-1] = last
-        row = {
-            "year": year, "unit_id": unit, "target_kind": kind, "target": target, "target_index": t,
-            "current_index": float(me["index"]), "current_rank": int(me["rank"]),
-            "points_needed": need if reachable else math.inf, "headroom": float(head.sum()),
-            "n_criteria": len(sel) if reachable else np.nan,
-            "criteria": [(crits[i], names[i], float(gn)) for i, gn in zip(sel[:top_criteria], gains[:top_criteria])]
-            if reachable else [],
-            "reachable": reachable,
-        }
-        if intervals is not None:
-            iv = intervals[(intervals["unit_id"] == unit)]
-            if "year" in iv:
-                iv = iv[iv["year"] == year]
-            row["rank_lo"] = iv["rank_lo"].iloc[0] if len(iv) else np.nan
-            row["rank_hi"] = iv["rank_hi"].iloc[0] if len(iv) else np.nan
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    if len(out):
-        out["target"] = pd.Series([r["target"] for r in rows], dtype=object)
-        out["n_criteria"] = out["n_criteria"].astype("Int64")
-    return out
+        first = np.unique(u, return_index=True)[1]
+        g = s[group].to_numpy()[first]
+        t = np.full(n, -math.inf)
+        for gv in pd.unique(g):
+            members = np.flatnonzero(g == gv)
+            vals = cur[members]
+            for i in members:
+                others = vals[members != i]
+                t[i] = np.nanmax(others) if len(others) and np.isfinite(others).any() else -math.inf
+        targets.append(("group_top", None, t))
+    want = np.arange(n) if unit is None else np.flatnonzero(units == unit)
+    iv = None
+    if intervals is not None and len(intervals):
+        ivv = intervals[intervals["year"] == year] if "year" in intervals else intervals
+        iv = ivv.drop_duplicates("unit_id").set_index("unit_id")[["rank_lo", "rank_hi"]]
+    out = []
+    for kind, target, tvec in targets:
+        for i in want:
+            if kind == "rank" and target[i] < 1:  # "next" for the unit already first
+                continue
+            t = float(tvec[i])
+            need = t * M[i] / 100 - P[i]
+            if not np.isfinite(t) or round(cur[i], TIE_DECIMALS) >= round(t, TIE_DECIMALS):
+                need = 0.0
+            need = max(float(need), 0.0)
+            lo, hi = bounds[i], bounds[i + 1]
+            base = cum[lo - 1] if lo else 0.0
+            if need <= 0:
+                k = 0
+                reachable = True
+            else:
+                k = int(np.searchsorted(cum[lo:hi] - base, need - 1e-12)) + 1
+                reachable = k <= hi - lo
+            sel = rows[lo: lo + min(k, hi - lo)]
+            gains = h[lo: lo + min(k, hi - lo)].copy()
+            if reachable and k:
+                gains[-1] = need - ((cum[lo + k - 2] - base) if k >= 2 else 0.0)
+            rec = {
+                "year": year, "unit_id": units[i], "target_kind": kind,
+                "target": int(target[i]) if kind == "rank" else target if kind != "group_top"
+                else s[group].to_numpy()[np.flatnonzero(u == i)[0]],
+                "target_index": t, "current_index": float(cur[i]), "current_rank": int(cur_rank[i]),
+                "points_needed": need if reachable else math.inf, "headroom": float(head[i]),
+                "n_criteria": k if reachable else pd.NA,
+                "criteria": [(crit[j], cname[j], float(gn)) for j, gn in zip(sel[:top_criteria], gains[:top_criteria])]
+                if reachable else [],
+                "reachable": reachable,
+            }
+            if iv is not None:
+                rec["rank_lo"] = iv["rank_lo"].get(units[i], np.nan)
+                rec["rank_hi"] = iv["rank_hi"].get(units[i], np.nan)
+            out.append(rec)
+    res = pd.DataFrame(out)
+    if len(res):
+        res["target"] = pd.Series([r["target"] for r in out], dtype=object)
+        res["n_criteria"] = res["n_criteria"].astype("Int64")
+    return res

@@ -121,3 +121,14 @@ def test_summary_reports_association_per_policy():
     # counting KPS as zero punishes units with few tasks: the association with size rises
     z = summ.set_index("policy").loc["zero"]
     assert z.spearman_size > drop.spearman_size
+
+
+def test_rank_bands_exact_and_normal_agree_and_never_rank_worse():
+    s = make_synthetic_scores()
+    exact = ranking_policies(s, year=2023, policies=("rank_bands",), n_draws=2000).set_index("unit_id")
+    approx = ranking_policies(s, year=2023, policies=("rank_bands",), exact_max_units=0).set_index("unit_id")
+    diff = (exact["rank"] - approx.loc[exact.index, "rank"]).abs()
+    assert diff.max() <= 2 and diff.mean() < 0.5
+    # a band rank counts only units surely better: never worse than the point rank
+    assert (exact["rank"] <= exact["official_rank"]).all()
+    assert exact["rank"].min() == 1 and exact["rank"].nunique() < exact["official_rank"].nunique()

@@ -108,3 +108,14 @@ def test_criterion_parts_add_up(seed):
     assert t.attrs["change"] == pytest.approx(ref[2023] - ref[2022], abs=1e-9)
     # a criterion applicable in one year only acts through the maximum
     assert (t.loc[t.status != "both", "performance"] == 0).all()
+
+
+def test_all_units_at_once_equals_one_by_one():
+    s = make_synthetic_scores()
+    allu = points_needed(s, year=2023, rank=[1, 5], index=90.0, group="unit_type")
+    for u in ["cuc-01", "vu-07", "van-phong-bo", "thanh-tra-bo"]:
+        one = points_needed(s, unit=u, year=2023, rank=[1, 5], index=90.0, group="unit_type")
+        sub = allu[allu.unit_id == u].reset_index(drop=True)
+        pd.testing.assert_frame_equal(one.drop(columns="criteria"), sub.drop(columns="criteria"))
+        assert one["criteria"].tolist() == sub["criteria"].tolist()
+    assert len(allu) == 36 * 4
