@@ -25,6 +25,7 @@ table{border-collapse:collapse;margin:6px 0 4px;font-size:13.5px;max-width:100%}
 th{background:#e9eef3;text-align:left;vertical-align:bottom;padding:5px 8px;border-bottom:2px solid #aab6c2}
 td{padding:4px 8px;border-bottom:1px solid #e3e7eb;vertical-align:top}
 td.r,th.r{text-align:right;white-space:nowrap}td.l{text-align:left;white-space:normal;max-width:420px}
+td.nw{white-space:nowrap}
 .caption{font-weight:600;margin-top:16px}.tnote{font-size:12.5px;color:#46525e;margin:2px 0 12px}
 figure{margin:14px 0}figure img{max-width:100%;height:auto;border:1px solid #eef0f2}
 figcaption{font-size:13.5px;color:#33404d;margin-top:4px}
@@ -41,9 +42,12 @@ def table_html(t: PeopleTable) -> str:
     """One table: text left-aligned and wrapped, numbers right-aligned, URLs as links."""
     head = "".join(f'<th class="{a}">{_e(h)}</th>' for h, a in zip(t.header, t.align))
     body = []
+    # short text columns (names, ids) stay on one line; long text wraps
+    short = [a == "l" and max((len(r[j]) for r in t.rows), default=0) <= 32 for j, a in enumerate(t.align)]
     for row in t.rows:
         cells = []
-        for v, a, k in zip(row, t.align, t.kinds):
+        for v, a, k, nw in zip(row, t.align, t.kinds, short):
+            a = "l nw" if nw else a
             if k == "url" and v.startswith(("http://", "https://")):
                 host = v.split("/")[2] if v.count("/") >= 2 else v
                 cells.append(f'<td class="l"><a href="{_e(v)}" rel="noopener noreferrer">{_e(host)}</a></td>')

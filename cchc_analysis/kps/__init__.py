@@ -10,6 +10,9 @@ ranking be under another rule for criteria that do not arise?
 """
 
 from .audit import KpsAudit, kps_audit
+from . import words  # noqa: F401  (registers the labels)
+from .findings import kps_findings
 from .policies import POLICIES, policy_summary, ranking_policies
+from .section import add_section_blocks
 
-__all__ = ["KpsAudit", "kps_audit", "POLICIES", "ranking_policies", "policy_summary"]
+__all__ = ["KpsAudit", "kps_audit", "POLICIES", "ranking_policies", "policy_summary", "kps_findings", "add_section_blocks"]

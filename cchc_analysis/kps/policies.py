@@ -196,7 +196,7 @@ def policy_summary(table: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``policy, kendall_tau`` (τ-b of the policy's ranks with the official ranks),
+        ``policy, tau_vs_official`` (τ-b of the policy's ranks with the official ranks),
         ``max_move`` (largest |rank change|), ``n_moved``, ``movers`` (the ``top`` unit
         names that move most, with the signed change), ``spearman_size`` (Spearman ρ of
         the policy's index with the official applicable maximum: negative = units with
@@ -209,15 +209,15 @@ def policy_summary(table: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
     ...     "field": "1", "criterion": ["1.1", "1.2"] * 3, "max_points": [4.0, 1.0] * 3,
     ...     "points": [3.0, np.nan, 3.0, 1.0, 2.0, 0.5],
     ...     "applicable": [True, False, True, True, True, True]})
-    >>> policy_summary(ranking_policies(s))[["policy", "kendall_tau", "max_move"]]
-                   policy  kendall_tau  max_move
-    0                drop     1.000000         0
-    1         full_points     0.816497         1
-    2                zero     1.000000         0
-    3            own_rate     1.000000         0
-    4           peer_rate     1.000000         0
-    5  published_rounding     1.000000         0
-    6          rank_bands          NaN         2
+    >>> policy_summary(ranking_policies(s))[["policy", "tau_vs_official", "max_move"]]
+                   policy  tau_vs_official  max_move
+    0                drop         1.000000         0
+    1         full_points         0.816497         1
+    2                zero         1.000000         0
+    3            own_rate         1.000000         0
+    4           peer_rate         1.000000         0
+    5  published_rounding         1.000000         0
+    6          rank_bands              NaN         2
 
     (three units this close cannot be told apart: all share band 1, so τ is undefined.)
     """
@@ -243,7 +243,7 @@ def policy_summary(table: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
         rho = stats.spearmanr(idx[ok2], t["applicable_max"].to_numpy(float)[ok2]).statistic if ok2.sum() > 2 else np.nan
         if pol == "drop":
             rho_off = rho
-        rows.append({"policy": pol, "kendall_tau": float(tau), "max_move": int(ch.abs().max()) if len(ch) else 0,
+        rows.append({"policy": pol, "tau_vs_official": float(tau), "max_move": int(ch.abs().max()) if len(ch) else 0,
                      "n_moved": int((ch != 0).sum()), "movers": "; ".join(movers), "spearman_size": float(rho)})
     out = pd.DataFrame(rows)
     if np.isnan(rho_off):
