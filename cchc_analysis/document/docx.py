@@ -159,8 +159,23 @@ def add_section(doc, section, *, number: int, counters: dict, figures_root: Path
         r2.font.size = Pt(11)
 
 
+def save_document(doc, path: str | os.PathLike) -> Path:
+    """Save ``doc`` atomically with fixed core properties (the same content, the same bytes)."""
+    import datetime as _dt
+
+    from ..outputs import atomic_write_bytes
+
+    fixed = _dt.datetime(2000, 1, 1)
+    doc.core_properties.created = fixed
+    doc.core_properties.modified = fixed
+    doc.core_properties.revision = 1
+    buf = io.BytesIO()
+    doc.save(buf)
+    return atomic_write_bytes(Path(path), buf.getvalue())
+
+
 def write_docx(sections, path: str | os.PathLike, *, title: str, subtitle: str = "", lang: str = "vi",
-               report_dir: str | os.PathLike | None = None, glossary: bool = True,
+               report_dir: str | os.PathLike | None = None, glossary: bool = True, contents: bool = True,
                preface: list[str] | None = None) -> Path:
     """Write every section into one Word document at ``path`` (atomically).
 
@@ -168,20 +183,20 @@ def write_docx(sections, path: str | os.PathLike, *, title: str, subtitle: str =
     The contents list is a static list of the numbered section headings (it needs no
     field update in Word).
     """
-    from ..outputs import atomic_write_bytes
-
     doc = new_document(title=title, subtitle=subtitle, lang=lang)
-    doc.add_heading(word("contents", lang), level=1)
-    for i, s in enumerate(sections, 1):
-        doc.add_paragraph(f"{i}. {s.title}")
-    if glossary:
-        doc.add_paragraph(f"{len(sections) + 1}. {word('glossary', lang)}")
+    if contents:
+        doc.add_heading(word("contents", lang), level=1)
+        for i, s in enumerate(sections, 1):
+            doc.add_paragraph(f"{i}. {s.title}")
+        if glossary:
+            doc.add_paragraph(f"{len(sections) + 1}. {word('glossary', lang)}")
     for line in preface or []:
         doc.add_paragraph(line)
     counters = {"table": 0, "figure": 0}
     root = Path(report_dir) if report_dir else None
     for i, s in enumerate(sections, 1):
-        doc.add_page_break()
+        if contents or i > 1:
+            doc.add_page_break()
         add_section(doc, s, number=i, counters=counters, figures_root=root)
     if glossary:
         doc.add_page_break()
@@ -191,13 +206,5 @@ def write_docx(sections, path: str | os.PathLike, *, title: str, subtitle: str =
         rows = [[a, b] for a, b in GLOSSARY[lang]]
         head = ["Thuật ngữ", "Nghĩa"] if lang == "vi" else ["Term", "Meaning"]
         add_table(doc, _PT(head, rows, ["l", "l"], ["text", "text"]), caption="")
-    # fixed core properties: the same inputs give the same bytes
-    import datetime as _dt
+    return save_document(doc, path)
 
-    fixed = _dt.datetime(2000, 1, 1)
-    doc.core_properties.created = fixed
-    doc.core_properties.modified = fixed
-    doc.core_properties.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return atomic_write_bytes(Path(path), buf.getvalue())

@@ -27,7 +27,7 @@ def criterion_attribution(scores: pd.DataFrame, *, unit: str, year_from: int, ye
     Returns
     -------
     DataFrame
-        One row per criterion: ``criterion, criterion_name, field, status`` (``both``,
+        One row per criterion: ``criterion, criterion_name, field, applicability`` (``both``,
         ``arose`` = applicable only in ``year_to``, ``no_longer`` = only in
         ``year_from``), ``points_from, max_from, points_to, max_to, performance,
         through_max, total``. ``total.sum()`` equals the index change exactly (to float
@@ -39,8 +39,8 @@ def criterion_attribution(scores: pd.DataFrame, *, unit: str, year_from: int, ye
     ...     "criterion": ["1", "2"] * 2, "max_points": 2.0,
     ...     "points": [2, 1, 1, np.nan], "applicable": [True, True, True, False]})
     >>> t = criterion_attribution(s, unit="a", year_from=2022, year_to=2023)
-    >>> t[["criterion", "status", "performance", "through_max", "total"]]
-      criterion     status  performance  through_max  total
+    >>> t[["criterion", "applicability", "performance", "through_max", "total"]]
+      criterion applicability  performance  through_max  total
     0         1       both        -37.5         6.25 -31.25
     1         2  no_longer          0.0         6.25   6.25
     >>> float(round(t["total"].sum(), 10)), float(t.attrs["change"])
@@ -82,7 +82,7 @@ def criterion_attribution(scores: pd.DataFrame, *, unit: str, year_from: int, ye
         "criterion": crit,
         "criterion_name": look["criterion_name"].reindex(crit).to_numpy() if "criterion_name" in look else None,
         "field": look["field"].reindex(crit).to_numpy() if "field" in look else None,
-        "status": status, "points_from": np.where(m0 > 0, p0, np.nan), "max_from": np.where(m0 > 0, m0, np.nan),
+        "applicability": status, "points_from": np.where(m0 > 0, p0, np.nan), "max_from": np.where(m0 > 0, m0, np.nan),
         "points_to": np.where(m1 > 0, p1, np.nan), "max_to": np.where(m1 > 0, m1, np.nan),
         "performance": perf, "through_max": thr, "total": perf + thr,
     })

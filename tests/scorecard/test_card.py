@@ -25,7 +25,7 @@ def test_scorecard_with_flips(scores):
     assert card.change["index_change"] == pytest.approx(idx[(2023, unit)] - idx[(2022, unit)])
     assert card.causes["total"].sum() == pytest.approx(card.change["index_change"], abs=1e-9)
     flipped = card.causes.set_index("criterion").loc[s.loc[first, "criterion"]]
-    assert flipped.status == "no_longer" and flipped.performance == 0
+    assert flipped.applicability == "no_longer" and flipped.performance == 0
     # lost points are sorted and real
     assert (card.lost["lost"].diff().dropna() <= 1e-12).all()
     assert card.summary.startswith(s.loc[first, "unit_name"])

@@ -107,7 +107,7 @@ def test_criterion_parts_add_up(seed):
     assert t["total"].sum() == pytest.approx(ref[2023] - ref[2022], abs=1e-9)
     assert t.attrs["change"] == pytest.approx(ref[2023] - ref[2022], abs=1e-9)
     # a criterion applicable in one year only acts through the maximum
-    assert (t.loc[t.status != "both", "performance"] == 0).all()
+    assert (t.loc[t.applicability != "both", "performance"] == 0).all()
 
 
 def test_all_units_at_once_equals_one_by_one():
