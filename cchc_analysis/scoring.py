@@ -100,9 +100,19 @@ def applicable_index(scores: pd.DataFrame, *, aggregate: str = "total", level: s
         code = code * len(u) + c
         codes.append(c)
         uniques.append(u)
-    groups, first, inv = np.unique(code, return_index=True, return_inverse=True)
-    inv = inv.ravel()
-    ng = len(groups)
+    n_codes = int(np.prod([len(u) for u in uniques], dtype=float))
+    if n_codes <= max(4 * len(scores), 1 << 20):  # dense code space: counting instead of sorting
+        present = np.bincount(code, minlength=n_codes) > 0
+        dense = np.cumsum(present) - 1
+        inv = dense[code]
+        ng = int(present.sum())
+        first = np.empty(ng, dtype=np.int64)
+        rows = np.arange(len(scores), dtype=np.int64)
+        first[inv[::-1]] = rows[::-1]  # the last write wins: each group's first row
+    else:
+        _, first, inv = np.unique(code, return_index=True, return_inverse=True)
+        inv = inv.ravel()
+        ng = len(first)
     out = pd.DataFrame({k: u.take(c[first]) for k, u, c in zip(keys, uniques, codes)})
     out["year"] = out["year"].astype(scores["year"].dtype)
     out["points"] = np.bincount(inv, weights=pts, minlength=ng)
