@@ -48,12 +48,14 @@ def _respondent_matrix(survey: pd.DataFrame):
     return resp, x, scales
 
 
-def _unit_chunks(sizes: np.ndarray, *, max_cells: int = 2_000_000):
-    """Groups of units of similar size (padded to a power of two), each at most ``max_cells`` unit × R × R cells.
+def _unit_chunks(sizes: np.ndarray, *, max_cells: int = 1 << 18):
+    """Groups of units of similar size, each at most ``max_cells`` unit × R × R cells (cache-sized).
 
-    Yields ``(units, R)``: the unit positions (in order) and the padded respondent count.
+    Yields ``(units, R)``: the unit positions (in order) and the padded respondent count
+    (the size rounded up to a multiple of 4, or to a power of two above 64).
     """
-    pad = np.maximum(2, 2 ** np.ceil(np.log2(np.maximum(sizes, 1)))).astype(np.int64)
+    sizes = np.maximum(sizes, 2)
+    pad = np.where(sizes <= 64, -(-sizes // 4) * 4, 2 ** np.ceil(np.log2(sizes))).astype(np.int64)
     for R in np.unique(pad):
         units = np.flatnonzero(pad == R)
         step = max(1, int(max_cells // (R * R)))
