@@ -205,8 +205,9 @@ def survey_quality(
       unit's questions (rounded down: 4 of 14) *and* agrees more than chance, judged against
       a within-unit permutation null (each question's answers shuffled among the unit's
       respondents: ``z = (agreements − expected − ½) / sd ≥ near_z``); a respondent counts
-      under this rule only with at least ``near_partners`` such partners (a copy has many
-      copy-mates, an honest respondent at most one look-alike by chance).
+      under this rule only with at least ``near_partners`` such partners, or a tenth of the
+      unit's other respondents when that is more (a copy has many copy-mates, an honest
+      respondent a few look-alikes by chance, more of them in a large unit).
       ``near_share=0`` turns the scaled rule off (the rule before issue 20). Measured on
       seeded noisy-copy worlds (``make bench``): recall 0.95 / precision 0.93 at a flip
       rate of 0.2.
@@ -303,7 +304,10 @@ def survey_quality(
             with np.errstate(invalid="ignore", divide="ignore"):
                 z = (agree - mu - 0.5) / np.sqrt(var)
             scaled = (dist <= limit) & (z >= near_z) & pair_ok
-            near |= scaled & (scaled.sum(axis=2) >= near_partners)[:, :, None]
+            # partners needed grow with the unit (a tenth of the others, at least `near_partners`):
+            # in a large unit an honest respondent meets a few look-alikes by chance
+            need_p = np.maximum(near_partners, np.ceil(0.1 * (n - 1)))[:, None]
+            near |= scaled & (scaled.sum(axis=2) >= need_p)[:, :, None]
         near &= pair_ok
         res["dup"][units] = near.any(axis=2).sum(axis=1) / n
         # leaders and staff

@@ -514,3 +514,12 @@ def test_quality_is_the_same_unit_by_unit_and_in_one_batch():
         pd.testing.assert_frame_equal(alone, together.loc[[unit]], check_dtype=False)
     assert together.loc["big", "n_respondents"] == 4 * together.loc["cuc-01", "n_respondents"]
     assert together.loc["big", "share_duplicate"] == 1.0  # every form appears four times
+
+
+def test_quality_large_honest_units_are_not_flagged_by_chance_look_alikes():
+    from cchc_analysis.synthetic import make_survey_world
+
+    s, truth = make_survey_world(30, n_respondents=150, share_planted=0.1, seed=2)
+    q = survey_quality(s).merge(truth, on=["year", "unit_id"], validate="1:1")
+    assert q.loc[q["planted"], "suspect_formal"].all()
+    assert not q.loc[~q["planted"], "suspect_formal"].any()  # before scaling the partners: 6 of 27 flagged
