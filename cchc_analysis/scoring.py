@@ -91,23 +91,29 @@ def applicable_index(scores: pd.DataFrame, *, aggregate: str = "total", level: s
             f"(cchc validate); first: {bad.iloc[0].to_dict()}"
         )
     mxp = np.where(app, scores["max_points"].to_numpy(dtype=float), 0.0)
-    # group codes: factorize each key (sorted), combine, sum with bincount (fast on millions)
+    # group codes: factorize each key (sorted), combine, sum with bincount (fast on millions).
+    # Keys stay in their own dtype (Index.take), never converted to Python objects row by row.
     code = np.zeros(len(scores), dtype=np.int64)
-    uniques = []
+    codes, uniques = [], []
     for k in keys:
         c, u = pd.factorize(scores[k], sort=True)
         code = code * len(u) + c
+        codes.append(c)
         uniques.append(u)
-    groups, inv = np.unique(code, return_inverse=True)
-    ng = len(groups)
-    out = pd.DataFrame()
-    rest = groups
-    parts = []
-    for u in reversed(uniques):
-        parts.append(np.asarray(u)[rest % len(u)])
-        rest = rest // len(u)
-    for k, values in zip(keys, reversed(parts)):
-        out[k] = values
+    n_codes = int(np.prod([len(u) for u in uniques], dtype=float))
+    if n_codes <= max(4 * len(scores), 1 << 20):  # dense code space: counting instead of sorting
+        present = np.bincount(code, minlength=n_codes) > 0
+        dense = np.cumsum(present) - 1
+        inv = dense[code]
+        ng = int(present.sum())
+        first = np.empty(ng, dtype=np.int64)
+        rows = np.arange(len(scores), dtype=np.int64)
+        first[inv[::-1]] = rows[::-1]  # the last write wins: each group's first row
+    else:
+        _, first, inv = np.unique(code, return_index=True, return_inverse=True)
+        inv = inv.ravel()
+        ng = len(first)
+    out = pd.DataFrame({k: u.take(c[first]) for k, u, c in zip(keys, uniques, codes)})
     out["year"] = out["year"].astype(scores["year"].dtype)
     out["points"] = np.bincount(inv, weights=pts, minlength=ng)
     out["max_points"] = np.bincount(inv, weights=mxp, minlength=ng)
@@ -118,9 +124,13 @@ def applicable_index(scores: pd.DataFrame, *, aggregate: str = "total", level: s
         idx = np.where(mx > 0, 100.0 * out["points"].to_numpy() / np.where(mx > 0, mx, 1.0), np.nan)
     out["index"] = idx
     out["reason"] = pd.Series(np.where(mx > 0, None, _NO_APPLICABLE), dtype=object)
-    for extra in ("unit_name", "unit_type"):
-        if extra in scores.columns:
-            first = ~scores["unit_id"].duplicated().to_numpy()
-            lookup = pd.Series(scores[extra].to_numpy()[first], index=scores["unit_id"].to_numpy()[first])
-            out[extra] = out["unit_id"].map(lookup).to_numpy()
+    extras = [e for e in ("unit_name", "unit_type") if e in scores.columns]
+    if extras:
+        # the first row of each unit gives its name and type (as before), looked up by unit code
+        ucode = codes[keys.index("unit_id")]
+        _, unit_first = np.unique(ucode, return_index=True)
+        out_u = ucode[first]
+        for extra in extras:
+            col = scores[extra].iloc[unit_first]
+            out[extra] = col.iloc[out_u].to_numpy()
     return out

@@ -11,7 +11,7 @@ from .ministry import (
     synthetic_criteria,
     write_synthetic_workbook,
 )
-from .survey import make_synthetic_survey, synthetic_survey_questions, write_synthetic_survey
+from .survey import make_survey_world, make_synthetic_survey, synthetic_survey_questions, write_synthetic_survey
 
 __all__ = [
     "SYNTHETIC_LABEL",
@@ -20,6 +20,7 @@ __all__ = [
     "synthetic_criteria",
     "write_synthetic_workbook",
     "make_synthetic_survey",
+    "make_survey_world",
     "synthetic_survey_questions",
     "write_synthetic_survey",
     "main",

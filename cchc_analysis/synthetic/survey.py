@@ -18,7 +18,7 @@ from ..outputs import atomic_write_bytes
 from ..provenance import mark_synthetic
 from .ministry import DEFAULT_SEED, SYNTHETIC_LABEL, make_synthetic_scores, synthetic_criteria
 
-__all__ = ["synthetic_survey_questions", "make_synthetic_survey", "write_synthetic_survey"]
+__all__ = ["synthetic_survey_questions", "make_synthetic_survey", "make_survey_world", "write_synthetic_survey"]
 
 
 _QUESTION_TEXT = {
@@ -203,6 +203,124 @@ def make_synthetic_survey(
         t["year"] = t["year"].astype("int64")
         return survey, mark_synthetic(t)
     return survey
+
+
+_WORLD_MODES = ("noisy_copy", "straightline", "burst")
+
+
+def make_survey_world(
+    n_units: int,
+    *,
+    n_respondents: int = 20,
+    share_planted: float = 0.1,
+    modes=("noisy_copy",),
+    flip_rate: float = 0.2,
+    copy_share=(0.5, 0.8),
+    burst_minutes=(10, 30),
+    year: int = 2023,
+    seed: int = 0,
+):
+    """A SYNTHETIC survey world of any size, for measuring the formal-filling signals.
+
+    Each of ``n_units`` units has ``n_respondents`` respondents (a quarter of them
+    leaders) answering the bundled instrument (:func:`synthetic_survey_questions`, 14
+    questions on a 1–5 scale), with the honest answer model of
+    :func:`make_synthetic_survey` (unit ability ``θ ~ N(0, 1)``). A share
+    ``share_planted`` of the units (rounded, at least one when positive) is planted with
+    one of ``modes`` (cycled over the planted units):
+
+    * ``noisy_copy``: a share ``copy_share`` (uniform in the range) of the respondents
+      copy one favourable answer vector, and each copied answer is moved one step up or
+      down (within 1–5) with probability ``flip_rate``;
+    * ``straightline``: 45–75 % of respondents answer 5 (or 4) to everything;
+    * ``burst``: 70–100 % of the forms are submitted within ``burst_minutes`` (a window
+      length drawn uniformly in the range).
+
+    Honest forms are submitted at random working hours over three weeks; 3 % of honest
+    respondents straight-line and 1 % of answers are skipped.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The canonical survey table (with ``submitted_at`` and ``scale``, marked
+        synthetic) and the truth ``year, unit_id, planted, modes``.
+
+    Examples
+    --------
+    >>> s, truth = make_survey_world(10, n_respondents=8, share_planted=0.2, seed=1)
+    >>> len(s), int(truth["planted"].sum()), sorted(truth["modes"].unique())
+    (1120, 2, ['', 'noisy_copy'])
+    """
+    if n_units < 1 or n_respondents < 2:
+        raise ValueError("`n_units` must be >= 1 and `n_respondents` >= 2.")
+    if not 0 <= share_planted <= 1 or not 0 <= flip_rate <= 1:
+        raise ValueError("`share_planted` and `flip_rate` must be in [0, 1].")
+    modes = tuple(modes)
+    bad = [m for m in modes if m not in _WORLD_MODES]
+    if bad or not modes:
+        raise ValueError(f"`modes` must be a non-empty subset of {_WORLD_MODES}, but {modes!r} was passed.")
+    rng = np.random.default_rng([seed, 20])
+    qs = synthetic_survey_questions()
+    nq = len(qs)
+    scales = qs["scale"].to_numpy()
+    sidx = pd.factorize(scales)[0]
+    delta = rng.normal(0, 0.25, nq)
+    U, R = n_units, n_respondents
+    ability = rng.normal(0, 1, U)
+    n_lead = max(1, R // 4)
+    leader = np.arange(R) >= R - n_lead
+    b = rng.normal(0, 0.5, (U, R))
+    c = rng.normal(0, 0.4, (U, R, sidx.max() + 1))[:, :, sidx]
+    eps = rng.normal(0, 0.55, (U, R, nq))
+    lat = 3.2 + 0.45 * ability[:, None, None] + b[:, :, None] + c + 0.3 * leader[None, :, None] + delta + eps
+    x = np.clip(np.round(lat), 1, 5)
+    sl = rng.uniform(size=(U, R)) < 0.03
+    level = np.clip(np.round(3.2 + 0.45 * ability[:, None] + b + 0.5), 1, 5)
+    x = np.where(sl[:, :, None], level[:, :, None], x)
+    start = np.datetime64(f"{int(year)}-11-01T00:00:00")
+    secs = rng.integers(0, 21, (U, R)) * 86400 + rng.integers(8 * 3600, 17 * 3600, (U, R))
+    n_pl = 0 if share_planted == 0 else max(1, int(round(share_planted * U)))
+    planted = rng.choice(U, size=n_pl, replace=False)
+    unit_modes = np.array([""] * U, dtype=object)
+    for k, u in enumerate(planted):
+        mode = modes[k % len(modes)]
+        unit_modes[u] = mode
+        if mode == "noisy_copy":
+            template = np.clip(np.round(4.3 + rng.normal(0, 0.6, nq)), 1, 5)
+            m = max(2, int(round(rng.uniform(*copy_share) * R)))
+            who = rng.choice(R, size=m, replace=False)
+            flip = rng.uniform(size=(m, nq)) < flip_rate
+            step = rng.choice([-1.0, 1.0], size=(m, nq))
+            moved = template + step
+            moved = np.where((moved < 1) | (moved > 5), template - step, moved)
+            x[u, who] = np.where(flip, moved, template)
+        elif mode == "straightline":
+            m = max(2, int(round(rng.uniform(0.45, 0.75) * R)))
+            who = rng.choice(R, size=m, replace=False)
+            x[u, who] = rng.choice([5.0, 4.0], p=[0.7, 0.3])
+        else:
+            m = max(2, int(round(rng.uniform(0.7, 1.0) * R)))
+            who = rng.choice(R, size=m, replace=False)
+            t0 = int(rng.integers(0, 20)) * 86400 + int(rng.integers(9 * 3600, 15 * 3600))
+            secs[u, who] = t0 + rng.integers(0, int(rng.uniform(*burst_minutes) * 60), m)
+    x = np.where(rng.uniform(size=x.shape) < 0.01, np.nan, x)
+    width = len(str(U))
+    uid = np.array([f"u{u:0{width}d}" for u in range(U)], dtype=object)
+    rid = np.array([f"r{i + 1:02d}" for i in range(R)], dtype=object)
+    times = (start + secs.astype("timedelta64[s]")).astype("datetime64[ns]")
+    survey = pd.DataFrame({
+        "year": np.int64(year),
+        "unit_id": np.repeat(uid, R * nq),
+        "respondent_id": np.tile(np.repeat(rid, nq), U),
+        "respondent_role": np.tile(np.repeat(np.where(leader, "leader", "staff").astype(object), nq), U),
+        "question": np.tile(qs["question"].to_numpy(dtype=object), U * R),
+        "response": x.ravel(),
+        "submitted_at": np.repeat(times.ravel(), nq),
+        "scale": np.tile(scales.astype(object), U * R),
+    })
+    truth = pd.DataFrame({"year": np.int64(year), "unit_id": uid, "planted": unit_modes != "",
+                          "modes": unit_modes.astype(str)})
+    return mark_synthetic(survey), mark_synthetic(truth)
 
 
 def write_synthetic_survey(path, *, _bundle_raw: bool = False, **kwargs) -> Path:

@@ -290,10 +290,10 @@ def test_quality_straightlining_duplicates_and_near_duplicates():
     assert "giống hệt hoặc gần giống" in q.loc["copy", "reason_vi"] and "50%" in q.loc["copy", "reason_en"]
     assert q.loc["honest", "reason_en"] == ""
     # thresholds are arguments; the shifted copy stops counting without the correlation rule
-    q2 = survey_quality(s, duplicate_threshold=0.6, straightline_threshold=0.4, near_correlation=1.1)
+    q2 = survey_quality(s, duplicate_threshold=0.6, straightline_threshold=0.4, near_correlation=1.1, near_share=0)
     q2 = q2.set_index("unit_id")
     assert q2.loc["copy", "share_duplicate"] == 3 / 8 and not q2["suspect_formal"].any()
-    q3 = survey_quality(s, near_hamming=0).set_index("unit_id")
+    q3 = survey_quality(s, near_hamming=0, near_share=0).set_index("unit_id")
     assert q3.loc["copy", "share_duplicate"] == 3 / 8  # the Hamming-1 copy correlates only 0.857 (by hand)
     assert np.isnan(q.loc["honest", "burst_share"]) and np.isnan(q.loc["honest", "leader_staff_diff"])
 
@@ -485,3 +485,41 @@ def test_google_forms_like_wide_export_with_excel_datetimes(tmp_path):
     assert s["respondent_role"].tolist() == ["staff", "staff", "leader", "leader"]
     assert s["submitted_at"].tolist()[::2] == [pd.Timestamp("2023-11-14 09:30"), pd.Timestamp("2023-11-14 09:31")]
     assert s["question"].tolist() == ["q1", "q2", "q1", "q2"] and np.isnan(s["response"].iat[3])
+
+
+def test_quality_noisy_copies_found_against_the_permutation_null():
+    from cchc_analysis.synthetic import make_survey_world
+
+    tp = planted = flagged = tp_old = 0
+    for seed in (21, 22, 23, 24):  # pooled over four seeded worlds (measured: 48 of 48 found, 55 flagged)
+        s, truth = make_survey_world(120, share_planted=0.1, flip_rate=0.2, seed=seed)
+        q = survey_quality(s).merge(truth, on=["year", "unit_id"], validate="1:1")
+        tp += (q["planted"] & q["suspect_formal"]).sum()
+        planted, flagged = planted + q["planted"].sum(), flagged + q["suspect_formal"].sum()
+        old = survey_quality(s, near_share=0).merge(truth, on=["year", "unit_id"])
+        tp_old += (old["planted"] & old["suspect_formal"]).sum()
+    assert tp / planted >= 0.9 and tp / flagged >= 0.85
+    assert tp_old / planted < 0.5  # the absolute Hamming-1 rule misses noisy copies
+
+
+def test_quality_is_the_same_unit_by_unit_and_in_one_batch():
+    # units of very different sizes go through different padded batches; the answer must not depend on that
+    s = make_synthetic_survey(seed=4, n_cuc=3, n_vu=3, years=(2023,), n_planted=2)
+    big = s[s["unit_id"] == "cuc-01"].copy()
+    big = pd.concat([big.assign(respondent_id=big["respondent_id"] + f"-{k}") for k in range(4)], ignore_index=True)
+    both = pd.concat([s, big.assign(unit_id="big")], ignore_index=True)
+    together = survey_quality(both).set_index("unit_id")
+    for unit, d in both.groupby("unit_id"):
+        alone = survey_quality(d).set_index("unit_id")
+        pd.testing.assert_frame_equal(alone, together.loc[[unit]], check_dtype=False)
+    assert together.loc["big", "n_respondents"] == 4 * together.loc["cuc-01", "n_respondents"]
+    assert together.loc["big", "share_duplicate"] == 1.0  # every form appears four times
+
+
+def test_quality_large_honest_units_are_not_flagged_by_chance_look_alikes():
+    from cchc_analysis.synthetic import make_survey_world
+
+    s, truth = make_survey_world(30, n_respondents=150, share_planted=0.1, seed=2)
+    q = survey_quality(s).merge(truth, on=["year", "unit_id"], validate="1:1")
+    assert q.loc[q["planted"], "suspect_formal"].all()
+    assert not q.loc[~q["planted"], "suspect_formal"].any()  # before scaling the partners: 6 of 27 flagged
