@@ -176,7 +176,7 @@ def fit_twoway(scores: pd.DataFrame, *, year=None, trials=None, max_trials: int 
     ...                   "max_points": 1.0, "points": [1, 1, 1, 0, 0, 0.0], "applicable": True})
     >>> f = fit_twoway(s)
     >>> f.frame()["index_model"].round(1).tolist()
-    [85.8, 50.0, 14.2]
+    [87.4, 50.0, 12.6]
     """
     from .adjusted import _applicable_rows, _check_scores, _pick_year
 
