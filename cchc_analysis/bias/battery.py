@@ -171,6 +171,52 @@ def _interpret(test: str, row: dict, lang: str, alpha: float) -> str:
     raise ValueError(test)
 
 
+#: composition effects within ± this many index points per doubling of the maximum are
+#: not called unfair (the index-scale composition of a fair design is not exactly 0)
+MATERIALITY = 1.0
+
+
+def _model_rows(scores, units, x, y, *, year, trials=None, materiality: float = MATERIALITY):
+    """The rows of the mean and the two-way model: association (primary), ability, composition."""
+    rows = []
+    # the two-way model: ability and composition of each unit
+    mi = model_index(scores, year=year, trials=trials)
+    mm = mi.set_index("unit_id")
+    key = units["unit_id"].astype(str)
+    units = units.assign(index_model=key.map(mm["index_model"]).to_numpy(float),
+                         composition=key.map(mm["composition"]).to_numpy(float))
+    fit = mi.attrs["fit"]
+    pos = pd.Index(fit.unit_ids).get_indexer(units["unit_id"].astype(str))
+    g_ref, g_comp = fit.gradients()
+    lx = np.log(x)
+
+    # 1. primary: the mean index against log(size), HC3
+    prim = slope_test(fit, y, lx)
+    rows.append({"test": "association", "method": "OLS index ~ log(size), HC3 standard errors (primary)",
+                 "statistic": prim["statistic"], "p_val": prim["p_val"], "effect_size": prim["beta"] * np.log(2),
+                 "effect_name": "index_points_per_doubling",
+                 "ci_low": prim["ci_low"] * np.log(2), "ci_high": prim["ci_high"] * np.log(2)})
+
+    # 4-5. mechanism: ability (the model-adjusted index) and composition (what the raw index adds)
+    for test, col, grad, what in (("ability", "index_model", g_ref, "model-adjusted index (ability)"),
+                                  ("composition", "composition", g_comp,
+                                   "composition = fitted raw index - model-adjusted index")):
+        r = slope_test(fit, units[col].to_numpy(float), lx, gradient=grad[pos])
+        extra = ""
+        if test == "composition" and np.isfinite(r["se"]) and r["se"] > 0:
+            # H0: |effect per doubling| <= materiality (a one-sided z test beyond the band)
+            z = (abs(r["beta"]) * np.log(2) - materiality) / (r["se"] * np.log(2))
+            r["p_val"] = float(stats.norm.sf(z))
+            extra = f"; H0: |effect| <= {materiality:g} index points per doubling"
+        rows.append({"test": test,
+                     "method": f"OLS {what} ~ log(size), HC3 + delta-method variance of the criterion eases{extra}",
+                     "statistic": r["statistic"], "p_val": r["p_val"], "effect_size": r["beta"] * np.log(2),
+                     "effect_name": "index_points_per_doubling",
+                     "ci_low": r["ci_low"] * np.log(2), "ci_high": r["ci_high"] * np.log(2)})
+
+    return units, rows
+
+
 def few_task_bias(
     scores: pd.DataFrame,
     *,
@@ -266,24 +312,8 @@ def few_task_bias(
     y = units["index"].to_numpy(float)
     rows = []
 
-    # the two-way model: ability and composition of each unit
-    mi = model_index(scores, year=year, trials=trials)
-    mm = mi.set_index("unit_id")
-    key = units["unit_id"].astype(str)
-    units = units.assign(index_model=key.map(mm["index_model"]).to_numpy(float),
-                         composition=key.map(mm["composition"]).to_numpy(float))
-    fit = mi.attrs["fit"]
-    pos = pd.Index(fit.unit_ids).get_indexer(units["unit_id"].astype(str))
-    g_ref, g_comp = fit.gradients()
-    lx = np.log(x)
-
-    # 1. primary: the mean index against log(size), HC3
-    X = np.column_stack([np.ones(n), lx])
-    prim = slope_test(fit, y, lx)
-    rows.append({"test": "association", "method": "OLS index ~ log(size), HC3 standard errors (primary)",
-                 "statistic": prim["statistic"], "p_val": prim["p_val"], "effect_size": prim["beta"] * np.log(2),
-                 "effect_name": "index_points_per_doubling",
-                 "ci_low": prim["ci_low"] * np.log(2), "ci_high": prim["ci_high"] * np.log(2)})
+    units, mrows = _model_rows(scores, units, x, y, year=year, trials=trials)
+    rows.append(mrows[0])
 
     # 2. the rank test (secondary)
     a = studentized_spearman(x, y, n_perm=n_perm, seed=seed, alternative=alternative)
@@ -294,6 +324,7 @@ def few_task_bias(
                  "effect_name": "spearman_rho", "ci_low": lo, "ci_high": hi})
 
     # 3. within unit types, where there are types to adjust for
+    X = np.column_stack([np.ones(n), np.log(x)])
     if "unit_type" in units.columns:
         D, cols = _type_dummies(units["unit_type"])
         XD = np.column_stack([X, D])
@@ -309,16 +340,7 @@ def few_task_bias(
                          "effect_name": "index_points_per_doubling",
                          "ci_low": vals[3] * np.log(2), "ci_high": vals[4] * np.log(2)})
 
-    # 4-5. mechanism: ability (the model-adjusted index) and composition (what the raw index adds)
-    for test, col, grad, what in (("ability", "index_model", g_ref, "model-adjusted index (ability)"),
-                                  ("composition", "composition", g_comp,
-                                   "composition = fitted raw index - model-adjusted index")):
-        r = slope_test(fit, units[col].to_numpy(float), lx, gradient=grad[pos])
-        rows.append({"test": test,
-                     "method": f"OLS {what} ~ log(size), HC3 + delta-method variance of the criterion eases",
-                     "statistic": r["statistic"], "p_val": r["p_val"], "effect_size": r["beta"] * np.log(2),
-                     "effect_name": "index_points_per_doubling",
-                     "ci_low": r["ci_low"] * np.log(2), "ci_high": r["ci_high"] * np.log(2)})
+    rows.extend(mrows[1:])
 
     # 3. dispersion
     few = units["group"].eq(_FEW).to_numpy()
