@@ -47,6 +47,7 @@ import pandas as pd
 from scipy import stats
 
 from ..config import PROCESSED_DIR
+from ..labels import register, register_values
 from ..outputs import write_csv
 from scipy.special import expit
 
@@ -280,3 +281,127 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# --- per-report calibration: the primary test for the units actually analysed ---
+
+register({
+    "rejection_rate": {"vi": "Tỷ lệ bác bỏ", "en": "Rejection rate"},
+    "mc_se": {"vi": "Sai số Monte Carlo", "en": "Monte Carlo SE"},
+    "mean_effect_per_doubling": {"vi": "Hiệu ứng trung bình (điểm % khi điểm tối đa gấp đôi)",
+                                 "en": "Mean effect (index points per doubling)"},
+    "calibration_target": {"vi": "Mục tiêu", "en": "Target"},
+})
+register_values({
+    "null": {"vi": "Không có liên hệ (giả thuyết H0)", "en": "No association (null)"},
+    "composition_observed": {"vi": "Hiệu ứng cơ cấu bằng mức quan sát", "en": "Composition effect as observed"},
+}, column="scenario")
+
+_USER_VERSION = "1"
+
+
+def _hc3_slope_reject(Y: np.ndarray, lx: np.ndarray, alpha: float):
+    """Vectorised HC3 slope test of every row of ``Y`` (worlds × units) on ``lx``."""
+    n = len(lx)
+    X = np.column_stack([np.ones(n), lx])
+    XtXi = np.linalg.inv(X.T @ X)
+    H = XtXi @ X.T                          # 2 × n
+    h = np.einsum("ij,jk,ik->i", X, XtXi, X)
+    beta = Y @ H.T                          # W × 2
+    E = Y - beta @ X.T
+    var = (E ** 2 / (1 - h) ** 2) @ (H[1] ** 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = beta[:, 1] / np.sqrt(var)
+    p = 2 * stats.t.sf(np.abs(t), n - 2)
+    return p <= alpha, beta[:, 1]
+
+
+def user_calibration(scores: pd.DataFrame, *, year=None, alpha: float = 0.05, n_worlds: int = 1_000,
+                     seed: int = 0, cache_dir=None) -> pd.DataFrame:
+    """Size and power of the primary test (HC3 slope of the index on log M) for these units.
+
+    The units, their criteria sets, maxima and scoring steps are those of ``scores`` (one
+    year); abilities and criterion eases come from the two-way model
+    (:func:`~cchc_analysis.bias.twoway.fit_twoway`). Two scenarios of ``n_worlds`` simulated
+    datasets each (binomial points, as in the model):
+
+    - ``null``: abilities permuted across units and eases shuffled across the applicable
+      cells: no association of the index with size; the rejection rate is the test's
+      *size* (target ``α ± 0.02``);
+    - ``composition_observed``: abilities permuted, eases kept where they are: the
+      composition effect of the size observed in the data; the rejection rate is the
+      *power* against it.
+
+    Vectorised (≤ 5 s for 40 units and 1,000 worlds); the table is cached in
+    ``cache_dir`` (default ``data/processed/``) under a hash of its inputs.
+
+    Returns
+    -------
+    DataFrame
+        ``scenario, n_units, n_worlds, alpha, rejection_rate, mc_se,
+        mean_effect_per_doubling, calibration_target, ok`` (one row per scenario).
+
+    Examples
+    --------
+    >>> from cchc_analysis.synthetic import make_synthetic_scores
+    >>> s = make_synthetic_scores(seed=1, n_cuc=8, n_vu=8, years=(2023,))
+    >>> t = user_calibration(s, n_worlds=200, cache_dir=False)
+    >>> t["scenario"].tolist()
+    ['null', 'composition_observed']
+    """
+    import hashlib
+
+    from .twoway import fit_twoway
+
+    if not 0 < alpha < 1:
+        raise ValueError(f"`alpha` must be between 0 and 1, but {alpha!r} was passed.")
+    if not isinstance(n_worlds, (int, np.integer)) or n_worlds < 10:
+        raise ValueError(f"`n_worlds` must be an integer of at least 10, but {n_worlds!r} was passed.")
+    fit = fit_twoway(scores, year=year)
+    A = fit.applicable
+    uu, cc = np.nonzero(A)
+    m = fit.max_uc[uu, cc]
+    t = np.maximum(1, np.round(fit.trials_uc[uu, cc])).astype(np.int64)
+    M = fit.max_uc.sum(axis=1)
+    U = len(M)
+    lx = np.log(M)
+    key = hashlib.sha256()
+    for arr in (fit.ability, fit.ease, uu, cc, m, t):
+        key.update(np.ascontiguousarray(arr).tobytes())
+    key.update(f"{alpha}|{n_worlds}|{seed}|{_USER_VERSION}".encode())
+    digest = key.hexdigest()[:16]
+    path = None
+    if cache_dir is not False:
+        path = Path(cache_dir if cache_dir is not None else PROCESSED_DIR) / f"user_calibration_{digest}.csv"
+        if path.exists():
+            return pd.read_csv(path, encoding="utf-8-sig")
+    rng = np.random.default_rng([seed, 17])
+    rows = []
+    if U < 4 or np.ptp(lx) == 0:
+        for sc in ("null", "composition_observed"):
+            rows.append({"scenario": sc, "n_units": U, "n_worlds": 0, "alpha": alpha, "rejection_rate": np.nan,
+                         "mc_se": np.nan, "mean_effect_per_doubling": np.nan, "calibration_target": "", "ok": None})
+        return pd.DataFrame(rows)
+    ease = fit.ease[cc]
+    ind = np.zeros((len(uu), U))
+    ind[np.arange(len(uu)), uu] = m / M[uu]
+    for sc in ("null", "composition_observed"):
+        W = int(n_worlds)
+        a_w = rng.permuted(np.broadcast_to(fit.ability, (W, U)), axis=1)
+        e_w = rng.permuted(np.broadcast_to(ease, (W, len(ease))), axis=1) if sc == "null" else ease[None, :]
+        p = expit(a_w[:, uu] + e_w)
+        k = rng.binomial(t[None, :], p) / t[None, :]
+        Y = 100.0 * (k @ ind)
+        rej, b = _hc3_slope_reject(Y, lx, alpha)
+        r = float(rej.mean())
+        null = sc == "null"
+        rows.append({"scenario": sc, "n_units": U, "n_worlds": W, "alpha": alpha, "rejection_rate": r,
+                     "mc_se": float(np.sqrt(r * (1 - r) / W)),
+                     "mean_effect_per_doubling": float(np.mean(b) * np.log(2)),
+                     "calibration_target": "alpha ± 0.02" if null else "power",
+                     "ok": bool(abs(r - alpha) <= 0.02) if null else None})
+    out = pd.DataFrame(rows)
+    if path is not None:
+        write_csv(out, path)
+        return pd.read_csv(path, encoding="utf-8-sig")  # the same frame as a cached read
+    return out
