@@ -293,7 +293,7 @@ register({
     "calibration_target": {"vi": "Mục tiêu", "en": "Target"},
 })
 register_values({
-    "null": {"vi": "Không có liên hệ (giả thuyết H0)", "en": "No association (null)"},
+    "no_association": {"vi": "Không có liên hệ (giả thuyết H0)", "en": "No association (null)"},
     "composition_observed": {"vi": "Hiệu ứng cơ cấu bằng mức quan sát", "en": "Composition effect as observed"},
 }, column="scenario")
 
@@ -325,7 +325,7 @@ def user_calibration(scores: pd.DataFrame, *, year=None, alpha: float = 0.05, n_
     (:func:`~cchc_analysis.bias.twoway.fit_twoway`). Two scenarios of ``n_worlds`` simulated
     datasets each (binomial points, as in the model):
 
-    - ``null``: abilities permuted across units and eases shuffled across the applicable
+    - ``no_association``: abilities permuted across units and eases shuffled across the applicable
       cells: no association of the index with size; the rejection rate is the test's
       *size* (target ``α ± 0.02``);
     - ``composition_observed``: abilities permuted, eases kept where they are: the
@@ -347,7 +347,7 @@ def user_calibration(scores: pd.DataFrame, *, year=None, alpha: float = 0.05, n_
     >>> s = make_synthetic_scores(seed=1, n_cuc=8, n_vu=8, years=(2023,))
     >>> t = user_calibration(s, n_worlds=200, cache_dir=False)
     >>> t["scenario"].tolist()
-    ['null', 'composition_observed']
+    ['no_association', 'composition_observed']
     """
     import hashlib
 
@@ -378,23 +378,23 @@ def user_calibration(scores: pd.DataFrame, *, year=None, alpha: float = 0.05, n_
     rng = np.random.default_rng([seed, 17])
     rows = []
     if U < 4 or np.ptp(lx) == 0:
-        for sc in ("null", "composition_observed"):
+        for sc in ("no_association", "composition_observed"):
             rows.append({"scenario": sc, "n_units": U, "n_worlds": 0, "alpha": alpha, "rejection_rate": np.nan,
                          "mc_se": np.nan, "mean_effect_per_doubling": np.nan, "calibration_target": "", "ok": None})
         return pd.DataFrame(rows)
     ease = fit.ease[cc]
     ind = np.zeros((len(uu), U))
     ind[np.arange(len(uu)), uu] = m / M[uu]
-    for sc in ("null", "composition_observed"):
+    for sc in ("no_association", "composition_observed"):
         W = int(n_worlds)
         a_w = rng.permuted(np.broadcast_to(fit.ability, (W, U)), axis=1)
-        e_w = rng.permuted(np.broadcast_to(ease, (W, len(ease))), axis=1) if sc == "null" else ease[None, :]
+        e_w = rng.permuted(np.broadcast_to(ease, (W, len(ease))), axis=1) if sc == "no_association" else ease[None, :]
         p = expit(a_w[:, uu] + e_w)
         k = rng.binomial(t[None, :], p) / t[None, :]
         Y = 100.0 * (k @ ind)
         rej, b = _hc3_slope_reject(Y, lx, alpha)
         r = float(rej.mean())
-        null = sc == "null"
+        null = sc == "no_association"
         rows.append({"scenario": sc, "n_units": U, "n_worlds": W, "alpha": alpha, "rejection_rate": r,
                      "mc_se": float(np.sqrt(r * (1 - r) / W)),
                      "mean_effect_per_doubling": float(np.mean(b) * np.log(2)),

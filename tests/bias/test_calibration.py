@@ -52,9 +52,9 @@ def test_summary_and_table_roundtrip(small, tmp_path):
 def test_user_calibration_size_power_and_cache(tmp_path):
     s = make_synthetic_scores(seed=1, n_cuc=9, n_vu=9, years=(2023,))
     t = user_calibration(s, n_worlds=400, cache_dir=tmp_path)
-    assert t["scenario"].tolist() == ["null", "composition_observed"]
+    assert t["scenario"].tolist() == ["no_association", "composition_observed"]
     assert t["n_units"].iloc[0] == 20
-    null = t.set_index("scenario").loc["null"]
+    null = t.set_index("scenario").loc["no_association"]
     assert abs(null["rejection_rate"] - 0.05) < 0.04
     files = list(tmp_path.glob("user_calibration_*.csv"))
     assert len(files) == 1
