@@ -232,9 +232,16 @@ def studentized_spearman(x, y, *, n_perm: int = 9_999, seed=0, alternative: str 
     Both variables are replaced by their (average) ranks, centred. The statistic is
     the studentized correlation of DiCiccio & Romano (2017),
 
-        ``T = √n · r / τ̂``,  ``τ̂² = (1/n Σ x̃ᵢ² ỹᵢ²) / ((1/n Σ x̃ᵢ²)(1/n Σ ỹᵢ²))``,
+        ``T = √n · ρ / σ̂``,  ``σ̂² = (1/n) Σ (ψᵢ − ψ̄)²``,
+        ``ψᵢ = 12 [uᵢvᵢ + (1/n) Σⱼ uⱼ 1{yⱼ ≥ yᵢ} + (1/n) Σⱼ vⱼ 1{xⱼ ≥ xᵢ}]``
 
-    computed on the ranks (``r`` is then Spearman's ρ). Its permutation distribution
+    with ``uᵢ, vᵢ`` the ranks of ``xᵢ, yᵢ`` divided by ``n``: ``ψ`` is the empirical
+    influence function (Hájek projection) of Spearman's ρ (Croux & Dehon 2010,
+    *Stat. Methods Appl.* 19:497-515), so ``σ̂²`` estimates the asymptotic variance of
+    ``√n ρ`` under dependence; under independence ``ψᵢ = 12(uᵢ − ½)(vᵢ − ½)`` and
+    ``σ² = 1``. (The earlier studentizer applied DiCiccio-Romano's Pearson variance,
+    ``Σ x̃²ỹ²``, to the ranks, which ignores that ranks are estimated: 6.3 % instead
+    of 5 % in a heteroscedastic world.) Its permutation distribution
     (permuting ``y``) gives the p-value ``(1 + #{|T*| ≥ |T|}) / (n_perm + 1)``
     (two-sided; ``#{T* ≤ T}`` for ``alternative="less"``, ``#{T* ≥ T}`` for
     ``"greater"``).
@@ -290,33 +297,55 @@ def studentized_spearman(x, y, *, n_perm: int = 9_999, seed=0, alternative: str 
     if alternative not in _ALTERNATIVES:
         raise ValueError(f"The value for `alternative` must be one of {list(_ALTERNATIVES)}, "
                          f"but {alternative!r} was passed.")
-    rx = stats.rankdata(x)
-    ry = stats.rankdata(y)
-    rx = rx - rx.mean()
-    ry = ry - ry.mean()
+    rx0 = stats.rankdata(x)
+    ry0 = stats.rankdata(y)
+    rx = rx0 - rx0.mean()
+    ry = ry0 - ry0.mean()
     sxx = float(rx @ rx)
     syy = float(ry @ ry)
     nan = {"rho": np.nan, "statistic": np.nan, "p_val": np.nan, "p_val_plain": np.nan, "n": n}
     if sxx == 0 or syy == 0:
         return nan
-    x2 = rx**2
+    ux = rx0 / n
+    # x is held fixed: its descending order and, for each unit, the last position of its tie group
+    ox = np.argsort(-rx0, kind="stable")
+    sx = rx0[ox]
+    last_x = np.searchsorted(-sx, -sx, side="right") - 1     # in sorted positions
+    pos_x = np.empty(n, dtype=np.int64)
+    pos_x[ox] = np.arange(n)
+    # y is permuted: its sorted values (hence tie groups) are the same in every permutation
+    sy = np.sort(ry0)[::-1]
+    last_y = np.searchsorted(-sy, -sy, side="right") - 1
 
-    def _stat(Y):
-        r = (Y @ rx) / np.sqrt(sxx * syy)
-        tau2 = n * ((Y**2) @ x2) / (sxx * syy)
+    def _stat(RY):
+        # RY: (m, n) permuted (uncentred) y ranks
+        Yc = RY - (n + 1) / 2.0
+        r = (Yc @ rx) / np.sqrt(sxx * syy)
+        v = RY / n
+        # B_i = mean_j v_j 1{x_j >= x_i}
+        cs = np.cumsum(v[:, ox], axis=1)
+        B = cs[:, last_x][:, pos_x] / n
+        # A_i = mean_j u_j 1{y_j >= y_i}
+        oy = np.argsort(-RY, axis=1, kind="stable")
+        csu = np.cumsum(ux[oy], axis=1)[:, last_y] / n
+        A = np.empty_like(csu)
+        np.put_along_axis(A, oy, csu, axis=1)
+        psi = 12.0 * (ux[None, :] * v + A + B)
+        var = psi.var(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.sqrt(n) * r / np.sqrt(tau2)
+            t = np.sqrt(n) * r / np.sqrt(var)
         return r, t
 
-    r0, t0 = _stat(ry[None, :])
+    r0, t0 = _stat(ry0[None, :])
     r0, t0 = float(r0[0]), float(t0[0])
     rng = np.random.default_rng(seed)
     tol = 1e-10
     ge_t = ge_r = 0
     done = 0
+    chunk = max(1, min(chunk, 4_000_000 // max(n, 1)))
     while done < n_perm:
         m = min(chunk, n_perm - done)
-        Y = rng.permuted(np.broadcast_to(ry, (m, n)), axis=1)
+        Y = rng.permuted(np.broadcast_to(ry0, (m, n)), axis=1)
         r, t = _stat(Y)
         if alternative == "two-sided":
             ge_t += int(np.sum(np.abs(t) >= abs(t0) - tol))

@@ -36,9 +36,13 @@ def test_studentized_spearman_exact_small_case():
     rx, ry = x - x.mean(), y - y.mean()  # already ranks
 
     def stats_of(yy):
+        # direct O(n²) loops of the projection studentizer (Croux & Dehon 2010 influence function)
+        ry_ = yy + 3.5
         r = rx @ yy / np.sqrt((rx @ rx) * (yy @ yy))
-        tau = np.sqrt(6 * np.sum(rx**2 * yy**2) / ((rx @ rx) * (yy @ yy)))
-        return r, np.sqrt(6) * r / tau
+        u, v = x / 6, ry_ / 6
+        psi = [12 * (u[i] * v[i] + np.mean([u[j] * (ry_[j] >= ry_[i]) for j in range(6)])
+                     + np.mean([v[j] * (x[j] >= x[i]) for j in range(6)])) for i in range(6)]
+        return r, np.sqrt(6) * r / np.std(psi)
 
     r0, t0 = stats_of(ry)
     perms = [stats_of(ry[list(q)]) for q in permutations(range(6))]
@@ -151,3 +155,23 @@ def test_ols_hc3_level_is_a_deprecated_alias_of_confidence():
     assert (new["ci_low"] > ols_hc3(y, X)["ci_low"]).all()  # 90 % narrower than the default 95 %
     with pytest.raises(TypeError, match="only"):
         ols_hc3(y, X, confidence=0.9, level=0.9)
+
+
+def test_spearman_studentizer_is_the_asymptotic_variance():
+    # independence: the projection variance of sqrt(n)·rho is 1; dependence with
+    # heteroscedasticity: it matches the Monte Carlo variance of sqrt(n)·rho
+    rng = np.random.default_rng(4)
+    n = 400
+    x = rng.normal(size=n)
+    out = studentized_spearman(x, rng.normal(size=n), n_perm=9)
+    assert (np.sqrt(n) * out["rho"] / out["statistic"]) ** 2 == pytest.approx(1.0, abs=0.1)
+    def draw(r):
+        xx = r.normal(size=n)
+        return xx, r.normal(size=n) * (0.2 + np.abs(xx))   # rho = 0, spread grows with |x|
+    rhos = [stats.spearmanr(*draw(rng))[0] for _ in range(1000)]
+    mc_var = n * np.var(rhos)
+    xx, yy = draw(rng)
+    o = studentized_spearman(xx, yy, n_perm=9)
+    est = (np.sqrt(n) * o["rho"] / o["statistic"]) ** 2
+    assert est == pytest.approx(mc_var, rel=0.2)
+    assert mc_var > 1.15   # the plain permutation variance (1) is wrong here

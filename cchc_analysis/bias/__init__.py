@@ -64,7 +64,8 @@ from .adjusted import adjusted_ranking, shrunk_index, standardised_index, unit_s
 from .battery import few_task_bias
 from .decomposition import bias_decomposition
 from .funnel import funnel_data, funnel_limits
-from .verdict import bias_verdict
+from .twoway import fit_twoway, model_index
+from .verdict import bias_mechanism, bias_verdict
 
 __all__ = [
     "few_task_bias",
@@ -78,5 +79,8 @@ __all__ = [
     "funnel_limits",
     "adjusted_ranking",
     "bias_verdict",
+    "bias_mechanism",
+    "fit_twoway",
+    "model_index",
     "unit_sizes",
 ]

@@ -11,6 +11,7 @@ from ..ranking import rank_units
 from ..stats import ols_hc3, spearman_boot_ci, studentized_spearman
 from ..text import fmt_number, fmt_pvalue
 from .adjusted import _BUSY, _FEW, _pick_year, unit_sizes
+from .twoway import model_index, slope_test
 
 __all__ = ["few_task_bias"]
 
@@ -32,9 +33,17 @@ _TESTS = {
         "vi": "Liên hệ giữa chỉ số và điểm tối đa phát sinh (kiểm định chính)",
         "en": "Association of index with applicable maximum (primary test)",
     },
-    "regression_log_max": {
-        "vi": "Hồi quy chỉ số theo log(điểm tối đa phát sinh), sai số HC3",
-        "en": "Regression of index on log(applicable maximum), HC3 errors",
+    "association_rank": {
+        "vi": "Liên hệ thứ hạng (Spearman) giữa chỉ số và điểm tối đa phát sinh",
+        "en": "Rank association (Spearman) of index with applicable maximum",
+    },
+    "ability": {
+        "vi": "Năng lực (chỉ số điều chỉnh theo mô hình) theo log(điểm tối đa phát sinh)",
+        "en": "Ability (model-adjusted index) against log(applicable maximum)",
+    },
+    "composition": {
+        "vi": "Hiệu ứng cơ cấu tiêu chí theo log(điểm tối đa phát sinh): thiên lệch thật",
+        "en": "Criteria-mix effect against log(applicable maximum): the unfairness",
     },
     "regression_log_max_by_type": {
         "vi": "Như trên, trong cùng loại đơn vị",
@@ -53,8 +62,8 @@ _TESTS = {
         "en": "Few-task units concentrated at the bottom of the ranking",
     },
     "association_adjusted": {
-        "vi": "Liên hệ còn lại sau khi chuẩn hóa theo cơ cấu tiêu chí",
-        "en": "Association left after standardising for criteria mix",
+        "vi": "Liên hệ thứ hạng còn lại sau mô hình hai chiều",
+        "en": "Rank association left after the two-way model",
     },
 }
 
@@ -103,10 +112,10 @@ def _interpret(test: str, row: dict, lang: str, alpha: float) -> str:
     if not np.isfinite(row["p_val"]):
         return ("Không kiểm định được (thiếu biến thiên hoặc quá ít đơn vị)." if vi
                 else "Could not be tested (no variation or too few units).")
-    if test in ("association", "association_adjusted"):
+    if test in ("association_rank", "association_adjusted"):
         rho = f"ρ = {fmt_number(es, lang)}, {p}"
-        what_vi = "Chỉ số đã chuẩn hóa" if test == "association_adjusted" else "Chỉ số"
-        what_en = "The standardised index" if test == "association_adjusted" else "The index"
+        what_vi = "Chỉ số điều chỉnh theo mô hình" if test == "association_adjusted" else "Thứ hạng theo chỉ số"
+        what_en = "The model-adjusted index" if test == "association_adjusted" else "The ranking by index"
         if not rej:
             return (f"{what_vi} không liên hệ rõ với quy mô nhiệm vụ ({rho}); chênh lệch quan sát được "
                     "có thể do ngẫu nhiên." if vi else
@@ -117,11 +126,13 @@ def _interpret(test: str, row: dict, lang: str, alpha: float) -> str:
                     f"{what_en} is higher for units with fewer tasks ({rho}); unlikely to be chance.")
         return (f"{what_vi} cao hơn ở đơn vị nhiều nhiệm vụ ({rho}); khó là ngẫu nhiên." if vi else
                 f"{what_en} is higher for busier units ({rho}); unlikely to be chance.")
-    if test in ("regression_log_max", "regression_log_max_by_type"):
-        if test == "regression_log_max_by_type":
-            pre_vi, pre_en = "Trong cùng loại đơn vị: khi", "Within unit types, doubling"
-        else:
-            pre_vi, pre_en = "Khi", "Doubling"
+    if test in ("association", "regression_log_max_by_type", "ability", "composition"):
+        pre_vi, pre_en = {
+            "association": ("Khi", "Doubling"),
+            "regression_log_max_by_type": ("Trong cùng loại đơn vị: khi", "Within unit types, doubling"),
+            "ability": ("Về năng lực (chỉ số điều chỉnh theo mô hình): khi", "In ability (model-adjusted index), doubling"),
+            "composition": ("Riêng phần do cơ cấu tiêu chí: khi", "From the criteria mix alone, doubling"),
+        }[test]
         d = f"{fmt_number(es, lang, 1)} điểm %" if vi else f"{fmt_number(es, lang, 1)} index points"
         ci = (f"KTC 95 %: {fmt_number(row['ci_low'], lang, 1)} đến {fmt_number(row['ci_high'], lang, 1)}" if vi
               else f"95 % CI {fmt_number(row['ci_low'], lang, 1)} to {fmt_number(row['ci_high'], lang, 1)}")
@@ -160,6 +171,52 @@ def _interpret(test: str, row: dict, lang: str, alpha: float) -> str:
     raise ValueError(test)
 
 
+#: composition effects within ± this many index points per doubling of the maximum are
+#: not called unfair (the index-scale composition of a fair design is not exactly 0)
+MATERIALITY = 1.0
+
+
+def _model_rows(scores, units, x, y, *, year, trials=None, materiality: float = MATERIALITY):
+    """The rows of the mean and the two-way model: association (primary), ability, composition."""
+    rows = []
+    # the two-way model: ability and composition of each unit
+    mi = model_index(scores, year=year, trials=trials)
+    mm = mi.set_index("unit_id")
+    key = units["unit_id"].astype(str)
+    units = units.assign(index_model=key.map(mm["index_model"]).to_numpy(float),
+                         composition=key.map(mm["composition"]).to_numpy(float))
+    fit = mi.attrs["fit"]
+    pos = pd.Index(fit.unit_ids).get_indexer(units["unit_id"].astype(str))
+    g_ref, g_comp = fit.gradients()
+    lx = np.log(x)
+
+    # 1. primary: the mean index against log(size), HC3
+    prim = slope_test(fit, y, lx)
+    rows.append({"test": "association", "method": "OLS index ~ log(size), HC3 standard errors (primary)",
+                 "statistic": prim["statistic"], "p_val": prim["p_val"], "effect_size": prim["beta"] * np.log(2),
+                 "effect_name": "index_points_per_doubling",
+                 "ci_low": prim["ci_low"] * np.log(2), "ci_high": prim["ci_high"] * np.log(2)})
+
+    # 4-5. mechanism: ability (the model-adjusted index) and composition (what the raw index adds)
+    for test, col, grad, what in (("ability", "index_model", g_ref, "model-adjusted index (ability)"),
+                                  ("composition", "composition", g_comp,
+                                   "composition = fitted raw index - model-adjusted index")):
+        r = slope_test(fit, units[col].to_numpy(float), lx, gradient=grad[pos])
+        extra = ""
+        if test == "composition" and np.isfinite(r["se"]) and r["se"] > 0:
+            # H0: |effect per doubling| <= materiality (a one-sided z test beyond the band)
+            z = (abs(r["beta"]) * np.log(2) - materiality) / (r["se"] * np.log(2))
+            r["p_val"] = float(stats.norm.sf(z))
+            extra = f"; H0: |effect| <= {materiality:g} index points per doubling"
+        rows.append({"test": test,
+                     "method": f"OLS {what} ~ log(size), HC3 + delta-method variance of the criterion eases{extra}",
+                     "statistic": r["statistic"], "p_val": r["p_val"], "effect_size": r["beta"] * np.log(2),
+                     "effect_name": "index_points_per_doubling",
+                     "ci_low": r["ci_low"] * np.log(2), "ci_high": r["ci_high"] * np.log(2)})
+
+    return units, rows
+
+
 def few_task_bias(
     scores: pd.DataFrame,
     *,
@@ -171,6 +228,7 @@ def few_task_bias(
     k: int | None = None,
     alternative: str = "two-sided",
     lang: str = "vi",
+    trials=None,
 ) -> pd.DataFrame:
     """Is a unit with few applicable tasks favoured? One row per test (one year).
 
@@ -198,38 +256,38 @@ def few_task_bias(
         Columns ``test, method, statistic, p_val, effect_size, effect_name, ci_low,
         ci_high, reject, n, year, interpretation``. Rows, in order:
 
-        1. ``association`` (PRIMARY): Spearman's ρ between index and size, two-sided
-           studentized permutation p-value (:func:`studentized_spearman`; valid when
-           small units are more variable); ``statistic`` = studentized ``T``,
-           ``effect_size`` = ρ with a 95 % percentile bootstrap CI. ρ < 0 means
-           few-task units score higher.
-        2. ``regression_log_max``: OLS of index on ``log(size)``, HC3 standard errors
-           (:func:`ols_hc3`); ``effect_size`` = slope × ln 2, the change in index
-           points when the size doubles, with its 95 % CI; ``statistic`` = t.
-           ``regression_log_max_by_type`` (only when ``unit_type`` has at least two
-           types with ≥ 3 units): the same with unit-type dummies (smaller types join
-           the largest): the association *within* types. When size and type go
-           together (Cục are busy, Vụ are not) this row is imprecise by design.
-        3. ``dispersion``: Brown–Forsythe test (Levene with median centring) between
-           the few-task half (size below the median) and the busy half;
+        1. ``association`` (PRIMARY): OLS of the index on ``log(size)`` with HC3
+           standard errors (:func:`ols_hc3`): is the *mean* index higher for few-task
+           units? ``effect_size`` = slope × ln 2, the change in index points when the
+           size doubles (negative: few-task units score higher), with its 95 % CI;
+           ``statistic`` = t. (A test of the mean, not of ranks: near the ceiling,
+           binomial skew alone moves ranks.)
+        2. ``association_rank``: Spearman's ρ with a studentized permutation p-value
+           (projection variance, :func:`studentized_spearman`); ``effect_size`` = ρ with
+           a 95 % bootstrap CI.
+        3. ``regression_log_max_by_type`` (only when ``unit_type`` has at least two
+           types with ≥ 3 units): row 1 with unit-type dummies.
+        4. ``ability``: the slope of the *model-adjusted* index
+           (:func:`~cchc_analysis.bias.twoway.model_index`, the two-way model's ability on
+           the index scale) on ``log(size)``: genuine differences in ability.
+        5. ``composition``: the slope of the composition effect (the model's raw index
+           minus its adjusted index: what the unit's criteria set adds beyond its
+           ability) on ``log(size)``. **This row says whether the index is unfair**:
+           negative and significant = few-task units gain from easier criteria. Its
+           variance adds the estimation error of the criterion eases (delta method).
+        6. ``dispersion``: Brown–Forsythe test between the few-task and the busy half;
            ``effect_size`` = SD ratio few-task / busy.
-        4. ``top_concentration`` / 5. ``bottom_concentration``: the Wainer check.
-           Of the ``k`` best (worst) ranked units, how many are few-task? One-sided
-           hypergeometric p-value of at least that many;
-           ``effect_size`` = observed / expected count. A real advantage crowds the
-           top only; chance (small units being noisy) crowds both ends.
-        6. ``association_adjusted``: the primary test on the standardised index
-           (:func:`standardised_index`): what is left after the criteria mix.
-
-        The numbering above counts ``regression_log_max_by_type`` as part of 2.
+        7. ``top_concentration`` / 8. ``bottom_concentration``: the Wainer check
+           (hypergeometric, one-sided; ``effect_size`` = observed / expected).
+        9. ``association_adjusted``: row 2 on the model-adjusted index.
 
     Notes
     -----
-    The rows are separate questions, not a family to be corrected: the verdict rests
-    on row 1; rows 2-6 describe the shape (size of the effect, spread, which end,
-    mechanism). The calibration study (``python -m cchc_analysis.bias.calibration``)
-    checks that row 1 rejects a true null at the nominal rate on 20-60 units,
-    heteroscedastic worlds included.
+    Association (rows 1-2) is not unfairness: few-task units may really be better.
+    :func:`bias_verdict` reads the mechanism from rows 4-5. The calibration
+    (``make calibrate``) measures each row's rejection rate in worlds with genuine
+    ability differences, near-ceiling rates, all-or-nothing criteria and disjoint
+    criteria sets.
 
     Examples
     --------
@@ -237,8 +295,8 @@ def few_task_bias(
     >>> s = make_synthetic_scores(seed=2, n_cuc=10, n_vu=10, years=(2023,))
     >>> res = few_task_bias(s, n_perm=199, lang="en")
     >>> res["test"].tolist()  # doctest: +NORMALIZE_WHITESPACE
-    ['association', 'regression_log_max', 'regression_log_max_by_type', 'dispersion',
-     'top_concentration', 'bottom_concentration', 'association_adjusted']
+    ['association', 'association_rank', 'regression_log_max_by_type', 'ability', 'composition',
+     'dispersion', 'top_concentration', 'bottom_concentration', 'association_adjusted']
     >>> bool(res.loc[0, "p_val"] > 0)
     True
     """
@@ -254,33 +312,35 @@ def few_task_bias(
     y = units["index"].to_numpy(float)
     rows = []
 
-    # 1. primary
+    units, mrows = _model_rows(scores, units, x, y, year=year, trials=trials)
+    rows.append(mrows[0])
+
+    # 2. the rank test (secondary)
     a = studentized_spearman(x, y, n_perm=n_perm, seed=seed, alternative=alternative)
     lo, hi = spearman_boot_ci(x, y, seed=seed)
-    rows.append({"test": "association",
-                 "method": f"Spearman rho, studentized permutation test (DiCiccio-Romano), {alternative}",
+    rows.append({"test": "association_rank",
+                 "method": f"Spearman rho, studentized permutation test (projection variance), {alternative}",
                  "statistic": a["statistic"], "p_val": a["p_val"], "effect_size": a["rho"],
                  "effect_name": "spearman_rho", "ci_low": lo, "ci_high": hi})
 
-    # 2. regression (and 3. within unit types, where there are types to adjust for)
+    # 3. within unit types, where there are types to adjust for
     X = np.column_stack([np.ones(n), np.log(x)])
-    designs = [("regression_log_max", X, "index ~ log(size)")]
     if "unit_type" in units.columns:
         D, cols = _type_dummies(units["unit_type"])
         XD = np.column_stack([X, D])
         if cols and np.linalg.matrix_rank(XD) == XD.shape[1] and n > XD.shape[1] + 1:
-            designs.append(("regression_log_max_by_type", XD,
-                            "index ~ log(size) + unit_type (" + ", ".join(cols) + " vs the largest type)"))
-    for test, design, note in designs:
-        try:
-            fit = ols_hc3(y, design)
-            vals = (fit["t"][1], fit["p_val"][1], fit["beta"][1], fit["ci_low"][1], fit["ci_high"][1])
-        except ValueError:
-            vals = (np.nan,) * 5
-        rows.append({"test": test, "method": f"OLS {note}, HC3 standard errors",
-                     "statistic": vals[0], "p_val": vals[1], "effect_size": vals[2] * np.log(2),
-                     "effect_name": "index_points_per_doubling",
-                     "ci_low": vals[3] * np.log(2), "ci_high": vals[4] * np.log(2)})
+            note = "index ~ log(size) + unit_type (" + ", ".join(cols) + " vs the largest type)"
+            try:
+                fitd = ols_hc3(y, XD)
+                vals = (fitd["t"][1], fitd["p_val"][1], fitd["beta"][1], fitd["ci_low"][1], fitd["ci_high"][1])
+            except ValueError:
+                vals = (np.nan,) * 5
+            rows.append({"test": "regression_log_max_by_type", "method": f"OLS {note}, HC3 standard errors",
+                         "statistic": vals[0], "p_val": vals[1], "effect_size": vals[2] * np.log(2),
+                         "effect_name": "index_points_per_doubling",
+                         "ci_low": vals[3] * np.log(2), "ci_high": vals[4] * np.log(2)})
+
+    rows.extend(mrows[1:])
 
     # 3. dispersion
     few = units["group"].eq(_FEW).to_numpy()
@@ -313,12 +373,12 @@ def few_task_bias(
                      "effect_name": "observed_over_expected", "ci_low": np.nan, "ci_high": np.nan,
                      "k": draws, "expected": expected})
 
-    # 6. after standardisation
-    ya = units["index_adjusted"].to_numpy(float)
+    # 9. the rank association left after the two-way model
+    ya = units["index_model"].to_numpy(float)
     b6 = studentized_spearman(x, ya, n_perm=n_perm, seed=seed, alternative=alternative)
     lo6, hi6 = spearman_boot_ci(x, ya, seed=seed)
     rows.append({"test": "association_adjusted",
-                 "method": "as row 1, on the standardised index (indirect standardisation)",
+                 "method": "as association_rank, on the model-adjusted index (two-way model)",
                  "statistic": b6["statistic"], "p_val": b6["p_val"], "effect_size": b6["rho"],
                  "effect_name": "spearman_rho", "ci_low": lo6, "ci_high": hi6})
 

@@ -19,10 +19,10 @@ def test_few_task_bias_table(biased):
     units = unit_sizes(biased)
     assert (res["n"] == len(units)).all() and len(units) == 30
     r = res.set_index("test")
-    # primary effect = scipy's Spearman rho of index vs applicable max (reference)
+    # rank row = scipy's Spearman rho of index vs applicable max (reference)
     rho = stats.spearmanr(units["max_points"], units["index"])[0]
-    assert r.loc["association", "effect_size"] == pytest.approx(rho)
-    assert r.loc["association", "ci_low"] <= rho <= r.loc["association", "ci_high"]
+    assert r.loc["association_rank", "effect_size"] == pytest.approx(rho)
+    assert r.loc["association_rank", "ci_low"] <= rho <= r.loc["association_rank", "ci_high"]
     # Brown-Forsythe = scipy.stats.levene(center="median") on the two halves
     few = units["group"].eq("few-task")
     w, p = stats.levene(units.loc[few, "index"], units.loc[~few, "index"], center="median")
@@ -35,9 +35,11 @@ def test_few_task_bias_table(biased):
     assert r.loc["top_concentration", "statistic"] == cnt
     assert r.loc["top_concentration", "p_val"] == pytest.approx(
         stats.hypergeom.sf(cnt - 1, 30, int(few.sum()), k))
-    # regression slope = linregress slope on log(max) times ln 2
+    # primary: regression slope = linregress slope on log(max) times ln 2
     slope = stats.linregress(np.log(units["max_points"]), units["index"]).slope
-    assert r.loc["regression_log_max", "effect_size"] == pytest.approx(slope * np.log(2))
+    assert r.loc["association", "effect_size"] == pytest.approx(slope * np.log(2))
+    # the bundled composition mechanism is found by the composition row
+    assert r.loc["composition", "reject"] and r.loc["composition", "effect_size"] < 0
     assert "regression_log_max_by_type" in r.index
     assert res["reject"].equals(res["p_val"] <= 0.05)
     assert res["interpretation"].str.len().gt(10).all()
@@ -47,8 +49,8 @@ def test_few_task_bias_year_size_and_errors(biased):
     res = few_task_bias(biased, n_perm=99, year=2022, size="n_applicable", lang="vi")
     assert (res["year"] == 2022).all()
     u = unit_sizes(biased, year=2022, size="n_applicable")
-    assert res.loc[0, "effect_size"] == pytest.approx(stats.spearmanr(u["n_applicable"], u["index"])[0])
-    assert "Chỉ số" in res.loc[0, "interpretation"]
+    assert res.loc[1, "effect_size"] == pytest.approx(stats.spearmanr(u["n_applicable"], u["index"])[0])
+    assert "Thứ hạng theo chỉ số" in res.loc[1, "interpretation"]
     a = few_task_bias(biased, n_perm=99, seed=4)
     b = few_task_bias(biased, n_perm=99, seed=4)
     pd.testing.assert_frame_equal(a, b)  # seeded
@@ -78,8 +80,10 @@ def test_few_task_bias_detects_planted_top_only_advantage():
     assert res.loc["association", "reject"] and res.loc["association", "effect_size"] < 0
     assert res.loc["top_concentration", "reject"]
     assert not res.loc["bottom_concentration", "reject"]
+    # every unit has the same criteria pool (a random-free prefix): the gap is ability, not mix
+    assert res.loc["ability", "reject"] and not res.loc["composition", "reject"]
     v = bias_verdict(res.reset_index(), lang="en")
-    assert "top of the ranking but not the bottom" in v
+    assert "genuine ability" in v and "keep the single league" in v
 
 
 def test_few_task_bias_all_units_same_size_is_not_testable():
