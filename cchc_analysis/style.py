@@ -44,7 +44,7 @@ def get_ax(ax=None, *, figsize=(8, 5)):
 def synthetic_note(ax, lang: str = "vi"):
     """Stamp an Axes as drawn from SYNTHETIC data (bottom-right, red), and return it."""
     check_lang(lang)
-    text = "Dữ liệu tổng hợp (giả lập)" if lang == "vi" else "Synthetic data"
+    text = "Dữ liệu giả lập (mô phỏng)" if lang == "vi" else "Synthetic data"
     ax.text(0.995, 0.005, text, transform=ax.transAxes, ha="right", va="bottom",
             fontsize=8, color="#c00000", alpha=0.9)
     return ax

@@ -7,6 +7,7 @@ the published claims), ``plots``.
 
 from .checks import consistency_checks, coverage, year_completeness
 from .claims import STATUSES, check_claims, claims_summary_text, year_status
+from . import findings
 from .load import CLAIMS_PATH, METRICS, PUBLISHED_COLUMNS, load_claims, load_published, published_path
 
 __all__ = [

@@ -44,7 +44,7 @@ def test_survey_vs_appraisal_plot_labels_extremes(scores):
     assert out is ax
     labels = {t.get_text() for t in ax.texts}
     top = set(d.nlargest(2, "gap_z")["unit_id"]) | set(d.nsmallest(2, "gap_z")["unit_id"])
-    assert top <= labels and "Dữ liệu tổng hợp (giả lập)" in labels
+    assert top <= labels and "Dữ liệu giả lập (mô phỏng)" in labels
     assert len(ax.collections[0].get_offsets()) == len(d)
     assert ax.get_xlabel() == "Chỉ số thẩm định (%)" and "2023" in ax.get_title()
     with pytest.raises(ValueError, match="survey_vs_appraisal"):
