@@ -65,6 +65,7 @@ from .battery import few_task_bias
 from .decomposition import bias_decomposition
 from .funnel import funnel_data, funnel_limits
 from .verdict import bias_verdict
+from . import findings  # noqa: F401  (the page in words; after the modules whose labels it uses)
 
 __all__ = [
     "few_task_bias",

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..labels import check_lang, register, register_values
+from ..labels import _LABELS, check_lang, register, register_values
 from ..text import fmt_int
 
 __all__ = ["texts", "findings", "year_has_claims", "no_claims_reason", "claims_for_people", "coverage_for_people"]
 
-register({
+
+def _register_new(labels: dict) -> None:
+    """Register the headers this page needs that no analysis module has registered."""
+    register({k: v for k, v in labels.items() if k not in _LABELS})
+
+
+_register_new({
     "columns": {"vi": "Các cột", "en": "Columns"},
     "expected": {"vi": "Kỳ vọng", "en": "Expected"},
 })

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..labels import check_lang, register, register_values
+from ..labels import _LABELS, check_lang, register, register_values
 from ..text import fmt_int, fmt_number, fmt_signed
 
 __all__ = ["texts", "Plan", "plan", "findings", "one_year_findings", "unit_history", "notes",
@@ -40,7 +40,13 @@ register_values({
     "documented": {"vi": "có văn bản", "en": "documented"},
     "inferred": {"vi": "suy ra", "en": "inferred"},
 }, column="year_from_basis")
-register({
+
+def _register_new(labels: dict) -> None:
+    """Register the headers this page needs that no analysis module has registered."""
+    register({k: v for k, v in labels.items() if k not in _LABELS})
+
+
+_register_new({
     "sentence": {"vi": "Diễn giải", "en": "Explanation"},
     "what_changed": {"vi": "Nội dung thay đổi", "en": "What changed"},
     "note": {"vi": "Ghi chú", "en": "Note"},
