@@ -199,7 +199,7 @@ def findings(results: pd.DataFrame, decomposition: pd.DataFrame | None = None, *
         k = top.get("method", "")
         kk = str(k).rsplit("k = ", 1)[-1] if "k = " in str(k) else ""
         out.append((f"{fmt_int(top['statistic'], lang)} đơn vị ít nhiệm vụ trong {kk} vị trí đầu" if vi else
-                    f"{int(top['statistic'])} few-task units among the top {kk}")
+                    f"{int(top['statistic'])} few-task unit{'s' if int(top['statistic']) != 1 else ''} among the top {kk}")
                    + (f" (gấp {fmt_number(ratio, lang, 1)} lần kỳ vọng; {fmt_pvalue(top['p_val'], lang)})." if vi else
                       f" ({fmt_number(ratio, lang, 1)} times the expected number; {fmt_pvalue(top['p_val'], lang)})."))
     return out[:5]

@@ -107,7 +107,7 @@ def findings(comparison: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
              f"{fmt_number(r['fairness'], lang)}" if vi else
              f"Recommended for {year}: {scheme_label(r['scheme'], lang, )}: bias by maximum "
              f"{fmt_number(r['fairness'], lang)}")
-        if len(single):
+        if len(single) and r["scheme"] != "single_league":
             s += (f" (bảng chung {fmt_number(single['fairness'].iloc[0], lang)})" if vi else
                   f" (single league {fmt_number(single['fairness'].iloc[0], lang)})")
         s += (f", nhóm nhỏ nhất {fmt_int(r['min_group'], lang)} đơn vị" if vi else
@@ -135,8 +135,8 @@ def findings(comparison: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
         out.append(f"{scheme_label(r['scheme'], lang)}: thiên lệch {fmt_number(r['fairness'], lang)} nhưng có nhóm chỉ "
                    f"{fmt_int(r['min_group'], lang)} đơn vị, nên không dùng được để xếp hạng." if vi else
                    f"{scheme_label(r['scheme'], lang)}: bias {fmt_number(r['fairness'], lang)} but a group of only "
-                   f"{int(r['min_group'])} unit(s), too small to rank.")
-    if len(rec) and "kendall_tau" in c:
+                   f"{int(r['min_group'])} unit{'s' if int(r['min_group']) != 1 else ''}, too small to rank.")
+    if len(rec) and "kendall_tau" in c and rec["scheme"].iloc[0] != "single_league":
         out.append(f"Phương án đề xuất giữ thứ tự gần với bảng chung: Kendall τ = {fmt_number(rec['kendall_tau'].iloc[0], lang)} "
                    f"(1 = giống hệt)." if vi else
                    f"The recommended scheme stays close to the single league's order: Kendall τ = "

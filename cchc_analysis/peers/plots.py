@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..labels import check_lang, label
-from ..style import get_ax, synthetic_note
+from ..style import get_ax, legend_outside, place_labels, synthetic_note
 from .schemes import resolve_schemes, scheme_label
 
 __all__ = ["plot_peer_groups", "plot_scheme_metrics", "plot_scheme_panels", "METRICS"]
@@ -106,7 +106,7 @@ def plot_peer_groups(
     ax.set_xlabel(label("max_points", lang))
     ax.set_ylabel(label(y, lang))
     ax.set_title(_t("groups_title", lang).format(s=scheme_label(name, lang), y=year))
-    ax.legend(title=label("peer_group", lang), fontsize=8, title_fontsize=9, loc="best")
+    legend_outside(ax, title=label("peer_group", lang), title_fontsize=9)
     if synthetic:
         synthetic_note(ax, lang)
     return ax
