@@ -45,6 +45,10 @@ _TEXTS = {
     "cap_groups": {"vi": "Đơn vị theo điểm tối đa phát sinh và chỉ số, tô màu theo nhóm của phương án đề xuất",
                    "en": "Units by applicable maximum and index, coloured by group of the recommended scheme"},
     "cap_ranks": {"vi": "Hạng của từng đơn vị theo từng phương án", "en": "Each unit's rank under each scheme"},
+    "h_fairness": {"vi": "Thiên lệch", "en": "Bias"},
+    "h_stability": {"vi": "Độ rộng khoảng hạng", "en": "Rank interval width"},
+    "h_tau": {"vi": "Kendall τ", "en": "Kendall τ"},
+    "h_min_group": {"vi": "Nhóm nhỏ nhất", "en": "Smallest group"},
     "too_few": {"vi": "Năm {year} chỉ có {n} đơn vị; cần ít nhất {k} đơn vị để so sánh các phương án nhóm.",
                 "en": "{year} has {n} units only; comparing peer-group schemes needs at least {k}."},
 }

@@ -43,7 +43,7 @@ def test_survey_vs_appraisal_plot_labels_extremes(scores):
     out = plot_survey_vs_appraisal(d, label_top=2, lang="vi", synthetic=True, ax=ax)
     assert out is ax
     labels = {t.get_text() for t in ax.texts}
-    top = set(d.nlargest(2, "gap_z")["unit_id"]) | set(d.nsmallest(2, "gap_z")["unit_id"])
+    top = set(d.nlargest(2, "gap_z")["unit_name"]) | set(d.nsmallest(2, "gap_z")["unit_name"])  # names, not ids
     assert top <= labels and "Dữ liệu giả lập (mô phỏng)" in labels
     assert len(ax.collections[0].get_offsets()) == len(d)
     assert ax.get_xlabel() == "Chỉ số thẩm định (%)" and "2023" in ax.get_title()
