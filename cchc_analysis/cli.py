@@ -62,7 +62,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
     with pd.option_context("display.max_rows", 1000, "display.width", 200):
         print(idx[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     if is_synthetic(scores):  # known from the file's own metadata, not its name
-        print("\nDỮ LIỆU TỔNG HỢP (giả lập) / SYNTHETIC DATA: " + str(path))
+        print("\nDỮ LIỆU GIẢ LẬP (mô phỏng) / SYNTHETIC DATA: " + str(path))
     return 0
 
 

@@ -34,7 +34,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "source_url": {"vi": "Nguồn", "en": "Source"},
     "ministry": {"vi": "Bộ, cơ quan ngang bộ", "en": "Ministries"},
     "province": {"vi": "Tỉnh, thành phố", "en": "Provinces"},
-    "synthetic": {"vi": "DỮ LIỆU TỔNG HỢP (giả lập)", "en": "SYNTHETIC DATA"},
+    "synthetic": {"vi": "Dữ liệu giả lập (mô phỏng)", "en": "Synthetic data"},
     # common result columns
     "reason": {"vi": "Lý do", "en": "Reason"},
     "p_value": {"vi": "Giá trị p", "en": "p-value"},

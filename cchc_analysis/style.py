@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 
 from .labels import check_lang
 
-__all__ = ["set_theme", "synthetic_note", "source_note", "get_ax"]
+__all__ = ["set_theme", "synthetic_note", "source_note", "get_ax", "place_labels", "legend_outside", "spread", "integer_rank_axis"]
 
 
 def set_theme() -> None:
@@ -44,7 +44,7 @@ def get_ax(ax=None, *, figsize=(8, 5)):
 def synthetic_note(ax, lang: str = "vi"):
     """Stamp an Axes as drawn from SYNTHETIC data (bottom-right, red), and return it."""
     check_lang(lang)
-    text = "Dữ liệu tổng hợp (giả lập)" if lang == "vi" else "Synthetic data"
+    text = "Dữ liệu giả lập (mô phỏng)" if lang == "vi" else "Synthetic data"
     ax.text(0.995, 0.005, text, transform=ax.transAxes, ha="right", va="bottom",
             fontsize=8, color="#c00000", alpha=0.9)
     return ax
@@ -57,3 +57,78 @@ def source_note(ax, source: str, lang: str = "vi"):
     ax.annotate(f"{prefix}: {source}", xy=(0, 0), xycoords="axes fraction", xytext=(0, -30),
                 textcoords="offset points", fontsize=7, color="#555555", ha="left", va="top")
     return ax
+
+
+def place_labels(ax, xs, ys, texts, *, fontsize: int = 7, color: str = "#333333"):
+    """Write ``texts`` beside the points ``(xs, ys)`` without overlaps (adjustText moves
+    them apart and draws a thin leader line where a label had to move); returns the
+    text artists. Deterministic: the same points give the same picture."""
+    import numpy as np
+    from adjustText import adjust_text
+
+    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    arts = [ax.text(x, y, str(t), fontsize=fontsize, color=color, zorder=4) for x, y, t in zip(xs, ys, texts)]
+    if arts:
+        np.random.seed(0)  # adjustText jitters with numpy's global generator
+        adjust_text(arts, x=xs, y=ys, ax=ax, expand=(1.2, 1.4),
+                    arrowprops=dict(arrowstyle="-", color="#888888", lw=0.5))
+    return arts
+
+
+def legend_outside(ax, **kw):
+    """A legend to the right of the axes, off the data."""
+    kw.setdefault("fontsize", 8)
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, frameon=False, **kw)
+
+
+def spread(values, min_gap: float):
+    """Positions for labels at ``values`` (one axis) moved apart to at least ``min_gap``,
+    keeping their order and staying as close as possible to the values (deterministic).
+
+    >>> [float(round(v, 2)) for v in spread([1, 1, 1, 5], 1.0)]
+    [0.0, 1.0, 2.0, 5.0]
+    """
+    import numpy as np
+
+    v = np.asarray(values, float)
+    order = np.argsort(v, kind="stable")
+    y = v[order].copy()
+    for _ in range(len(y)):  # push down, then centre each cluster on its values
+        for i in range(1, len(y)):
+            if y[i] - y[i - 1] < min_gap:
+                y[i] = y[i - 1] + min_gap
+        # re-centre clusters
+        i = 0
+        moved = False
+        while i < len(y):
+            j = i
+            while j + 1 < len(y) and y[j + 1] - y[j] <= min_gap + 1e-9:
+                j += 1
+            shift = float(np.mean(v[order][i:j + 1]) - np.mean(y[i:j + 1]))
+            if i > 0 and y[i] + shift - y[i - 1] < min_gap:
+                shift = y[i - 1] + min_gap - y[i]
+            if abs(shift) > 1e-9:
+                y[i:j + 1] += shift
+                moved = True
+            i = j + 1
+        if not moved:
+            break
+    out = np.empty_like(y)
+    out[order] = y
+    return out
+
+
+def integer_rank_axis(ax, max_rank: float, *, axis: str = "y") -> None:
+    """Integer rank ticks that include rank 1, best at the top (or left)."""
+    import numpy as np
+
+    m = int(max(1, np.ceil(float(max_rank))))
+    step = 1 if m <= 12 else (2 if m <= 30 else 5 if m <= 80 else 10)
+    ticks = [1] + list(range(step if step > 1 else 2, m + 1, step))
+    ticks = sorted(set(t for t in ticks if t <= m) | {1})
+    if axis == "y":
+        ax.set_yticks(ticks)
+        ax.set_ylim(m + 0.7, 0.3)
+    else:
+        ax.set_xticks(ticks)
+        ax.set_xlim(0.3, m + 0.7)

@@ -25,7 +25,7 @@ def test_notebook_is_clean_and_parameterised(path):
         src = "".join(c["source"])
         assert "sys.path" not in src and "\ndef " not in "\n" + src and "\nclass " not in "\n" + src
         assert "read_csv(" not in src
-    assert "save_outputs(" in "".join(code[-1]["source"]), "last cell must write outputs with save_outputs"
+    assert "sec.save(output_dir)" in "".join(code[-1]["source"]), "last cell must save the section"
 
 
 def test_there_are_notebooks():

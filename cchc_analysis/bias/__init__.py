@@ -66,6 +66,7 @@ from .decomposition import bias_decomposition
 from .funnel import funnel_data, funnel_limits
 from .twoway import fit_twoway, model_index
 from .verdict import bias_mechanism, bias_verdict
+from . import findings  # noqa: F401  (the page in words; after the modules whose labels it uses)
 
 __all__ = [
     "few_task_bias",

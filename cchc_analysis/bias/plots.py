@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from scipy import stats
 
 from ..labels import check_lang, label
-from ..style import get_ax, synthetic_note
+from ..style import get_ax, legend_outside, place_labels, synthetic_note
 from ..text import fmt_number
 from .funnel import funnel_limits
 
@@ -113,8 +113,7 @@ def plot_funnel(data: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False
     if label_outside:
         names = data["unit_name"] if "unit_name" in data.columns else data["unit_id"]
         out = ~data["flag"].eq("within")
-        for x, y, name in zip(data.loc[out, "size"], data.loc[out, "index"], names[out]):
-            ax.annotate(str(name), (x, y), xytext=(4, 3), textcoords="offset points", fontsize=7)
+        place_labels(ax, data.loc[out, "size"], data.loc[out, "index"], names[out])
     method = str(data["overdispersion"].iloc[0])
     if method == "multiplicative":
         od = _t("od_mult", lang, v=fmt_number(float(data["phi"].iloc[0]), lang))
@@ -127,7 +126,7 @@ def plot_funnel(data: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False
     ax.set_ylabel(_t("index", lang))
     lo = min(float(data["index"].min()), float(grid["lower998"].min()))
     ax.set_ylim(max(0.0, lo - 5), 102)
-    ax.legend(fontsize=8, loc="lower left")
+    legend_outside(ax)
     if synthetic:
         synthetic_note(ax, lang)
     return ax
@@ -182,7 +181,7 @@ def plot_index_vs_size(data: pd.DataFrame, *, score: str = "index", lang: str = 
     ax.set_xlabel(_t(size_label, lang))
     ax.set_ylabel(label(score, lang) if score != "index" else _t("index", lang))
     if "group" in data.columns:
-        ax.legend(fontsize=8, loc="upper right")
+        legend_outside(ax)
     if synthetic:
         synthetic_note(ax, lang)
     return ax

@@ -64,6 +64,7 @@ recommendation), :mod:`~cchc_analysis.peers.plots`.
 from .compare import compare_schemes, recommendation, recommendation_text, recommended_scheme
 from .intervals import peer_rank_intervals, rank_intervals
 from .league import peer_rank, rank_table
+from . import findings  # noqa: F401  (the page in words)
 from .schemes import (
     SCORES,
     Scheme,

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from ..labels import check_lang, label
-from ..style import get_ax, synthetic_note
+from ..style import get_ax, legend_outside, place_labels, synthetic_note
 from .schemes import resolve_schemes, scheme_label
 
-__all__ = ["plot_peer_groups", "plot_scheme_metrics", "METRICS"]
+__all__ = ["plot_peer_groups", "plot_scheme_metrics", "plot_scheme_panels", "METRICS"]
 
 #: Metrics drawn by :func:`plot_scheme_metrics` by default (all lie in [-1, 1]).
 METRICS = ("fairness", "stability", "kendall_tau", "footrule", "top_k_few_task_share", "cut_sensitivity")
@@ -106,7 +106,7 @@ def plot_peer_groups(
     ax.set_xlabel(label("max_points", lang))
     ax.set_ylabel(label(y, lang))
     ax.set_title(_t("groups_title", lang).format(s=scheme_label(name, lang), y=year))
-    ax.legend(title=label("peer_group", lang), fontsize=8, title_fontsize=9, loc="best")
+    legend_outside(ax, title=label("peer_group", lang), title_fontsize=9)
     if synthetic:
         synthetic_note(ax, lang)
     return ax
@@ -181,3 +181,71 @@ def plot_scheme_metrics(
     if synthetic:
         synthetic_note(ax, lang)
     return ax
+
+
+#: How to read each metric (its direction), shown under each panel of :func:`plot_scheme_panels`.
+_DIRECTION = {
+    "fairness": {"vi": "gần 0 = công bằng", "en": "near 0 = fair"},
+    "stability": {"vi": "nhỏ hơn = ổn định hơn", "en": "smaller = more stable"},
+    "kendall_tau": {"vi": "1 = giống bảng chung", "en": "1 = same as the single league"},
+    "footrule": {"vi": "0 = giống bảng chung", "en": "0 = same as the single league"},
+    "top_k_few_task_share": {"vi": "nhỏ hơn = ít thiên về đơn vị ít nhiệm vụ", "en": "smaller = fewer few-task units on top"},
+    "cut_sensitivity": {"vi": "nhỏ hơn = ít phụ thuộc ngưỡng", "en": "smaller = less dependent on the cuts"},
+}
+
+
+def plot_scheme_panels(comparison: pd.DataFrame, *, metrics=METRICS, lang: str = "vi", synthetic: bool = False,
+                       ncols: int = 3):
+    """One small panel per metric (their directions differ): a bar per scheme, the
+    recommended one in colour, how to read the metric under each panel's title.
+
+    Returns the matplotlib Figure.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"year": 2023, "scheme": ["single_league", "max_band_jenks_k2"],
+    ...     "fairness": [0.4, 0.0], "stability": [0.28, 0.33], "recommended": [False, True]})
+    >>> fig = plot_scheme_panels(t, metrics=("fairness", "stability"), lang="en")
+    >>> len(fig.axes)
+    2
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    import matplotlib.pyplot as plt
+
+    check_lang(lang)
+    metrics = [m for m in ([metrics] if isinstance(metrics, str) else list(metrics)) if m in comparison.columns]
+    if not metrics:
+        raise ValueError("`comparison` has none of the metrics; pass the output of peers.compare_schemes.")
+    n = len(comparison)
+    ncols = min(ncols, len(metrics))
+    nrows = int(np.ceil(len(metrics) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 0.32 * n * nrows + 1.6 * nrows), squeeze=False,
+                             sharey=True)
+    rec = comparison["recommended"].to_numpy(dtype=bool) if "recommended" in comparison.columns else np.zeros(n, bool)
+    names = [("★ " if r else "") + scheme_label(s, lang) for s, r in zip(comparison["scheme"], rec)]
+    ypos = np.arange(n)[::-1]
+    for k, ax in enumerate(axes.flat):
+        if k >= len(metrics):
+            ax.set_visible(False)
+            continue
+        m = metrics[k]
+        v = comparison[m].to_numpy(dtype=float)
+        ok = np.isfinite(v)
+        ax.barh(ypos[ok], v[ok], color=np.where(rec[ok], "#c0392b", "#8da0cb"), height=0.6)
+        for y in ypos[~ok]:
+            ax.text(0, y, " —", va="center", fontsize=8, color="#777777")
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.set_title(f"{label(m, lang)}\n({_DIRECTION.get(m, {}).get(lang, '')})", fontsize=9)
+        ax.set_yticks(ypos, names)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="y", labelsize=8)
+        if ok.any():
+            lo, hi = min(0.0, float(np.nanmin(v))), max(0.0, float(np.nanmax(v)))
+            pad = 0.08 * (hi - lo or 1.0)
+            ax.set_xlim(lo - pad, hi + pad)
+    year = comparison["year"].iat[0] if "year" in comparison.columns and n else ""
+    fig.suptitle(_t("metrics_title", lang).format(y=year), fontweight="bold")
+    fig.tight_layout()
+    if synthetic:
+        synthetic_note(axes.flat[len(metrics) - 1], lang)
+    return fig

@@ -8,6 +8,7 @@ level: :func:`load_unit_level`, :func:`public_record_findings`), ``plots``.
 
 from .checks import consistency_checks, coverage, year_completeness
 from .claims import STATUSES, check_claims, claims_summary_text, year_status
+from . import findings
 from .load import (CLAIMS_PATH, METRICS, PUBLISHED_COLUMNS, RANK_BASES, TRUSTED_RANK_BASES, load_claims,
                    load_published, published_path)
 from .unit_level import load_unit_level, public_record, public_record_findings

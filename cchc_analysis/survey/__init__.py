@@ -13,6 +13,7 @@ from ..synthetic.survey import make_synthetic_survey, synthetic_survey_questions
 from .discrimination import criteria_discrimination, criteria_table, survey_vs_appraisal
 from .points import survey_points
 from .quality import quality_table, survey_quality, survey_reliability, survey_summary
+from . import findings  # noqa: F401  (the page in words)
 
 __all__ = [
     "SURVEY_COLUMNS",

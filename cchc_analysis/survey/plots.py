@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..labels import check_lang, label
-from ..style import get_ax, synthetic_note
+from ..style import get_ax, legend_outside, place_labels, synthetic_note
 
 __all__ = ["plot_survey_vs_appraisal", "plot_survey_quality", "plot_criteria_discrimination"]
 
@@ -81,14 +81,12 @@ def plot_survey_vs_appraisal(data: pd.DataFrame, *, label_top: int = 5, lang: st
         b, a = np.polyfit(x, y, 1)
         xs = np.array([x.min(), x.max()])
         ax.plot(xs, a + b * xs, color="#888888", linestyle="--", linewidth=1, label=_t("fit", lang))
-        ax.legend(loc="upper left", frameon=False, fontsize=8)
+        legend_outside(ax)
     if label_top and len(d):
         order = d["gap_z"].sort_values(ascending=False)
         picks = list(order.index[:label_top]) + [i for i in order.index[::-1][:label_top] if i not in order.index[:label_top]]
-        for i in picks:
-            ax.annotate(d.at[i, "unit_id"], (d.at[i, "appraisal_index"], d.at[i, "survey_index"]),
-                        xytext=(4, 3), textcoords="offset points", fontsize=8,
-                        color="#c44e52" if d.at[i, "gap_z"] > 0 else "#333333")
+        name = "unit_name" if "unit_name" in d.columns else "unit_id"
+        place_labels(ax, d.loc[picks, "appraisal_index"], d.loc[picks, "survey_index"], d.loc[picks, name], fontsize=8)
     ax.set_xlabel(label("appraisal_index", lang))
     ax.set_ylabel(label("survey_index", lang))
     ax.set_title(_t("gap_title", lang, y=_years(data)))
@@ -144,9 +142,9 @@ def plot_survey_quality(data: pd.DataFrame, *, duplicate_threshold: float = 0.3,
         if mask.any():
             ax.scatter(x[mask], y[mask], s=size[mask], color=color, alpha=0.7, edgecolor="white",
                        linewidth=0.5, label=_t(key, lang))
-    for k, i in enumerate(np.flatnonzero(sus)[np.argsort(y[sus])]):  # alternate sides: neighbours stay legible
-        ax.annotate(str(data["unit_id"].iat[i]), (x[i], y[i]), xytext=(6, 4) if k % 2 else (6, -11),
-                    textcoords="offset points", fontsize=8, color="#c44e52")
+    name = "unit_name" if "unit_name" in data.columns else "unit_id"
+    idx = np.flatnonzero(sus)
+    place_labels(ax, x[idx], y[idx], data[name].to_numpy()[idx], fontsize=8, color="#c44e52")
     ax.axvline(duplicate_threshold, color="#888888", linestyle="--", linewidth=1)
     ax.axhline(straightline_threshold, color="#888888", linestyle="--", linewidth=1)
     ax.set_xlim(-0.03, 1.03)
@@ -156,8 +154,7 @@ def plot_survey_quality(data: pd.DataFrame, *, duplicate_threshold: float = 0.3,
     ax.set_title(_t("quality_title", lang, y=_years(data)))
     handles, labels_ = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(handles, labels_, loc="upper right", frameon=False, fontsize=8,
-                  title=_t("burst_size", lang), title_fontsize=7)
+        legend_outside(ax, handles=handles, labels=labels_, title=_t("burst_size", lang), title_fontsize=7)
     if synthetic:
         synthetic_note(ax, lang)
     return ax

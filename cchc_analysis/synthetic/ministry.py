@@ -62,7 +62,7 @@ __all__ = [
     "write_synthetic_workbook",
 ]
 
-SYNTHETIC_LABEL = "DỮ LIỆU TỔNG HỢP (giả lập) / SYNTHETIC DATA"
+SYNTHETIC_LABEL = "DỮ LIỆU GIẢ LẬP (mô phỏng) / SYNTHETIC DATA"
 DEFAULT_SEED = 20231
 
 # (field, name, kind, component) ; kind: generic | task | saturated ; applies_to: type set

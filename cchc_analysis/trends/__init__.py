@@ -12,6 +12,7 @@ Submodules, one job each:
 """
 
 from . import _labels  # noqa: F401  (registers the column labels)
+from . import findings  # noqa: F401  (the page in words)
 from .attribution import attribution_report, rank_change_attribution
 from .breaks import break_note, breaks_between, methodology_breaks
 from .intervals import (

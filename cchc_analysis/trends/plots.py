@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from ..labels import check_lang, label
-from ..style import get_ax, synthetic_note
+from ..style import get_ax, integer_rank_axis, legend_outside, place_labels, spread, synthetic_note
 
 __all__ = ["plot_bump", "plot_slope", "plot_rank_intervals", "plot_attribution_waterfall", "plot_attribution_waterfalls"]
 
@@ -87,12 +87,13 @@ def plot_bump(data: pd.DataFrame, *, highlight=None, lang: str = "vi", synthetic
     """
     check_lang(lang)
     _need(data, ["lineage_id", "year", "rank", "unit_name"], "plot_bump")
-    ax = get_ax(ax)
+    ax = get_ax(ax, figsize=(max(8.0, 0.6 * data["year"].nunique() + 4.0), 5.5))
     hl = _highlights(highlight)
     ids = list(dict.fromkeys(data["lineage_id"]))
     if label_all is None:
         label_all = len(ids) <= 20
     years = np.sort(data["year"].unique())
+    ends = []  # (x, y, name, highlighted, colour) of the labels at each line's last rank
     for lid in sorted(ids, key=lambda x: x in hl):  # highlighted drawn last (on top)
         g = data[data["lineage_id"] == lid].sort_values("year")
         y = pd.to_numeric(g["rank"], errors="coerce").astype(float).to_numpy()
@@ -102,34 +103,37 @@ def plot_bump(data: pd.DataFrame, *, highlight=None, lang: str = "vi", synthetic
         ax.plot(x, y, "-o", color=color, lw=2.6 if is_hl else 1.0, ms=6 if is_hl else 3,
                 alpha=1.0 if is_hl else 0.7, zorder=3 if is_hl else 2)
         last = np.flatnonzero(~np.isnan(y))
-        if len(last) and (is_hl or label_all):
+        if len(last) and (is_hl or (label_all and x[last[-1]] == years.max())):
             i = last[-1]
-            ax.annotate(str(g["unit_name"].iloc[i]), (x[i], y[i]), xytext=(6, 0), textcoords="offset points",
-                        va="center", fontsize=8 if not is_hl else 9, color=color if is_hl else "#555555",
-                        fontweight="bold" if is_hl else "normal")
+            ends.append((x[i], y[i], str(g["unit_name"].iloc[i]), is_hl, color))
     if "break_before" in data.columns:
         by = sorted(data.loc[data["break_before"].astype(bool), "year"].unique())
         for k, yb in enumerate(by):
             if yb <= years.min():
                 continue
             dec = data.loc[(data["year"] == yb) & data["break_before"].astype(bool), "break_decision"].dropna()
-            ax.axvline(yb - 0.5, color="#7f7f7f", ls="--", lw=1, zorder=1)
-            txt = f"{_t('break', lang)}" + (f"\n{dec.iloc[0]}" if len(dec) else "")
-            ax.text(yb - 0.5, 1.0, txt, transform=ax.get_xaxis_transform(), rotation=90, va="top",
-                    ha="right", fontsize=7, color="#555555")
+            ax.axvline(yb - 0.5, color="#7f7f7f", ls="--", lw=1, zorder=1)  # named in the breaks table
     ax.set_xticks(years)
     ax.set_xticklabels([str(int(y)) for y in years])
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     rmax = pd.to_numeric(data["rank"], errors="coerce").max()
     if pd.notna(rmax):
-        ax.set_ylim(float(rmax) + 0.7, 0.3)
+        integer_rank_axis(ax, float(rmax))
+    else:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
+    if ends:  # labels at the last rank, moved apart so that none overlaps
+        ys = spread([e[1] for e in ends], 0.95)
+        for (x0, y0, name, is_hl, color), yl in zip(ends, ys):
+            ax.annotate(name, (x0, y0), xytext=(x0 + 0.25, yl), textcoords="data", va="center",
+                        fontsize=8 if not is_hl else 9, color=color if is_hl else "#555555",
+                        fontweight="bold" if is_hl else "normal",
+                        arrowprops=dict(arrowstyle="-", color="#bbbbbb", lw=0.5) if abs(yl - y0) > 0.3 else None)
     ax.set_xlabel(label("year", lang))
     ax.set_ylabel(label("rank", lang))
     ax.set_title(_t("bump_title", lang))
     if len(years) > 0:
-        ax.set_xlim(years.min() - 0.3, years.max() + (0.9 if (hl or label_all) else 0.3))
+        ax.set_xlim(years.min() - 0.3, years.max() + (0.3 + 0.12 * max(len(e[2]) for e in ends) if ends else 0.3))
     if synthetic:
         synthetic_note(ax, lang)
     return ax
@@ -167,6 +171,7 @@ def plot_slope(data: pd.DataFrame, *, year_from: int, year_to: int, value: str =
     va = pd.to_numeric(a[value], errors="coerce").astype(float)
     vb = pd.to_numeric(b[value], errors="coerce").astype(float)
     n_lab = len(common) <= 25
+    right = []  # (rank at the second year, name, highlighted, colour)
     for lid in sorted(common, key=lambda x: x in hl):
         y0, y1 = va.get(lid), vb.get(lid)
         if not (np.isfinite(y0) and np.isfinite(y1)):
@@ -177,16 +182,27 @@ def plot_slope(data: pd.DataFrame, *, year_from: int, year_to: int, value: str =
                 zorder=3 if is_hl else 2)
         if is_hl or n_lab:
             name = str(b.loc[lid, "unit_name"])
-            ax.annotate(name, (1, y1), xytext=(6, 0), textcoords="offset points", va="center",
-                        fontsize=9 if is_hl else 7, color=color if is_hl else "#555555",
-                        fontweight="bold" if is_hl else "normal")
-            ax.annotate(name if is_hl else "", (0, y0), xytext=(-6, 0), textcoords="offset points",
-                        va="center", ha="right", fontsize=9, color=color, fontweight="bold")
+            right.append((y1, name, is_hl, color))
+            if is_hl:
+                ax.annotate(name, (0, y0), xytext=(-6, 0), textcoords="offset points",
+                            va="center", ha="right", fontsize=9, color=color, fontweight="bold")
     ax.set_xticks([0, 1])
     ax.set_xticklabels([str(year_from), str(year_to)])
     ax.set_xlim(-0.5, 1.6)
+    vals = pd.concat([va.reindex(common), vb.reindex(common)]).dropna()
+    if value == "rank" and len(vals):
+        integer_rank_axis(ax, float(vals.max()))
     if value == "rank" and not ax.yaxis_inverted():
         ax.invert_yaxis()
+    if right:  # names at the second year, moved apart so that none overlaps
+        lo, hi = ax.get_ylim()
+        gap = 0.035 * abs(hi - lo)
+        ys = spread([r[0] for r in right], gap)
+        for (y1, name, is_hl, color), yl in zip(right, ys):
+            ax.annotate(name, (1, y1), xytext=(1.06, yl), textcoords="data", va="center",
+                        fontsize=9 if is_hl else 7, color=color if is_hl else "#555555",
+                        fontweight="bold" if is_hl else "normal",
+                        arrowprops=dict(arrowstyle="-", color="#bbbbbb", lw=0.5) if abs(yl - y1) > gap / 3 else None)
     ax.set_ylabel(label(value, lang))
     what = label(value, lang).lower() if lang == "vi" else label(value, lang).lower()
     ax.set_title(_t("slope_title", lang, what=what, a=year_from, b=year_to))
@@ -243,6 +259,7 @@ def plot_rank_intervals(data: pd.DataFrame, *, highlight=None, year: int | None 
             tick.set_color(_HIGHLIGHT[hl.index(u) % len(_HIGHLIGHT)])
             tick.set_fontweight("bold")
     ax.invert_yaxis()
+    integer_rank_axis(ax, float(max(d["rank_hi"].max(), d["rank"].max())), axis="x")
     ax.set_xlabel(label("rank", lang))
     pct = f"{100 * float(d['confidence'].iloc[0]):g}" if "confidence" in d.columns else "90"
     ax.set_title(_t("intervals_title", lang, pct=pct, year=yr))

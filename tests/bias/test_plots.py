@@ -67,7 +67,7 @@ def test_plot_rank_shift(scores):
     first = ax.lines[0]
     assert list(first.get_ydata()) == [r["rank"].iloc[0], r["rank_adjusted"].iloc[0]]
     assert ax.yaxis_inverted()
-    assert "Dữ liệu tổng hợp (giả lập)" in _texts(ax)
+    assert "Dữ liệu giả lập (mô phỏng)" in _texts(ax)
     ax2 = plot_rank_shift(r, to="rank_shrunk", lang="en")
     assert ax2.get_xticklabels()[1].get_text() == "Rank, shrunk index"
     with pytest.raises(ValueError, match="to"):

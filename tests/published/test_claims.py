@@ -151,32 +151,3 @@ def test_bad_arguments(ministry):
         check_claims(ministry, lang="fr")
     with pytest.raises(ValueError, match="level"):
         check_claims(ministry, level="district")
-
-
-@pytest.mark.notebooks
-def test_notebook_00_defaults(tmp_path):
-    import papermill as pm
-
-    nb = config.NOTEBOOKS_DIR / "00_reproduce_published.ipynb"
-    out = tmp_path / "out"
-    pm.execute_notebook(str(nb), str(tmp_path / "00.ipynb"), parameters={"output_dir": str(out)},
-                        kernel_name="python3", cwd=str(config.PROJ_ROOT), progress_bar=False)
-    t = pd.read_csv(out / "tables" / "00_reproduce_published__claims.csv", encoding="utf-8-sig")
-    assert set(t.loc[t["status"] == "pass", "claim_id"]) == set(EXPECTED_PASS_2023)
-    assert (out / "figures" / "00_reproduce_published__indices.png").exists()
-    chk = pd.read_csv(out / "tables" / "00_reproduce_published__consistency.csv", encoding="utf-8-sig")
-    assert chk.empty
-
-
-@pytest.mark.notebooks
-def test_notebook_00_province_english(tmp_path):
-    import papermill as pm
-
-    nb = config.NOTEBOOKS_DIR / "00_reproduce_published.ipynb"
-    out = tmp_path / "out"
-    pm.execute_notebook(str(nb), str(tmp_path / "00.ipynb"),
-                        parameters={"output_dir": str(out), "level": "province", "year": 2024, "lang": "en"},
-                        kernel_name="python3", cwd=str(config.PROJ_ROOT), progress_bar=False)
-    t = pd.read_csv(out / "tables" / "00_reproduce_published__claims.csv", encoding="utf-8-sig")
-    assert t.set_index("claim_id").at["pro-2024-unit_rank_change", "status"] == "pass"
-    assert (t["status"] != "fail").all()

@@ -49,8 +49,10 @@ def test_bump_draws_on_given_ax_with_gap_and_break():
     y = np.asarray(c_line[0].get_ydata(), dtype=float)
     assert np.isnan(y[1])  # 2022 is a gap, not a zero
     assert ax.get_ylabel() == "Xếp hạng" and ax.get_title() == "Thứ hạng qua các năm"
-    texts = [t.get_text() for t in ax.texts]
-    assert any("876/QĐ-BNV" in s for s in texts)  # the 2022 break, drawn between 2021 and 2022
+    breaks = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert any(np.allclose(ln.get_xdata(), 2021.5) for ln in breaks)  # the 2022 break, between 2021 and 2022
+    assert not any("876/QĐ-BNV" in t.get_text() for t in ax.texts)  # named in the breaks table, not over the data
+    assert 1 in [int(v) for v in ax.get_yticks()]  # the rank axis shows rank 1
     assert ax.yaxis_inverted()
 
 

@@ -1,0 +1,220 @@
+"""Notebook 02 in words: the findings (2-5 plain sentences), the page's fixed texts, and
+whether the data are enough for the tests. The statistics come from the other bias modules;
+nothing here computes a test."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..labels import _LABELS, check_lang, register, register_values
+from ..text import fmt_int, fmt_number, fmt_percent, fmt_pvalue
+
+__all__ = ["texts", "MIN_UNITS", "analysis_year", "too_few_units", "findings", "decomposition_for_people",
+           "tests_for_people", "NEAR_ZERO_GAP"]
+
+#: Fewest units for the tests of this page (a rank correlation on fewer says nothing).
+MIN_UNITS = 6
+#: A gap between few-task and busy units below this many index points is "near zero": its
+#: parts are not shown as shares of it.
+NEAR_ZERO_GAP = 1.0
+
+register_values({
+    "association": {"vi": "Liên hệ chỉ số – điểm tối đa (kiểm định chính)", "en": "Index vs maximum (primary test)"},
+    "regression_log_max": {"vi": "Hồi quy theo log điểm tối đa", "en": "Regression on log maximum"},
+    "regression_log_max_by_type": {"vi": "Hồi quy, trong cùng loại đơn vị", "en": "Regression within unit type"},
+    "dispersion": {"vi": "Độ phân tán (Brown–Forsythe)", "en": "Spread (Brown–Forsythe)"},
+    "top_concentration": {"vi": "Tập trung ở đầu bảng", "en": "Concentration at the top"},
+    "bottom_concentration": {"vi": "Tập trung ở cuối bảng", "en": "Concentration at the bottom"},
+    "association_adjusted": {"vi": "Liên hệ sau chuẩn hóa", "en": "Association after standardising"},
+}, column="test")
+register_values({
+    "index": {"vi": "Chênh lệch chỉ số", "en": "Index gap"},
+    "composition": {"vi": "Do cơ cấu tiêu chí", "en": "Criteria mix"},
+    "remainder": {"vi": "Phần còn lại", "en": "Remainder"},
+}, column="part")
+register_values({
+    "few-task": {"vi": "Ít nhiệm vụ", "en": "Few tasks"},
+    "busy": {"vi": "Nhiều nhiệm vụ", "en": "Many tasks"},
+}, column="group")
+register_values({
+    "within": {"vi": "trong giới hạn", "en": "within limits"},
+    "above_95": {"vi": "trên giới hạn 95 %", "en": "above the 95 % limit"},
+    "below_95": {"vi": "dưới giới hạn 95 %", "en": "below the 95 % limit"},
+    "above_998": {"vi": "trên giới hạn 99,8 %", "en": "above the 99.8 % limit"},
+    "below_998": {"vi": "dưới giới hạn 99,8 %", "en": "below the 99.8 % limit"},
+}, column="flag")
+
+def _register_new(labels: dict) -> None:
+    """Register the headers this page needs that no analysis module has registered."""
+    register({k: v for k, v in labels.items() if k not in _LABELS})
+
+
+_register_new({
+    "few_task": {"vi": "Nhóm ít nhiệm vụ", "en": "Few-task units"},
+    "busy": {"vi": "Nhóm nhiều nhiệm vụ", "en": "Busy units"},
+    "difference": {"vi": "Chênh lệch (điểm)", "en": "Gap (points)"},
+    "share_of_gap": {"vi": "Tỷ trọng trong chênh lệch", "en": "Share of the gap"},
+    "n_few_task": {"vi": "Số đơn vị ít nhiệm vụ", "en": "Few-task units (n)"},
+    "n_busy": {"vi": "Số đơn vị nhiều nhiệm vụ", "en": "Busy units (n)"},
+    "size": {"vi": "Điểm tối đa phát sinh", "en": "Applicable maximum"},
+    "index_adjusted": {"vi": "Chỉ số chuẩn hóa", "en": "Standardised index"},
+    "rank_adjusted": {"vi": "Hạng theo chỉ số chuẩn hóa", "en": "Rank (standardised)"},
+    "rank_change": {"vi": "Thay đổi hạng sau chuẩn hóa", "en": "Rank change after standardising"},
+    "index_shrunk": {"vi": "Chỉ số co về trung bình", "en": "Shrunk index"},
+    "rank_shrunk": {"vi": "Hạng theo chỉ số co", "en": "Rank (shrunk)"},
+    "expected_index": {"vi": "Chỉ số kỳ vọng theo cơ cấu tiêu chí", "en": "Expected index (criteria mix)"},
+    "reject": {"vi": "Có ý nghĩa", "en": "Significant"},
+})
+
+_TEXTS = {
+    "title": {"vi": "Đơn vị ít nhiệm vụ có được lợi không?", "en": "Are units with few tasks favoured?"},
+    "h_tests": {"vi": "Các kiểm định", "en": "The tests"},
+    "h_size": {"vi": "Chỉ số và điểm tối đa phát sinh", "en": "Index against applicable maximum"},
+    "h_funnel": {"vi": "Biểu đồ phễu", "en": "Funnel plot"},
+    "h_mechanism": {"vi": "Nguyên nhân: cơ cấu tiêu chí", "en": "Mechanism: the criteria mix"},
+    "h_ranking": {"vi": "Xếp hạng trước và sau điều chỉnh", "en": "Ranking before and after adjustment"},
+    "tests_intro": {"vi": "Dòng đầu là kiểm định chính: tương quan hạng Spearman (ρ) giữa chỉ số và điểm tối đa "
+                          "phát sinh, giá trị p từ kiểm định hoán vị chuẩn hóa (vẫn đúng khi đơn vị nhỏ biến động "
+                          "nhiều hơn). ρ < 0: đơn vị ít nhiệm vụ đạt điểm cao hơn.",
+                    "en": "The first row is the primary test: Spearman's rank correlation (ρ) of the index with the "
+                          "applicable maximum, p-value from a studentized permutation test (valid when small units "
+                          "vary more). ρ < 0: few-task units score higher."},
+    "funnel_intro": {"vi": "Giới hạn 95 % và 99,8 % quanh mức chung, có hiệu chỉnh phân tán quá mức. Đơn vị nhỏ có "
+                           "giới hạn rộng hơn: điểm cao hay thấp của chúng dễ là ngẫu nhiên.",
+                     "en": "95 % and 99.8 % limits around the overall level, corrected for overdispersion. Small "
+                           "units have wider limits: their high or low scores are more easily chance."},
+    "mechanism_intro": {"vi": "Chênh lệch giữa nhóm ít nhiệm vụ và nhóm nhiều nhiệm vụ (chia tại trung vị điểm tối "
+                              "đa phát sinh) = phần do cơ cấu tiêu chí + phần còn lại.",
+                        "en": "The gap between few-task and busy units (split at the median applicable maximum) = "
+                              "the criteria-mix part + the remainder."},
+    "cap_tests": {"vi": "Kết quả các kiểm định thiên lệch", "en": "Results of the bias tests"},
+    "cap_size": {"vi": "Chỉ số CCHC của từng đơn vị theo điểm tối đa phát sinh",
+                 "en": "Each unit's PAR index against its applicable maximum"},
+    "cap_funnel": {"vi": "Biểu đồ phễu: chỉ số theo điểm tối đa phát sinh, với giới hạn kiểm soát",
+                   "en": "Funnel plot: index against applicable maximum, with control limits"},
+    "cap_decomposition": {"vi": "Tách chênh lệch giữa hai nhóm thành phần do cơ cấu tiêu chí và phần còn lại",
+                          "en": "The gap between the two groups split into the criteria mix and the remainder"},
+    "cap_ranking": {"vi": "Hạng theo chỉ số gốc, chỉ số chuẩn hóa theo cơ cấu tiêu chí và chỉ số co về trung bình",
+                    "en": "Rank by the raw index, the index standardised for the criteria mix, and the shrunk index"},
+    "cap_shift": {"vi": "Thay đổi hạng khi chuẩn hóa theo cơ cấu tiêu chí",
+                  "en": "How ranks change once the criteria mix is accounted for"},
+    "cap_funnel_table": {"vi": "Số liệu biểu đồ phễu", "en": "Funnel plot data"},
+    "near_zero": {"vi": "Chênh lệch gần bằng 0: không tính tỷ trọng.", "en": "Near-zero gap: no shares computed."},
+    "too_few": {"vi": "Năm {year} chỉ có {n} đơn vị; cần ít nhất {k} đơn vị để kiểm định thiên lệch, nên trang này "
+                      "không đưa ra kết luận.",
+                "en": "{year} has {n} units only; the bias tests need at least {k}, so this page draws no "
+                      "conclusion."},
+    "year_missing": {"vi": "Dữ liệu không có năm {year}; phân tích năm {used} (năm gần nhất có trong dữ liệu).",
+                     "en": "The data have no {year}; {used} (the latest year in the data) is analysed."},
+}
+
+
+def texts(lang: str = "vi", **kw) -> dict[str, str]:
+    """The page's fixed texts in ``lang`` (``kw`` fill placeholders)."""
+    check_lang(lang)
+    out = {}
+    for k, v in _TEXTS.items():
+        try:
+            out[k] = v[lang].format(**kw)
+        except (KeyError, IndexError):
+            out[k] = v[lang]
+    return out
+
+
+def analysis_year(scores: pd.DataFrame, year: int = 0) -> int:
+    """``year`` if the scores hold it, else the latest year in the scores."""
+    years = sorted(int(y) for y in pd.unique(scores["year"]))
+    return int(year) if year and int(year) in years else years[-1]
+
+
+def too_few_units(scores: pd.DataFrame, *, year: int, lang: str = "vi", minimum: int = MIN_UNITS) -> str | None:
+    """Why the tests cannot run (fewer than ``minimum`` units in ``year``), or ``None``."""
+    n = int(scores.loc[scores["year"] == int(year), "unit_id"].nunique())
+    return None if n >= minimum else texts(lang, year=year, n=n, k=minimum)["too_few"]
+
+
+def _row(results: pd.DataFrame, test: str):
+    r = results[results["test"] == test]
+    return r.iloc[0] if len(r) else None
+
+
+def findings(results: pd.DataFrame, decomposition: pd.DataFrame | None = None, *, lang: str = "vi",
+             synthetic: bool = False, alpha: float = 0.05) -> list[str]:
+    """2-5 sentences: is there a few-task advantage, how much is the criteria mix, what after adjustment.
+
+    Examples
+    --------
+    >>> res = pd.DataFrame({"test": ["association"], "effect_size": [-0.12], "p_val": [0.48], "n": [36],
+    ...                     "year": [2023]})
+    >>> findings(res, lang="vi")[0]
+    'Không có bằng chứng đơn vị ít nhiệm vụ được lợi: ρ = −0,12; p = 0,480 (36 đơn vị, năm 2023).'
+    """
+    check_lang(lang)
+    vi = lang == "vi"
+    out: list[str] = []
+    a = _row(results, "association")
+    if a is None:
+        return out
+    rho, p = float(a["effect_size"]), float(a["p_val"])
+    where = (f"{fmt_int(a['n'], lang)} đơn vị, năm {int(a['year'])}" if vi else f"{int(a['n'])} units, {int(a['year'])}")
+    if synthetic:
+        where += ", dữ liệu giả lập" if vi else ", synthetic data"
+    stat = f"ρ = {fmt_number(rho, lang)}; {fmt_pvalue(p, lang)}"
+    if p < alpha and rho < 0:
+        out.append(f"Có: đơn vị ít nhiệm vụ phát sinh đạt chỉ số cao hơn: {stat} ({where})." if vi else
+                   f"Yes: units with few applicable tasks score higher: {stat} ({where}).")
+    elif p < alpha and rho > 0:
+        out.append(f"Ngược lại: đơn vị nhiều nhiệm vụ đạt chỉ số cao hơn: {stat} ({where})." if vi else
+                   f"The other way round: busy units score higher: {stat} ({where}).")
+    else:
+        out.append(f"Không có bằng chứng đơn vị ít nhiệm vụ được lợi: {stat} ({where})." if vi else
+                   f"No evidence that few-task units are favoured: {stat} ({where}).")
+    if decomposition is not None and len(decomposition):
+        d = decomposition.set_index("part")
+        gap = float(d.loc["index", "difference"]) if "index" in d.index else np.nan
+        comp = float(d.loc["composition", "difference"]) if "composition" in d.index else np.nan
+        rest = float(d.loc["remainder", "difference"]) if "remainder" in d.index else np.nan
+        if np.isfinite(gap) and abs(gap) >= NEAR_ZERO_GAP:
+            out.append(f"Chênh lệch trung bình giữa nhóm ít và nhóm nhiều nhiệm vụ: {fmt_number(gap, lang, 1)} điểm; "
+                       f"{fmt_number(comp, lang, 1)} điểm ({fmt_percent(comp / gap, lang)}) do cơ cấu tiêu chí, "
+                       f"{fmt_number(rest, lang, 1)} điểm còn lại khi so trên cùng tiêu chí." if vi else
+                       f"Mean gap between few-task and busy units: {fmt_number(gap, lang, 1)} points; "
+                       f"{fmt_number(comp, lang, 1)} points ({fmt_percent(comp / gap, lang)}) from the criteria mix, "
+                       f"{fmt_number(rest, lang, 1)} points remain on the same criteria.")
+        elif np.isfinite(gap):
+            out.append(f"Chênh lệch giữa nhóm ít và nhóm nhiều nhiệm vụ gần bằng 0 ({fmt_number(gap, lang, 1)} điểm); "
+                       f"phần do cơ cấu tiêu chí: {fmt_number(comp, lang, 1)} điểm." if vi else
+                       f"The gap between few-task and busy units is near zero ({fmt_number(gap, lang, 1)} points); "
+                       f"criteria-mix part: {fmt_number(comp, lang, 1)} points.")
+    adj = _row(results, "association_adjusted")
+    if adj is not None and np.isfinite(float(adj["effect_size"])):
+        st = f"ρ = {fmt_number(adj['effect_size'], lang)}; {fmt_pvalue(adj['p_val'], lang)}"
+        clear = float(adj["p_val"]) < alpha
+        out.append(f"Sau khi chuẩn hóa theo cơ cấu tiêu chí: {st} ({'vẫn rõ' if clear else 'không còn rõ'})." if vi else
+                   f"After standardising for the criteria mix: {st} ({'still clear' if clear else 'no longer clear'}).")
+    top = _row(results, "top_concentration")
+    if top is not None and "statistic" in top and np.isfinite(float(top["statistic"])):
+        ratio = float(top["effect_size"])
+        k = top.get("method", "")
+        kk = str(k).rsplit("k = ", 1)[-1] if "k = " in str(k) else ""
+        out.append((f"{fmt_int(top['statistic'], lang)} đơn vị ít nhiệm vụ trong {kk} vị trí đầu" if vi else
+                    f"{int(top['statistic'])} few-task unit{'s' if int(top['statistic']) != 1 else ''} among the top {kk}")
+                   + (f" (gấp {fmt_number(ratio, lang, 1)} lần kỳ vọng; {fmt_pvalue(top['p_val'], lang)})." if vi else
+                      f" ({fmt_number(ratio, lang, 1)} times the expected number; {fmt_pvalue(top['p_val'], lang)})."))
+    return out[:5]
+
+
+def decomposition_for_people(decomposition: pd.DataFrame) -> pd.DataFrame:
+    """The decomposition with shares left out ("—") when the gap is near zero."""
+    out = decomposition.copy()
+    for y, g in out.groupby("year"):
+        gap = g.loc[g["part"] == "index", "difference"]
+        if len(gap) and abs(float(gap.iloc[0])) < NEAR_ZERO_GAP:
+            out.loc[g.index, "share_of_gap"] = np.nan
+    return out
+
+
+def tests_for_people(results: pd.DataFrame) -> pd.DataFrame:
+    """The test table as shown: effect sizes of different kinds stay as numbers (2 decimals)."""
+    return results.copy()

@@ -1,0 +1,148 @@
+"""Notebook 03 in words: the findings (2-5 plain sentences) and the page's fixed texts.
+The comparison and the recommendation come from :mod:`cchc_analysis.peers.compare`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..labels import _LABELS, check_lang, register, register_values
+from ..text import fmt_int, fmt_number
+from .schemes import scheme_label
+
+__all__ = ["texts", "MIN_UNITS", "too_few_units", "register_scheme_words", "findings", "comparison_for_people"]
+
+#: Fewest units for comparing schemes (bands of fewer units say nothing).
+MIN_UNITS = 6
+
+register({k: v for k, v in {
+    "peer_group": {"vi": "Nhóm so sánh", "en": "Peer group"},
+    "n_in_group": {"vi": "Số đơn vị trong nhóm", "en": "Units in group"},
+    "scheme": {"vi": "Phương án", "en": "Scheme"},
+    "n_groups": {"vi": "Số nhóm", "en": "Groups"},
+    "min_group": {"vi": "Nhóm nhỏ nhất (đơn vị)", "en": "Smallest group"},
+    "recommended": {"vi": "Đề xuất", "en": "Recommended"},
+    "reason_text": {"vi": "Lý do", "en": "Reason"},
+}.items() if k not in _LABELS})
+
+_TEXTS = {
+    "title": {"vi": "Xếp hạng theo nhóm tương đồng", "en": "Peer-group ranking schemes"},
+    "intro": {"vi": "Các phương án xếp hạng được so sánh về độ công bằng (tương quan giữa vị trí trong nhóm và điểm "
+                    "tối đa phát sinh; 0 = công bằng, dương = đơn vị ít nhiệm vụ được lợi), độ ổn định (Monte Carlo), "
+                    "mức khác biệt so với bảng chung và cỡ nhóm; một phương án được đề xuất.",
+              "en": "The schemes are compared on fairness (correlation of the within-group position with the "
+                    "applicable maximum; 0 = fair, positive = few-task units gain), stability (Monte Carlo), "
+                    "distance to the single league and group sizes; one is recommended."},
+    "h_compare": {"vi": "So sánh các phương án", "en": "Schemes compared"},
+    "h_groups": {"vi": "Nhóm của phương án đề xuất", "en": "Groups of the recommended scheme"},
+    "cap_compare": {"vi": "Các phương án xếp hạng: công bằng, ổn định, cỡ nhóm, lý do đề xuất hay không",
+                    "en": "Ranking schemes: fairness, stability, group sizes, why recommended or not"},
+    "cap_panels": {"vi": "Từng chỉ tiêu so sánh của các phương án (mỗi ô một chỉ tiêu, chiều đọc ghi dưới tên); "
+                         "màu đỏ: phương án đề xuất",
+                   "en": "Each comparison metric of the schemes (one panel each, how to read it under its name); "
+                         "red: the recommended scheme"},
+    "cap_ranked": {"vi": "Hạng của từng đơn vị trong nhóm theo phương án đề xuất",
+                   "en": "Each unit's rank within its group under the recommended scheme"},
+    "cap_groups": {"vi": "Đơn vị theo điểm tối đa phát sinh và chỉ số, tô màu theo nhóm của phương án đề xuất",
+                   "en": "Units by applicable maximum and index, coloured by group of the recommended scheme"},
+    "cap_ranks": {"vi": "Hạng của từng đơn vị theo từng phương án", "en": "Each unit's rank under each scheme"},
+    "h_fairness": {"vi": "Thiên lệch", "en": "Bias"},
+    "h_stability": {"vi": "Độ rộng khoảng hạng", "en": "Rank interval width"},
+    "h_tau": {"vi": "Kendall τ", "en": "Kendall τ"},
+    "h_min_group": {"vi": "Nhóm nhỏ nhất", "en": "Smallest group"},
+    "too_few": {"vi": "Năm {year} chỉ có {n} đơn vị; cần ít nhất {k} đơn vị để so sánh các phương án nhóm.",
+                "en": "{year} has {n} units only; comparing peer-group schemes needs at least {k}."},
+}
+
+
+def texts(lang: str = "vi", **kw) -> dict[str, str]:
+    """The page's fixed texts in ``lang``."""
+    check_lang(lang)
+    out = {}
+    for k, v in _TEXTS.items():
+        try:
+            out[k] = v[lang].format(**kw)
+        except (KeyError, IndexError):
+            out[k] = v[lang]
+    return out
+
+
+def too_few_units(scores: pd.DataFrame, *, year: int, lang: str = "vi", minimum: int = MIN_UNITS) -> str | None:
+    """Why the schemes cannot be compared (too few units in ``year``), or ``None``."""
+    n = int(scores.loc[scores["year"] == int(year), "unit_id"].nunique())
+    return None if n >= minimum else texts(lang, year=year, n=n, k=minimum)["too_few"]
+
+
+def register_scheme_words(schemes) -> None:
+    """Register the words of each scheme name (``scheme`` column values)."""
+    register_values({s.name if hasattr(s, "name") else str(s):
+                     {lg: scheme_label(s.name if hasattr(s, "name") else str(s), lg) for lg in ("vi", "en")}
+                     for s in schemes}, column="scheme")
+
+
+def comparison_for_people(comparison: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
+    """The comparison with one ``reason_text`` column in ``lang`` (words registered for the schemes)."""
+    out = comparison.copy()
+    register_scheme_words(out["scheme"])
+    reason = out[f"reason_{lang}"] if f"reason_{lang}" in out else out.get("reason")
+    names = sorted(set(out["scheme"].astype(str)), key=len, reverse=True)  # longest first: no partial replace
+    out["reason_text"] = [_words(str(r), names, lang) if pd.notna(r) else r for r in reason]
+    return out
+
+
+def _words(text: str, names, lang: str) -> str:
+    for n in names:
+        text = text.replace(n, scheme_label(n, lang))
+    return text
+
+
+def findings(comparison: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False) -> list[str]:
+    """2-5 sentences: what is recommended and why, how unfair the single league is, the trade-offs."""
+    check_lang(lang)
+    vi = lang == "vi"
+    out: list[str] = []
+    c = comparison
+    year = int(c["year"].iloc[0]) if len(c) else None
+    q = " (dữ liệu giả lập)" if (synthetic and vi) else (" (synthetic data)" if synthetic else "")
+    rec = c[c["recommended"].astype(bool)] if "recommended" in c else c.iloc[:0]
+    single = c[c["scheme"] == "single_league"]
+    if len(rec):
+        r = rec.iloc[0]
+        s = (f"Đề xuất năm {year}: {scheme_label(r['scheme'], lang)}: thiên lệch theo điểm tối đa "
+             f"{fmt_number(r['fairness'], lang)}" if vi else
+             f"Recommended for {year}: {scheme_label(r['scheme'], lang, )}: bias by maximum "
+             f"{fmt_number(r['fairness'], lang)}")
+        if len(single) and r["scheme"] != "single_league":
+            s += (f" (bảng chung {fmt_number(single['fairness'].iloc[0], lang)})" if vi else
+                  f" (single league {fmt_number(single['fairness'].iloc[0], lang)})")
+        s += (f", nhóm nhỏ nhất {fmt_int(r['min_group'], lang)} đơn vị" if vi else
+              f", the smallest group {int(r['min_group'])} units")
+        out.append(s + q + ".")
+    else:
+        out.append(("Không có phương án nào đạt các điều kiện để đề xuất" if vi else
+                    "No scheme meets the conditions for a recommendation") + q + ".")
+    if len(single):
+        f = float(single["fairness"].iloc[0])
+        share = single["top_k_few_task_share"].iloc[0] if "top_k_few_task_share" in single else None
+        if f > 0.1:
+            s = (f"Bảng chung (chính thức) thiên về đơn vị ít nhiệm vụ (thiên lệch {fmt_number(f, lang)}; 0 = công bằng)"
+                 if vi else f"The single (official) league favours few-task units (bias {fmt_number(f, lang)}; 0 = fair)")
+        else:
+            s = (f"Bảng chung (chính thức) không thiên lệch rõ theo điểm tối đa ({fmt_number(f, lang)})" if vi else
+                 f"The single (official) league shows no clear bias by maximum ({fmt_number(f, lang)})")
+        if share is not None and pd.notna(share):
+            s += (f"; đơn vị ít nhiệm vụ chiếm {fmt_number(100 * float(share), lang, 0)} % nhóm đầu" if vi else
+                  f"; few-task units are {fmt_number(100 * float(share), lang, 0)} % of the top")
+        out.append(s + ".")
+    small = c[(c["min_group"] < 3) & (c["scheme"] != "single_league")] if "min_group" in c else c.iloc[:0]
+    if len(small):
+        r = small.iloc[0]
+        out.append(f"{scheme_label(r['scheme'], lang)}: thiên lệch {fmt_number(r['fairness'], lang)} nhưng có nhóm chỉ "
+                   f"{fmt_int(r['min_group'], lang)} đơn vị, nên không dùng được để xếp hạng." if vi else
+                   f"{scheme_label(r['scheme'], lang)}: bias {fmt_number(r['fairness'], lang)} but a group of only "
+                   f"{int(r['min_group'])} unit{'s' if int(r['min_group']) != 1 else ''}, too small to rank.")
+    if len(rec) and "kendall_tau" in c and rec["scheme"].iloc[0] != "single_league":
+        out.append(f"Phương án đề xuất giữ thứ tự gần với bảng chung: Kendall τ = {fmt_number(rec['kendall_tau'].iloc[0], lang)} "
+                   f"(1 = giống hệt)." if vi else
+                   f"The recommended scheme stays close to the single league's order: Kendall τ = "
+                   f"{fmt_number(rec['kendall_tau'].iloc[0], lang)} (1 = identical).")
+    return out[:5]

@@ -1,0 +1,177 @@
+"""Notebook 04 in words: which inputs the page can use, the findings (2-5 plain sentences)
+and the page's fixed texts. The analyses are in :mod:`.quality` and :mod:`.discrimination`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..labels import _LABELS, check_lang, register, register_values
+from ..text import fmt_int, fmt_number
+
+__all__ = ["texts", "survey_for_year", "with_unit_names", "flagged_units", "with_criterion_names", "findings"]
+
+register({k: v for k, v in {
+    "criterion_label": {"vi": "Tiêu chí", "en": "Criterion"},
+    "scale": {"vi": "Thang đo", "en": "Scale"},
+    "n_items": {"vi": "Số câu hỏi", "en": "Items"},
+    "cronbach_alpha": {"vi": "Cronbach α", "en": "Cronbach's α"},
+    "icc1": {"vi": "ICC(1)", "en": "ICC(1)"},
+    "rwg_j_median": {"vi": "r_wg (trung vị)", "en": "r_wg (median)"},
+    "suspect_formal": {"vi": "Nghi điền hình thức", "en": "Suspected formal filling"},
+    "reason_text": {"vi": "Lý do", "en": "Reason"},
+}.items() if k not in _LABELS})
+
+_TEXTS = {
+    "title": {"vi": "Chất lượng phiếu điều tra xã hội học và độ phân loại của tiêu chí",
+              "en": "Survey quality and criteria that no longer tell units apart"},
+    "intro": {"vi": "Dấu hiệu điền phiếu hình thức (chọn một mức cho mọi câu, phiếu trùng hoặc gần trùng, nộp dồn "
+                    "trong vài phút) là dấu hiệu cần kiểm tra, không phải kết luận.",
+              "en": "Signs of formal filling (one answer for every item, identical or near-identical forms, "
+                    "forms submitted within minutes) are signs to check, not proof."},
+    "h_quality": {"vi": "Dấu hiệu điền phiếu hình thức", "en": "Signs of formal filling"},
+    "h_reliability": {"vi": "Độ tin cậy của thang đo", "en": "Reliability of each scale"},
+    "h_gap": {"vi": "Điều tra so với thẩm định", "en": "Survey against appraisal"},
+    "h_criteria": {"vi": "Tiêu chí không còn phân loại đơn vị", "en": "Criteria that no longer tell units apart"},
+    "cap_quality": {"vi": "Đơn vị có dấu hiệu điền phiếu hình thức và lý do", "en": "Units with signs of formal filling, and why"},
+    "cap_quality_fig": {"vi": "Tỷ lệ phiếu một mức và phiếu trùng của từng đơn vị; đường nét đứt: ngưỡng nghi vấn",
+                        "en": "Share of straight-lined and duplicate forms per unit; dashed lines: the thresholds"},
+    "cap_quality_all": {"vi": "Chỉ tiêu chất lượng phiếu của mọi đơn vị", "en": "Survey quality measures of every unit"},
+    "cap_reliability": {"vi": "Độ tin cậy của từng thang đo", "en": "Reliability of each scale"},
+    "cap_gap": {"vi": "Đơn vị có chỉ số điều tra cao hơn chỉ số thẩm định nhiều nhất",
+                "en": "Units whose survey index exceeds their appraisal index most"},
+    "cap_gap_fig": {"vi": "Chỉ số điều tra theo chỉ số thẩm định của từng đơn vị",
+                    "en": "Each unit's survey index against its appraisal index"},
+    "cap_criteria": {"vi": "Tiêu chí mà gần như mọi đơn vị đạt tối đa (nên xem xét thay thế)",
+                     "en": "Criteria almost every unit passes at the maximum (candidates to replace)"},
+    "cap_criteria_fig": {"vi": "Tỷ lệ đơn vị đạt điểm tối đa theo tiêu chí; đường nét đứt: ngưỡng",
+                         "en": "Share of units at the maximum per criterion; dashed line: the threshold"},
+    "h_n_units_applicable": {"vi": "Số đơn vị có phát sinh", "en": "Units where it arises"},
+    "no_quality_flag": {"vi": "Không đơn vị nào có dấu hiệu điền phiếu hình thức.",
+                        "en": "No unit shows signs of formal filling."},
+    "no_criteria_flag": {"vi": "Không có tiêu chí nào bão hòa.", "en": "No criterion is saturated."},
+    "no_survey_given": {"vi": "Không có dữ liệu phiếu điều tra xã hội học đi kèm bảng điểm này: không phân tích được "
+                              "chất lượng phiếu và độ tin cậy thang đo. Phần độ phân loại của tiêu chí vẫn được tính "
+                              "trên bảng điểm.",
+                        "en": "No survey responses come with these scores: survey quality and scale reliability "
+                              "cannot be analysed. Criteria discrimination is still computed on the scores."},
+    "no_survey_year": {"vi": "Dữ liệu phiếu điều tra không có năm {year} (có: {years}): không phân tích được chất "
+                             "lượng phiếu năm này. Phần độ phân loại của tiêu chí vẫn được tính trên bảng điểm.",
+                       "en": "The survey responses have no {year} (they have {years}): survey quality cannot be "
+                             "analysed for this year. Criteria discrimination is still computed on the scores."},
+    "no_survey_component": {"vi": "Bảng điểm năm {year} không có điểm điều tra xã hội học: không so sánh được điều "
+                                  "tra với thẩm định.",
+                            "en": "The {year} scores have no survey points: survey and appraisal cannot be compared."},
+}
+
+
+def texts(lang: str = "vi", **kw) -> dict[str, str]:
+    """The page's fixed texts in ``lang``."""
+    check_lang(lang)
+    out = {}
+    for k, v in _TEXTS.items():
+        try:
+            out[k] = v[lang].format(**kw)
+        except (KeyError, IndexError):
+            out[k] = v[lang]
+    return out
+
+
+def survey_for_year(survey_path: str, scores_path: str, *, year: int, lang: str = "vi"):
+    """The survey responses of ``year`` and why there are none.
+
+    ``survey_path`` empty with ``scores_path`` empty: the bundled (synthetic) survey that goes
+    with the bundled ministry; ``survey_path`` empty with a user's ``scores_path``: no survey
+    (the bundled one describes other units). Returns ``(responses or None, synthetic,
+    reason or None)``.
+    """
+    from .. import config
+    from ..io import read_survey
+    from ..provenance import is_synthetic
+    from ..synthetic import synthetic_survey_questions
+
+    if not survey_path and scores_path:
+        return None, False, texts(lang)["no_survey_given"]
+    path = survey_path or str(config.DEFAULT_SURVEY)
+    responses = read_survey(path)
+    synthetic = is_synthetic(responses)
+    if synthetic:  # check the answers against the synthetic instrument (question ids, scales)
+        responses = read_survey(path, questions=synthetic_survey_questions())
+    year_rows = responses.loc[responses["year"] == int(year)]
+    if year_rows.empty:
+        years = ", ".join(str(int(y)) for y in sorted(responses["year"].unique())) or "—"
+        return None, synthetic, texts(lang, year=year, years=years)["no_survey_year"]
+    return year_rows, synthetic, None
+
+
+def with_unit_names(frame: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``unit_name`` column (from the scores; the id where a unit is unknown)."""
+    names = scores.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
+    out = frame.copy()
+    out["unit_name"] = out["unit_id"].map(names).fillna(out["unit_id"])
+    return out
+
+
+def flagged_units(quality: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
+    """The units suspected of formal filling, with ``reason_text`` in ``lang``."""
+    out = quality[quality["suspect_formal"].astype(bool)].copy()
+    out["reason_text"] = out[f"reason_{lang}"]
+    return out
+
+
+def with_criterion_names(discrimination: pd.DataFrame, scores: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
+    """``discrimination`` with ``criterion_label`` = id and name (names from the scores'
+    ``criterion_name`` column, or from the synthetic instrument for synthetic data), and
+    ``reason_text`` in ``lang``."""
+    from ..provenance import is_synthetic
+
+    names = {}
+    if "criterion_name" in scores:
+        names = scores.drop_duplicates("criterion").set_index("criterion")["criterion_name"].dropna().to_dict()
+    elif is_synthetic(scores):
+        from ..synthetic import synthetic_criteria
+
+        names = synthetic_criteria().set_index("criterion")["name"].to_dict()
+    out = discrimination.copy()
+    out["criterion_label"] = [f"{c} {names[c]}" if c in names else str(c) for c in out["criterion"]]
+    out["reason_text"] = out[f"reason_{lang}"] if f"reason_{lang}" in out else None
+    return out
+
+
+def findings(quality: pd.DataFrame | None, discrimination: pd.DataFrame, gap: pd.DataFrame | None = None, *,
+             year: int, lang: str = "vi", synthetic: bool = False) -> list[str]:
+    """2-5 sentences: which units look formally filled, which criteria no longer discriminate."""
+    check_lang(lang)
+    vi = lang == "vi"
+    out: list[str] = []
+    q = " (dữ liệu giả lập)" if (synthetic and vi) else (" (synthetic data)" if synthetic else "")
+    if quality is not None and len(quality):
+        flagged = quality[quality["suspect_formal"].astype(bool)]
+        names = flagged["unit_name"] if "unit_name" in flagged else flagged["unit_id"]
+        k, n = len(flagged), len(quality)
+        if k:
+            out.append(f"Năm {year}: {fmt_int(k, lang)} trong {fmt_int(n, lang)} đơn vị có dấu hiệu điền phiếu điều tra "
+                       f"hình thức: {', '.join(map(str, names))}{q}; đây là dấu hiệu cần kiểm tra, không phải kết luận."
+                       if vi else
+                       f"{year}: {k} of {n} units show signs of a formally filled survey: {', '.join(map(str, names))}"
+                       f"{q}; these are signs to check, not proof.")
+        else:
+            out.append(f"Năm {year}: không đơn vị nào trong {fmt_int(n, lang)} đơn vị có dấu hiệu điền phiếu hình thức{q}."
+                       if vi else f"{year}: none of the {n} units shows signs of formal filling{q}.")
+    crit = discrimination[discrimination["non_discriminating"].astype(bool)] if len(discrimination) else discrimination
+    if len(crit):
+        labels = crit["criterion_label"] if "criterion_label" in crit else crit["criterion"]
+        share = float(crit["share_at_max"].min())
+        out.append(f"{fmt_int(len(crit), lang)} tiêu chí không còn phân loại đơn vị (ít nhất {fmt_number(100 * share, lang, 0)} % "
+                   f"đơn vị đạt tối đa), nên xem xét thay thế: {'; '.join(map(str, labels))}." if vi else
+                   f"{len(crit)} criteria no longer tell units apart (at least {fmt_number(100 * share, lang, 0)} % of "
+                   f"units at the maximum), candidates to replace: {'; '.join(map(str, labels))}.")
+    elif len(discrimination):
+        out.append(f"Năm {year}: mọi tiêu chí vẫn phân loại được đơn vị." if vi else
+                   f"{year}: every criterion still tells units apart.")
+    if gap is not None and len(gap):
+        top = gap.sort_values("gap", ascending=False).iloc[0]
+        out.append(f"Chênh lệch điều tra − thẩm định lớn nhất: {top['unit_name']} ({fmt_number(top['survey_index'], lang, 1)} "
+                   f"so với {fmt_number(top['appraisal_index'], lang, 1)})." if vi else
+                   f"Largest survey − appraisal gap: {top['unit_name']} ({fmt_number(top['survey_index'], lang, 1)} "
+                   f"against {fmt_number(top['appraisal_index'], lang, 1)}).")
+    return out[:5]

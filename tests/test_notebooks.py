@@ -1,0 +1,161 @@
+"""Every notebook through papermill on small data, including data unlike the demo (one
+year, no survey, a tidy CSV, English): each saves one section with findings, tables for
+people without residue, one language, and says what it could not do."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from cchc_analysis.config import NOTEBOOKS_DIR, PROJ_ROOT
+
+pytestmark = pytest.mark.notebooks
+
+RESIDUE = {"nan", "NaN", "<NA>", "None", "True", "False", "NaT"}
+#: Words that show a Vietnamese text in an English page (and the reverse).
+VI_WORDS = re.compile(r"Kết luận|Năm |Đơn vị|Chỉ số|Xếp hạng|Không|Có\b|tiêu chí|điểm")
+EN_HEADER = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")  # a raw column name such as year_from
+
+
+def _run(tmp_path, notebook, **params):
+    import papermill as pm  # heavy: only when a notebook test runs
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    out = tmp_path / "report"
+    pm.execute_notebook(str(NOTEBOOKS_DIR / notebook), str(tmp_path / "run.ipynb"),
+                        parameters={**params, "output_dir": str(out)}, kernel_name="python3", cwd=str(PROJ_ROOT),
+                        progress_bar=False)
+    key = notebook.removesuffix(".ipynb")
+    sec = json.loads((out / "sections" / f"{key}.json").read_text(encoding="utf-8"))
+    run = json.loads((tmp_path / "run.ipynb").read_text(encoding="utf-8"))
+    return sec, out, run
+
+
+def _tables(sec):
+    return {b["name"]: b for b in sec["blocks"] if b["type"] == "table"}
+
+
+def _check_page(sec, run, *, lang):
+    assert sec["lang"] == lang
+    assert 1 <= len(sec["findings"]) <= 5, sec["findings"]
+    for t in _tables(sec).values():
+        for row in t["table"]["rows"]:
+            assert not RESIDUE & set(row), (t["name"], row)
+        for h in t["table"]["header"]:
+            assert not EN_HEADER.match(h), (t["name"], h)  # every header has words
+    texts = [sec["title"], *sec["findings"], *sec["skipped"]]
+    texts += [b.get("text", "") + b.get("caption", "") for b in sec["blocks"]]
+    texts += [h for t in _tables(sec).values() for h in t["table"]["header"]]
+    if lang == "en":
+        bad = [s for s in texts if VI_WORDS.search(s)]
+        assert not bad, bad
+    else:
+        assert not any(re.search(r"\b(the|and|of|with)\b", s) for s in texts), texts
+    # no prints, no reprs: code cells show nothing but rich displays (Lab readers)
+    streams = [o for c in run["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+               if o.get("output_type") == "stream" and o.get("name") == "stdout"]
+    assert not streams, streams
+    for s in sec["findings"]:
+        assert "nan" not in s.lower().split() and "None" not in s
+
+
+def _one_year_csv(tmp_path):
+    from cchc_analysis import make_synthetic_scores
+
+    path = tmp_path / "one_year.csv"
+    make_synthetic_scores(n_cuc=6, n_vu=5, years=(2024,), seed=7).to_csv(path, index=False)
+    return path
+
+
+def test_00_default(tmp_path):
+    sec, out, run = _run(tmp_path, "00_reproduce_published.ipynb")
+    _check_page(sec, run, lang="vi")
+    claims = _tables(sec)["claims"]["table"]
+    status = [r[claims["header"].index("Kết quả")] for r in claims["rows"]]
+    assert status.count("khớp") == 9 and "không khớp" not in status
+    assert any("84,38" in s for s in sec["findings"]) and any("5 → 9" in s for s in sec["findings"])
+    assert (out / "figures" / "00_reproduce_published__indices.png").exists()
+
+
+def test_00_province_english_and_a_year_without_claims(tmp_path):
+    sec, _, run = _run(tmp_path, "00_reproduce_published.ipynb", level="province", year=2024, lang="en")
+    _check_page(sec, run, lang="en")
+    assert sec["title"] == "Reproducing the published PAR INDEX"
+    sec2, _, run2 = _run(tmp_path / "b", "00_reproduce_published.ipynb", year=2030, lang="en")
+    assert sec2["skipped"] and "2030" in sec2["skipped"][0]
+
+
+def test_01_published_default(tmp_path):
+    sec, out, run = _run(tmp_path, "01_ranking_trends.ipynb", n_draws=500)
+    _check_page(sec, run, lang="vi")
+    assert sec["findings"][0].startswith("Bộ Thông tin và Truyền thông giảm 4 bậc, 5 → 9")
+    assert "1,10 điểm" in sec["findings"][0]
+    assert {"attribution", "movers", "rank_intervals", "methodology_breaks"} <= set(_tables(sec))
+    assert {"bump", "slope", "intervals"} <= set(sec["figures"])
+
+
+def test_01_one_year_without_trends(tmp_path):
+    sec, out, run = _run(tmp_path, "01_ranking_trends.ipynb", data_path=str(_one_year_csv(tmp_path)), year=2024,
+                         n_draws=300, lang="en")
+    _check_page(sec, run, lang="en")
+    assert sec["skipped"] and "one year only (2024)" in sec["skipped"][0]
+    assert "rank_intervals" in _tables(sec) and "attribution" not in _tables(sec)
+    assert len(_tables(sec)["rank_intervals"]["table"]["rows"]) == 13
+
+
+def test_02_bundled_and_one_year(tmp_path):
+    sec, out, run = _run(tmp_path, "02_few_task_bias.ipynb", n_perm=199)
+    _check_page(sec, run, lang="vi")
+    assert sec["findings"][0].startswith("Có: đơn vị ít nhiệm vụ") and "ρ = −0,41" in sec["findings"][0]
+    assert "giả lập" in sec["findings"][0]  # synthetic, known from the data
+    assert not any("calibration" in json.dumps(b) for b in sec["blocks"])  # no simulation study in a report
+    sec1, _, run1 = _run(tmp_path / "b", "02_few_task_bias.ipynb", data_path=str(_one_year_csv(tmp_path)), year=0,
+                         n_perm=99, lang="en")
+    _check_page(sec1, run1, lang="en")
+    assert "(13 units, 2024)" in sec1["findings"][0]
+    assert not any("%" in s for s in sec1["findings"][1:2])  # a near-zero gap is not shared out in percent
+
+
+def test_02_too_few_units(tmp_path):
+    from cchc_analysis import make_synthetic_scores
+
+    path = tmp_path / "tiny.csv"
+    make_synthetic_scores(n_cuc=1, n_vu=1, years=(2024,), seed=3).to_csv(path, index=False)
+    sec, _, run = _run(tmp_path, "02_few_task_bias.ipynb", data_path=str(path), year=2024, n_perm=99)
+    assert sec["skipped"] and "cần ít nhất 6 đơn vị" in sec["skipped"][0]
+    sec3, _, _ = _run(tmp_path / "b", "03_peer_group_schemes.ipynb", data_path=str(path), year=2024, n_draws=50)
+    assert sec3["skipped"]
+
+
+def test_03_bundled_english(tmp_path):
+    sec, out, run = _run(tmp_path, "03_peer_group_schemes.ipynb", n_draws=200, lang="en")
+    _check_page(sec, run, lang="en")
+    assert sec["findings"][0].startswith("Recommended for 2023: 2 bands of maximum (quantiles)")
+    comp = _tables(sec)["scheme_comparison"]["table"]
+    assert len(comp["rows"]) == 8 and sum(r[comp["header"].index("Recommended")] == "Yes" for r in comp["rows"]) == 1
+    assert not any("max_band" in c for r in comp["rows"] for c in r)  # codes in words, also inside reasons
+    assert _tables(sec)["ranks_by_scheme"]["detail"]
+
+
+def test_04_bundled(tmp_path):
+    sec, out, run = _run(tmp_path, "04_survey_quality.ipynb")
+    _check_page(sec, run, lang="vi")
+    assert not sec["skipped"]
+    assert "5 trong 36 đơn vị" in sec["findings"][0]
+    assert any("7.1 Tỷ lệ văn bản điện tử" in s for s in sec["findings"])
+    assert {"survey_quality", "survey_vs_appraisal", "criteria_discrimination"} <= set(sec["figures"])
+
+
+def test_04_one_year_without_survey(tmp_path):
+    path = _one_year_csv(tmp_path)
+    sec, out, run = _run(tmp_path, "04_survey_quality.ipynb", scores_path=str(path), year=2024, lang="en")
+    _check_page(sec, run, lang="en")
+    assert sec["skipped"] and sec["skipped"][0].startswith("No survey responses")
+    assert "criteria_discrimination" in sec["figures"]  # the ceiling analysis still runs on the scores
+    assert any("no longer tell units apart" in s for s in sec["findings"])
+    # the bundled survey has no 2024: the page says so instead of failing
+    sec2, _, _ = _run(tmp_path / "b", "04_survey_quality.ipynb", survey_path=str(__import__(
+        "cchc_analysis").config.DEFAULT_SURVEY), scores_path=str(path), year=2024)
+    assert sec2["skipped"] and "không có năm 2024" in sec2["skipped"][0]
