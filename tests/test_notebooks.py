@@ -108,7 +108,7 @@ def test_01_one_year_without_trends(tmp_path):
 def test_02_bundled_and_one_year(tmp_path):
     sec, out, run = _run(tmp_path, "02_few_task_bias.ipynb", n_perm=199)
     _check_page(sec, run, lang="vi")
-    assert sec["findings"][0].startswith("Có: đơn vị ít nhiệm vụ") and "ρ = −0,41" in sec["findings"][0]
+    assert sec["findings"][0].startswith("Có: đơn vị ít nhiệm vụ") and "ρ Spearman −0,41" in sec["findings"][0] and "gấp đôi" in sec["findings"][0]
     assert "giả lập" in sec["findings"][0]  # synthetic, known from the data
     assert not any("calibration" in json.dumps(b) for b in sec["blocks"])  # no simulation study in a report
     sec1, _, run1 = _run(tmp_path / "b", "02_few_task_bias.ipynb", data_path=str(_one_year_csv(tmp_path)), year=0,

@@ -141,14 +141,19 @@ def _row(results: pd.DataFrame, test: str):
 
 def findings(results: pd.DataFrame, decomposition: pd.DataFrame | None = None, *, lang: str = "vi",
              synthetic: bool = False, alpha: float = 0.05) -> list[str]:
-    """2-5 sentences: is there a few-task advantage, how much is the criteria mix, what after adjustment.
+    """2-5 sentences: is there a few-task advantage, why (criteria mix or genuine ability),
+    how much is the criteria mix, and what remains after adjustment.
+
+    The primary row (``association``) is the HC3 slope of the index on log₂ of the
+    applicable maximum: index points per doubling of the maximum (negative: units with few
+    arising tasks score higher); the rank correlation is quoted beside it.
 
     Examples
     --------
-    >>> res = pd.DataFrame({"test": ["association"], "effect_size": [-0.12], "p_val": [0.48], "n": [36],
-    ...                     "year": [2023]})
+    >>> res = pd.DataFrame({"test": ["association"], "effect_size": [-0.8], "p_val": [0.48], "n": [36],
+    ...                     "year": [2023], "reject": [False]})
     >>> findings(res, lang="vi")[0]
-    'Không có bằng chứng đơn vị ít nhiệm vụ được lợi: ρ = −0,12; p = 0,480 (36 đơn vị, năm 2023).'
+    'Không có bằng chứng đơn vị ít nhiệm vụ được lợi: chỉ số thay đổi −0,80 điểm khi điểm tối đa phát sinh gấp đôi; p = 0,480 (36 đơn vị, năm 2023).'
     """
     check_lang(lang)
     vi = lang == "vi"
@@ -156,52 +161,73 @@ def findings(results: pd.DataFrame, decomposition: pd.DataFrame | None = None, *
     a = _row(results, "association")
     if a is None:
         return out
-    rho, p = float(a["effect_size"]), float(a["p_val"])
+    slope, p = float(a["effect_size"]), float(a["p_val"])
     where = (f"{fmt_int(a['n'], lang)} đơn vị, năm {int(a['year'])}" if vi else f"{int(a['n'])} units, {int(a['year'])}")
     if synthetic:
         where += ", dữ liệu giả lập" if vi else ", synthetic data"
-    stat = f"ρ = {fmt_number(rho, lang)}; {fmt_pvalue(p, lang)}"
-    if p < alpha and rho < 0:
+    rk = _row(results, "association_rank")
+    rho = f"; ρ Spearman {fmt_number(rk['effect_size'], lang)}" if rk is not None and np.isfinite(float(rk["effect_size"])) else ""
+    stat = (f"chỉ số thay đổi {fmt_number(slope, lang)} điểm khi điểm tối đa phát sinh gấp đôi; {fmt_pvalue(p, lang)}{rho}" if vi
+            else f"the index changes by {fmt_number(slope, lang)} points per doubling of the applicable maximum; "
+                 f"{fmt_pvalue(p, lang)}{rho}")
+    if p < alpha and slope < 0:
         out.append(f"Có: đơn vị ít nhiệm vụ phát sinh đạt chỉ số cao hơn: {stat} ({where})." if vi else
                    f"Yes: units with few applicable tasks score higher: {stat} ({where}).")
-    elif p < alpha and rho > 0:
+    elif p < alpha and slope > 0:
         out.append(f"Ngược lại: đơn vị nhiều nhiệm vụ đạt chỉ số cao hơn: {stat} ({where})." if vi else
                    f"The other way round: busy units score higher: {stat} ({where}).")
     else:
         out.append(f"Không có bằng chứng đơn vị ít nhiệm vụ được lợi: {stat} ({where})." if vi else
                    f"No evidence that few-task units are favoured: {stat} ({where}).")
+    comp, abil = _row(results, "composition"), _row(results, "ability")
+    if comp is not None and abil is not None and np.isfinite(float(comp["p_val"])):
+        from .verdict import bias_mechanism  # the one rule for the mechanism
+
+        mech = bias_mechanism(results)
+        c = f"{fmt_number(comp['effect_size'], lang)} điểm, {fmt_pvalue(comp['p_val'], lang)}" if vi else \
+            f"{fmt_number(comp['effect_size'], lang)} points, {fmt_pvalue(comp['p_val'], lang)}"
+        g = f"{fmt_number(abil['effect_size'], lang)} điểm, {fmt_pvalue(abil['p_val'], lang)}" if vi else \
+            f"{fmt_number(abil['effect_size'], lang)} points, {fmt_pvalue(abil['p_val'], lang)}"
+        if mech == "composition":
+            out.append(f"Nguyên nhân là cơ cấu tiêu chí, không phải năng lực: theo mô hình đơn vị × tiêu chí, phần do cơ cấu "
+                       f"tiêu chí là {c} mỗi lần gấp đôi, phần do năng lực {g}. Chỉ số chính thức vì vậy không công bằng giữa "
+                       "đơn vị ít và nhiều nhiệm vụ: nên xem chỉ số điều chỉnh hoặc xếp hạng theo nhóm tương đồng." if vi else
+                       f"The cause is the criteria mix, not ability: in the unit × criterion model the criteria-mix part is {c} "
+                       f"per doubling, the ability part {g}. The official index is therefore unfair between few-task and busy "
+                       "units: read the adjusted index or rank in peer groups.")
+        elif mech == "ability":
+            out.append(f"Chênh lệch phản ánh năng lực thật, không phải cơ cấu tiêu chí (năng lực: {g}; cơ cấu: {c}): nên giữ "
+                       "bảng xếp hạng chung; chia nhóm sẽ xóa đi những khác biệt có thật." if vi else
+                       f"The difference reflects genuine ability, not the criteria mix (ability: {g}; mix: {c}): keep the single "
+                       "league; grouping would remove real differences.")
+        elif mech == "association":
+            out.append(f"Chưa tách được nguyên nhân (năng lực: {g}; cơ cấu tiêu chí: {c}): giữ bảng chung và xem thêm chỉ số "
+                       "điều chỉnh." if vi else
+                       f"The cause cannot be told apart (ability: {g}; criteria mix: {c}): keep the single league and show "
+                       "the adjusted index beside it.")
     if decomposition is not None and len(decomposition):
         d = decomposition.set_index("part")
         gap = float(d.loc["index", "difference"]) if "index" in d.index else np.nan
-        comp = float(d.loc["composition", "difference"]) if "composition" in d.index else np.nan
+        cm = float(d.loc["composition", "difference"]) if "composition" in d.index else np.nan
         rest = float(d.loc["remainder", "difference"]) if "remainder" in d.index else np.nan
         if np.isfinite(gap) and abs(gap) >= NEAR_ZERO_GAP:
             out.append(f"Chênh lệch trung bình giữa nhóm ít và nhóm nhiều nhiệm vụ: {fmt_number(gap, lang, 1)} điểm; "
-                       f"{fmt_number(comp, lang, 1)} điểm ({fmt_percent(comp / gap, lang)}) do cơ cấu tiêu chí, "
+                       f"{fmt_number(cm, lang, 1)} điểm ({fmt_percent(cm / gap, lang)}) do cơ cấu tiêu chí, "
                        f"{fmt_number(rest, lang, 1)} điểm còn lại khi so trên cùng tiêu chí." if vi else
                        f"Mean gap between few-task and busy units: {fmt_number(gap, lang, 1)} points; "
-                       f"{fmt_number(comp, lang, 1)} points ({fmt_percent(comp / gap, lang)}) from the criteria mix, "
+                       f"{fmt_number(cm, lang, 1)} points ({fmt_percent(cm / gap, lang)}) from the criteria mix, "
                        f"{fmt_number(rest, lang, 1)} points remain on the same criteria.")
         elif np.isfinite(gap):
             out.append(f"Chênh lệch giữa nhóm ít và nhóm nhiều nhiệm vụ gần bằng 0 ({fmt_number(gap, lang, 1)} điểm); "
-                       f"phần do cơ cấu tiêu chí: {fmt_number(comp, lang, 1)} điểm." if vi else
+                       f"phần do cơ cấu tiêu chí: {fmt_number(cm, lang, 1)} điểm." if vi else
                        f"The gap between few-task and busy units is near zero ({fmt_number(gap, lang, 1)} points); "
-                       f"criteria-mix part: {fmt_number(comp, lang, 1)} points.")
+                       f"criteria-mix part: {fmt_number(cm, lang, 1)} points.")
     adj = _row(results, "association_adjusted")
     if adj is not None and np.isfinite(float(adj["effect_size"])):
         st = f"ρ = {fmt_number(adj['effect_size'], lang)}; {fmt_pvalue(adj['p_val'], lang)}"
         clear = float(adj["p_val"]) < alpha
-        out.append(f"Sau khi chuẩn hóa theo cơ cấu tiêu chí: {st} ({'vẫn rõ' if clear else 'không còn rõ'})." if vi else
-                   f"After standardising for the criteria mix: {st} ({'still clear' if clear else 'no longer clear'}).")
-    top = _row(results, "top_concentration")
-    if top is not None and "statistic" in top and np.isfinite(float(top["statistic"])):
-        ratio = float(top["effect_size"])
-        k = top.get("method", "")
-        kk = str(k).rsplit("k = ", 1)[-1] if "k = " in str(k) else ""
-        out.append((f"{fmt_int(top['statistic'], lang)} đơn vị ít nhiệm vụ trong {kk} vị trí đầu" if vi else
-                    f"{int(top['statistic'])} few-task unit{'s' if int(top['statistic']) != 1 else ''} among the top {kk}")
-                   + (f" (gấp {fmt_number(ratio, lang, 1)} lần kỳ vọng; {fmt_pvalue(top['p_val'], lang)})." if vi else
-                      f" ({fmt_number(ratio, lang, 1)} times the expected number; {fmt_pvalue(top['p_val'], lang)})."))
+        out.append(f"Với chỉ số điều chỉnh theo mô hình: {st} ({'vẫn rõ' if clear else 'không còn rõ'})." if vi else
+                   f"With the model-adjusted index: {st} ({'still clear' if clear else 'no longer clear'}).")
     return out[:5]
 
 
