@@ -64,11 +64,14 @@ def clean_outputs_for_html(nb) -> None:
     from nbconvert.filters.markdown import markdown2html
 
     for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"  # papermill's injected cell has a random id: same bytes on rerun
+    for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown" and _RISKY_MARKUP.search(cell.source):
             # active markup in a markdown cell: show its sanitised rendering instead
             out = nbformat.v4.new_output("display_data",
                                          data={"text/html": sanitize_html(markdown2html(cell.source))})
             nb.cells[i] = nbformat.v4.new_code_cell("", outputs=[out])
+            nb.cells[i].id = f"cell-{i}"
             continue
         if cell.cell_type != "code":
             continue
