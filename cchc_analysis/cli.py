@@ -76,7 +76,8 @@ def _cmd_index(args: argparse.Namespace) -> int:
     with pd.option_context("display.max_rows", 1000, "display.width", 200):
         print(shown.to_string(index=False))
     if is_synthetic(scores):  # known from the file's own metadata, not its name
-        print("\n" + ("Dữ liệu giả lập (mô phỏng): " if args.lang == "vi" else "Synthetic (simulated) data: ")
+        print("\n" + ("Dữ liệu giả lập (mô phỏng) / SYNTHETIC DATA: " if args.lang == "vi"
+                      else "SYNTHETIC DATA (simulated): ")
               + str(path))
     return 0
 
