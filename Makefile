@@ -3,6 +3,10 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+KERNEL := cchc-analysis
+# `make lab LAB_ARGS="--no-browser --ip 127.0.0.1 --port 8899"`; as root Jupyter needs --allow-root
+LAB_ARGS ?=
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -12,6 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "cchc-analysis (.venv)" >/dev/null
 	touch $(STAMP)
 
 setup: $(STAMP) ## create .venv with the pinned dependencies (requirements.lock)
@@ -29,7 +34,8 @@ calibrate: $(STAMP) ## simulation study of the few-task bias test (size and powe
 	$(PY) -m cchc_analysis.bias.calibration
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's environment
-	$(VENV)/bin/jupyter lab notebooks/
+	@test -d $(VENV)/share/jupyter/kernels/$(KERNEL) || $(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "cchc-analysis (.venv)" >/dev/null
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --MultiKernelManager.default_kernel_name=$(KERNEL) $(LAB_ARGS) notebooks/
 
 clean: ## remove the virtual environment and build outputs (never data/raw)
 	rm -rf $(VENV) .pytest_cache

@@ -50,8 +50,17 @@ def _cmd_index(args: argparse.Namespace) -> int:
     from .ranking import rank_units
     from .scoring import applicable_index
 
+    from .labels import column_labels
+    from .text import fmt_number
+
     path = args.path or DEFAULT_WORKBOOK
     scores = read_scores(path)
+    years = sorted(int(y) for y in scores["year"].unique())
+    if args.year is not None and args.year not in years:
+        listed = ", ".join(map(str, years))
+        print(f"Không có số liệu năm {args.year} trong {path}; các năm có: {listed}" if args.lang == "vi"
+              else f"No data for {args.year} in {path}; years present: {listed}", file=sys.stderr)
+        return 2
     idx = rank_units(applicable_index(scores, aggregate="total"), by=("year",))
     names = scores.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
     idx = idx.assign(unit_name=idx["unit_id"].map(names))
@@ -59,10 +68,17 @@ def _cmd_index(args: argparse.Namespace) -> int:
         idx = idx[idx["year"] == args.year]
     idx = idx.sort_values(["year", "rank"])
     cols = ["year", "rank", "unit_id", "unit_name", "points", "max_points", "n_applicable", "index"]
+    shown = idx[cols].copy()
+    for c in ("points", "max_points", "index"):
+        shown[c] = shown[c].map(lambda v: fmt_number(v, args.lang, 2))
+    labels = column_labels(cols, args.lang)
+    shown.columns = [str(labels.get(c, c)) for c in cols]
     with pd.option_context("display.max_rows", 1000, "display.width", 200):
-        print(idx[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        print(shown.to_string(index=False))
     if is_synthetic(scores):  # known from the file's own metadata, not its name
-        print("\nDỮ LIỆU GIẢ LẬP (mô phỏng) / SYNTHETIC DATA: " + str(path))
+        print("\n" + ("Dữ liệu giả lập (mô phỏng) / SYNTHETIC DATA: " if args.lang == "vi"
+                      else "SYNTHETIC DATA (simulated): ")
+              + str(path))
     return 0
 
 
@@ -77,36 +93,54 @@ def _cmd_synthetic(args: argparse.Namespace) -> int:
     return synthetic_main(argv)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cchc-analysis")
+    except PackageNotFoundError:  # pragma: no cover - a source checkout without install
+        return "?"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cchc",
         description="Bàn làm việc phân tích Chỉ số CCHC / PAR INDEX analysis workbench",
     )
+    parser.add_argument("--version", action="version", version=f"cchc-analysis {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("validate", help="report ALL problems in a scores file; exit 1 if any")
+    p = sub.add_parser("validate", help="liệt kê MỌI lỗi trong tệp điểm; mã thoát 1 nếu có / "
+                                        "report ALL problems in a scores file; exit 1 if any")
     p.add_argument("path")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("template", help="write a blank analyst workbook (XLSX) to fill in")
+    p = sub.add_parser("template", help="ghi sổ điểm trống (XLSX) để điền / "
+                                        "write a blank analyst workbook (XLSX) to fill in")
     p.add_argument("path")
-    p.add_argument("--units", type=int, default=3, help="number of blank unit sheets")
+    p.add_argument("--units", type=int, default=3, help="số trang tính đơn vị trống / number of blank unit sheets")
     p.set_defaults(func=_cmd_template)
 
-    p = sub.add_parser("index", help="validate, compute the applicable-criteria index and rank")
-    p.add_argument("path", nargs="?", default=None, help="scores file (default: bundled synthetic)")
-    p.add_argument("--year", type=int, default=None)
+    p = sub.add_parser("index", help="kiểm tra, tính chỉ số trên các tiêu chí phát sinh và xếp hạng / "
+                                     "validate, compute the applicable-criteria index and rank")
+    p.add_argument("path", nargs="?", default=None,
+                   help="tệp điểm (mặc định: dữ liệu giả lập kèm theo) / scores file (default: bundled synthetic)")
+    p.add_argument("--year", type=int, default=None,
+                   help="chỉ năm này; mã thoát 2 nếu không có / only this year; exit 2 if absent")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ / language (default vi)")
     p.set_defaults(func=_cmd_index)
 
-    p = sub.add_parser("synthetic", help="write the SYNTHETIC ministry workbook (or regenerate the bundled files)")
+    p = sub.add_parser("synthetic", help="ghi sổ điểm bộ GIẢ LẬP / write the SYNTHETIC ministry workbook "
+                                         "(or regenerate the bundled files)")
     p.add_argument("--out", help="path of the synthetic workbook to write")
     p.add_argument("--seed", type=int, default=None, help="world seed (default: the bundled one)")
     p.add_argument("--bundle", action="store_true",
                    help="regenerate data/raw/synthetic/ and data/raw/templates/ (deliberate)")
     p.set_defaults(func=_cmd_synthetic)
 
-    p = sub.add_parser("report", help="run every notebook and write reports/<year>/")
+    p = sub.add_parser("report", help="chạy mọi sổ tay và ghi reports/<năm>/ / "
+                                      "run every notebook and write reports/<year>/")
     report_cli.configure_parser(p)
     p.set_defaults(func=report_cli.run)
     return parser

@@ -24,12 +24,15 @@ __all__ = [
     "write_csv",
     "write_xlsx",
     "neutralise_formulas",
+    "deterministic_zip",
     "safe_filename",
     "check_not_raw",
     "save_outputs",
 ]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a number written as text ("-0.41", "+0,33") is not a formula: left as it is
+_NUMBER = re.compile(r"^[+-]?(\d[\d.,]*|[.,]\d+)([eE][+-]?\d+)?%?$")
 
 
 def check_not_raw(path: str | os.PathLike) -> Path:
@@ -79,8 +82,8 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
     """Return a copy where text cells that a spreadsheet would run as a formula are defused.
 
     A text cell beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
-    leading apostrophe (OWASP CSV-injection advice). Numbers are left alone, so negative
-    numbers stay numbers. Column names are treated the same way.
+    leading apostrophe (OWASP CSV-injection advice), unless the text is a number
+    (``"-0.41"``, ``"+0,33"``). Numbers are left alone, so negative numbers stay numbers. Column names are treated the same way.
 
     Examples
     --------
@@ -89,10 +92,12 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
     ['\\'=HYPERLINK("http://x")', 'Bộ Tư pháp']
     >>> neutralise_formulas(df)["d"].tolist()
     [-1.5, 2.0]
+    >>> neutralise_formulas(pd.DataFrame({"t": ["+0.33", "-1", "=1+1"]}))["t"].tolist()
+    ['+0.33', '-1', "'=1+1"]
     """
 
     def fix(v):
-        if isinstance(v, str) and v.startswith(_FORMULA_START):
+        if isinstance(v, str) and v.startswith(_FORMULA_START) and not _NUMBER.match(v.strip()):
             return "'" + v
         return v
 
@@ -115,6 +120,21 @@ def write_csv(data: pd.DataFrame, path: str | os.PathLike, **kwargs) -> Path:
     return atomic_write_bytes(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
 
 
+def deterministic_zip(data: bytes) -> bytes:
+    """The same ZIP (XLSX, DOCX) with every entry's time fixed: identical bytes on rerun."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | os.PathLike) -> Path:
     """Write several frames as sheets of one XLSX workbook, atomically and formula-safe."""
     buf = io.BytesIO()
@@ -122,7 +142,7 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | os.PathLike) -> Path
         for name, frame in sheets.items():
             sheet = re.sub(r"[\[\]\*\?/\\:]", "_", str(name))[:31] or "Sheet"
             neutralise_formulas(frame).to_excel(xw, sheet_name=sheet, index=False)
-    return atomic_write_bytes(path, buf.getvalue())
+    return atomic_write_bytes(path, deterministic_zip(buf.getvalue()))
 
 
 def safe_filename(text: str, *, max_len: int = 60) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from cchc_analysis.cli import main
 from cchc_analysis.config import RAW_DIR
@@ -46,7 +47,8 @@ def test_index_on_bundled_default_is_labelled_synthetic_and_leaves_raw_untouched
     before = raw_digest()
     assert main(["index", "--year", "2023"]) == 0
     out = capsys.readouterr().out
-    assert "SYNTHETIC DATA" in out and "cuc-01" in out
+    assert "Dữ liệu giả lập (mô phỏng)" in out and "cuc-01" in out and "Xếp hạng" in out
+    assert re.search(r"\d,\d\d\s*$", out.splitlines()[1])  # Vietnamese decimal comma
     lines = [line.strip() for line in out.splitlines() if line.strip().startswith("2023")]
     assert len(lines) == 36 and lines[0].split()[1] == "1"
     assert raw_digest() == before
@@ -67,3 +69,39 @@ def test_synthetic_command_writes_labelled_workbook(tmp_path, capsys):
     assert main(["synthetic", "--out", str(out), "--seed", "7"]) == 0
     s = read_scores(out)
     assert len(s) == len(make_synthetic_scores(7)) and "wrote" in capsys.readouterr().out
+
+
+def test_make_lab_passes_lab_args_and_allows_root():
+    """`make lab` (dry run: no server, no browser): LAB_ARGS reach jupyter, --allow-root as root,
+    the project's kernel is the default."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from cchc_analysis import config
+
+    if not shutil.which("make"):
+        pytest.skip("make not installed")
+    r = subprocess.run(["make", "-n", "lab", "LAB_ARGS=--no-browser --ip 127.0.0.1 --port 8899"],
+                       cwd=config.PROJ_ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    line = next(ln for ln in r.stdout.splitlines() if "jupyter lab" in ln)
+    assert line.endswith("--no-browser --ip 127.0.0.1 --port 8899 notebooks/")
+    assert "default_kernel_name=cchc-analysis" in line
+    import os
+
+    assert ("--allow-root" in line) == (os.getuid() == 0)
+
+
+def test_version_and_index_year_errors(capsys):
+    import pytest
+
+    from cchc_analysis.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and "cchc-analysis" in capsys.readouterr().out
+    assert main(["index", "--year", "1999", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "No data for 1999" in err and "2023" in err

@@ -18,13 +18,26 @@ def test_refuses_to_write_into_raw(tmp_path):
 
 
 def test_formula_cells_neutralised_in_csv_and_xlsx(tmp_path):
-    df = pd.DataFrame({"unit_name": ['=HYPERLINK("http://evil","x")', "+1", "@SUM(A1)", "Bộ Y tế"],
-                       "index": [-1.0, 2.0, 3.0, 4.0]})
+    df = pd.DataFrame({"unit_name": ['=HYPERLINK("http://evil","x")', "+1", "@SUM(A1)", "Bộ Y tế", "-x+1", "+0.33"],
+                       "index": [-1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
     csv = write_csv(df, tmp_path / "t.csv").read_text(encoding="utf-8-sig")
-    assert "'=HYPERLINK" in csv and "\n'+1," in csv and "Bộ Y tế" in csv and "-1.0" in csv
+    assert "'=HYPERLINK" in csv and "\n'@SUM(A1)," in csv and "\n'-x+1," in csv and "Bộ Y tế" in csv
+    assert "\n+1," in csv and "\n+0.33," in csv and "-1.0" in csv  # numbers written as text are no formulas
     ws = load_workbook(write_xlsx({"bảng": df}, tmp_path / "t.xlsx"))["bảng"]
     assert ws["A2"].value.startswith("'=") and ws["A2"].data_type == "s"
     assert ws["B2"].value == -1.0
+
+
+def test_xlsx_and_docx_zip_entries_have_fixed_times(tmp_path):
+    import zipfile
+
+    from cchc_analysis.outputs import deterministic_zip
+
+    df = pd.DataFrame({"a": [1.5]})
+    one = write_xlsx({"s": df}, tmp_path / "1.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "1.xlsx") as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert deterministic_zip(one) == one
 
 
 def test_csv_bytes_identical_on_rewrite(tmp_path):

@@ -141,7 +141,9 @@ class Section:
         raw.attrs["kinds"] = full.kinds
         self._tables[name] = raw
         self.blocks.append({"type": "table", "name": name, "caption": str(caption), "detail": bool(detail),
-                            "table": pt.to_dict(), "n_rows": int(len(data))})
+                            "table": pt.to_dict(), "n_rows": int(len(data)),
+                            # for tables.xlsx: the CSV's columns (original names) and kinds
+                            "columns": [str(c) for c in cols], "kinds": list(full.kinds)})
         if not detail:
             from .html import table_html
 

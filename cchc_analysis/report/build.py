@@ -21,11 +21,10 @@ from .. import config
 from ..labels import check_lang
 from .errors import NotebookFailure, ReportFailed, ReportParameterError
 from .execute import run_all
-from .html import index_html
-from .manifest import (_input_is_synthetic, git_state, input_files, now_iso, package_versions,
+from .manifest import (git_state, input_files, now_iso, package_versions,
                        previous_durations, run_record, sha256_file)
 from .parameters import discover_notebooks, inspect_parameters, resolve_parameters
-from .xlsx import collect_tables
+from .words import phrase
 
 # outputs (pandas) and openpyxl are imported inside build_report: heavy, and not needed to
 # check the parameters or to print ``cchc report --help``.
@@ -67,33 +66,74 @@ def _swap_into_place(staging: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def _clean_stale_runs(out: Path, year: int) -> None:
+    """What a killed run left: staging folders, a half-done swap, kernel socket folders."""
+    final = out / str(year)
+    for p in out.glob(f".{year}.old-*"):  # a run killed mid-swap: put the old report back
+        if not final.exists():
+            os.rename(p, final)
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+    for p in out.glob(f".{year}.tmp-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in Path(tempfile.gettempdir()).glob("cchc-run-*"):
+        with contextlib.suppress(ValueError, OSError):
+            if not _pid_alive(int(p.name.rsplit("-", 1)[-1])):
+                shutil.rmtree(p, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def _year_lock(out: Path, year: int):
-    """One run per year at a time; also tidies what a killed run left behind."""
+    """One run per year at a time. The lock file holds the owner's PID; a lock whose owner
+    is dead (``kill -9``) is stale even if an orphaned child still holds the file, and is
+    replaced. Also tidies what a killed run left behind."""
     lock_path = out / f".{year}.lock"
-    fh = open(lock_path, "a+")
-    try:
-        if os.name == "posix":
-            import fcntl
+    for _attempt in range(3):
+        fh = open(lock_path, "a+")
+        if os.name != "posix":
+            break
+        import fcntl
 
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except OSError:
+            fh.seek(0)
+            text = fh.read().strip()
+            fh.close()
+            pid = int(text) if text.isdigit() else -1
+            if pid == -1 or _pid_alive(pid):
                 raise ReportFailed(
-                    f"Đang có một lần chạy khác cho năm {year} / another report run for {year} "
-                    f"is in progress (lock {lock_path})") from None
-        final = out / str(year)
-        for p in out.glob(f".{year}.old-*"):  # a run killed mid-swap: put the old report back
-            if not final.exists():
-                os.rename(p, final)
-            else:
-                shutil.rmtree(p, ignore_errors=True)
-        for p in out.glob(f".{year}.tmp-*"):
-            shutil.rmtree(p, ignore_errors=True)
+                    f"Đang có một lần chạy khác cho năm {year} (PID {pid}) / another report run for "
+                    f"{year} is in progress (PID {pid}; lock {lock_path})") from None
+            with contextlib.suppress(OSError):  # stale: its owner is gone
+                os.unlink(lock_path)
+    else:
+        raise ReportFailed(f"Không lấy được khóa / could not take the lock {lock_path}")
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        _clean_stale_runs(out, year)
         yield
     finally:
+        with contextlib.suppress(OSError):
+            fh.seek(0)
+            fh.truncate()
         fh.close()
-
 
 
 def _stamp() -> str:
@@ -113,59 +153,142 @@ def _keep_failures(failed: list[dict], keep_dir: Path) -> list[NotebookFailure]:
         failures.append(NotebookFailure(
             notebook=r["name"], cell_index=r.get("cell_index"),
             execution_count=r.get("execution_count"), ename=r.get("ename"),
-            source=(r.get("source") or [""])[0],
+            source=(r.get("source") or [""])[0], line=r.get("line"),
             evalue=r.get("evalue"), kept=str(kept) if kept else None))
     return failures
 
 
-def _input_file(path, option: str, names: tuple[str, ...], wants: set[str]) -> Path | None:
-    if path is None:
-        return None
-    p = Path(path)
-    if not p.is_file():
-        raise ReportParameterError(f"Không tìm thấy tệp / file not found ({option}): {p}")
+def _wanted(option: str, names: tuple[str, ...], wants: set[str]) -> None:
     if not wants & set(names):
         raise ReportParameterError(
             f"{option}: không sổ tay nào khai báo / no notebook declares {' or '.join(names)}, "
             "so the file would be ignored")
-    return p.resolve()
 
 
-def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
-                 survey: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
-                 lang: str = "vi", jobs: int | None = None,
+def _belongs(name: str, stems: set[str]) -> bool:
+    """Whether a report file (``NN_...``) was made by one of the notebooks ``stems``."""
+    return any(name.startswith(st[:3]) for st in stems)
+
+
+def _copy_previous(final: Path, staging: Path, refreshed: set[str]) -> dict | None:
+    """``--only``: start from the previous report, without what the refreshed notebooks made."""
+    if not (final / "manifest.json").is_file():
+        return None
+    try:
+        previous = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for sub in ("sections", "figures", "tables", "notebooks"):
+        src = final / sub
+        if not src.is_dir():
+            continue
+        (staging / sub).mkdir(exist_ok=True)
+        for f in src.iterdir():
+            if f.is_file() and not _belongs(f.name, refreshed):
+                shutil.copy2(f, staging / sub / f.name)
+    for f in final.glob("[0-9][0-9]_*.html"):
+        if not _belongs(f.name, refreshed):
+            shutil.copy2(f, staging / f.name)
+    return previous
+
+
+def _docx_name(year: int, lang: str) -> str:
+    return f"bao-cao-chi-so-cchc-{year}.docx" if lang == "vi" else f"analysis-report-{year}.docx"
+
+
+def _assemble(staging: Path, *, year: int, lang: str, stems: list[str], titles: dict[str, str],
+              inputs: list[dict], synthetic: bool, partial: list[str] | None, notes: list[str],
+              commit: str | None, version: str) -> dict:
+    """Pages from sections (fallback: the nbconvert page), the front page, the Word
+    document and tables.xlsx. Returns ``{stem: section}`` for the manifest."""
+    from ..document import load_sections, section_html, write_docx
+    from ..document.words import word
+    from ..outputs import atomic_write_bytes, atomic_write_text, deterministic_zip
+    from .html import front_html, nav_html
+    from .xlsx import write_tables_xlsx
+
+    by_stem = {}
+    for sec in load_sections(staging):
+        stem = next((st for st in stems if sec.key[:3] == st[:3]), None)
+        if stem is not None and stem not in by_stem:
+            by_stem[stem] = sec
+    present = [st for st in stems if st in by_stem or (staging / f"{st}.html").is_file()]
+    entries = []
+    for st in present:
+        sec = by_stem.get(st)
+        entries.append({"href": f"{st}.html", "title": sec.title if sec else (titles.get(st) or st),
+                        "findings": list(sec.findings) if sec else []})
+    nav = nav_html([(e["href"], e["title"]) for e in entries], lang)
+    counters = {"table": 0, "figure": 0}
+    for i, st in enumerate(present, 1):
+        sec = by_stem.get(st)
+        if sec is not None:
+            atomic_write_text(staging / f"{st}.html", section_html(
+                sec, number=i, counters=counters, nav=nav,
+                footer=html_escape(phrase("footer", lang, commit=commit or "—", v=version))))
+    skipped = [{"title": by_stem[st].title, "section": by_stem[st].key, "reason": r}
+               for st in present if st in by_stem for r in by_stem[st].skipped]
+    sections = [by_stem[st] for st in present if st in by_stem]
+    downloads = []
+    if sections:
+        docx_path = staging / _docx_name(year, lang)
+        write_docx(sections, docx_path, title=word("report_title", lang, year=year), lang=lang,
+                   report_dir=staging, preface=[phrase("synthetic", lang)] if synthetic else None)
+        atomic_write_bytes(docx_path, deterministic_zip(docx_path.read_bytes()))
+        downloads.append((docx_path.name, word("word_doc", lang)))
+    write_tables_xlsx(staging, staging / "tables.xlsx", lang=lang)
+    downloads += [("tables.xlsx", word("workbook", lang)), ("manifest.json", phrase("manifest", lang))]
+    logs = [(f"notebooks/{p.name}", p.stem) for p in sorted((staging / "notebooks").glob("*.ipynb"))]
+    atomic_write_text(staging / "index.html", front_html(
+        year=year, lang=lang, entries=entries, inputs=inputs, synthetic=synthetic, partial=partial,
+        skipped=skipped, downloads=downloads, logs=logs, commit=commit, version=version, notes=notes))
+    return by_stem
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def build_report(*, year: int | None = None, data=None, survey: str | os.PathLike | None = None,
+                 out: str | os.PathLike | None = None, lang: str = "vi", jobs: int | None = None,
                  notebooks_dir: str | os.PathLike | None = None, only: list[str] | None = None,
-                 params: list[str] | dict[str, str] | None = None,
-                 progress: bool | None = None) -> Path:
+                 params: list[str] | dict[str, str] | None = None, progress: bool | None = None,
+                 cache_dir: str | os.PathLike | None = None) -> Path:
     """Run the report notebooks and put ``<out>/<year>/`` in place; return its path.
 
     Parameters
     ----------
-    year : assessment year (folder name and the notebooks' ``year``).
-    data : unit-level scores workbook, passed as ``data_path`` and ``scores_path``; by
-        default nothing is passed and each notebook uses its own default (the bundled data:
-        ``config.DEFAULT_WORKBOOK``, published tables).
-    survey : survey file, passed as ``survey_path``; by default the notebooks' own default.
+    year : assessment year; ``None``: the latest year in the data (bundled data: its latest).
+    data : scores file(s) or folder(s) (a path or a list); read, checked and cached once
+        (:func:`cchc_analysis.report.inputs.preflight`), the cache passed as ``data_path`` and
+        ``scores_path``. ``None``: the bundled workbook (``scores_path`` only).
+    survey : survey file (``survey_path``); see :mod:`cchc_analysis.report.inputs`.
     out : reports folder (default ``config.REPORTS_DIR``).
-    lang : ``"vi"`` (default) or ``"en"``, for the notebooks, the index and the XLSX headers.
+    lang : ``"vi"`` (default) or ``"en"``: every page, the Word document, the workbook.
     jobs : notebooks run at once (default: the number of cores).
     notebooks_dir : where the ``NN_*.ipynb`` notebooks are (default ``config.NOTEBOOKS_DIR``).
-    only : run only these notebooks (names or two-digit numbers): a partial report.
+    only : refresh only these notebooks (names or two-digit numbers) inside the existing
+        report; without one the report is marked partial.
     params : extra ``name=value`` parameters, checked against the notebooks' declarations.
     progress : show the progress bar (default: only on a terminal).
+    cache_dir : where parsed inputs are cached (default ``data/processed/cache``).
 
     Raises
     ------
     ReportParameterError : bad parameters or inputs; nothing ran (exit code 2).
-    ReportFailed : a notebook failed, the previous report is untouched (exit code 1).
+    ReportFailed : a notebook failed, or the report could not be written; the previous
+        report is untouched (exit code 1).
     """
-    from ..outputs import atomic_write_text, check_not_raw, write_xlsx
+    from ..outputs import atomic_write_text, check_not_raw
+    from .inputs import NO_SURVEY, preflight
 
     try:
         check_lang(lang)
     except ValueError as exc:
         raise ReportParameterError(str(exc)) from None
-    if not isinstance(year, int) or isinstance(year, bool):
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
         raise ReportParameterError(f"year must be an integer, got {year!r}")
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if not isinstance(jobs, int) or jobs < 1:
@@ -177,40 +300,58 @@ def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
     except PermissionError as exc:
         raise ReportParameterError(str(exc)) from None
 
-    notebooks = discover_notebooks(notebooks_dir, only=only)
+    every = discover_notebooks(notebooks_dir)
+    notebooks = discover_notebooks(notebooks_dir, only=only) if only else every
     declared = inspect_parameters(notebooks)
     wants = {k for d in declared.values() for k in d}
+    if data:
+        _wanted("--data", ("data_path", "scores_path"), wants)
+    if survey is not None:
+        _wanted("--survey", ("survey_path",), wants)
 
     import openpyxl.xml
 
-    if not openpyxl.xml.DEFUSEDXML:  # every .xlsx the notebooks read goes through openpyxl
+    if not openpyxl.xml.DEFUSEDXML:  # every .xlsx read goes through openpyxl
         raise ReportParameterError(
             "openpyxl không dùng defusedxml (chống bom XML) / openpyxl is not using defusedxml "
             "(XML-bomb protection): pip install defusedxml")
-    # --data / --survey reach the notebooks only when given: otherwise each notebook keeps
-    # its own default (the bundled data), e.g. published tables where data_path is "".
-    data_path = _input_file(data, "--data", ("data_path", "scores_path"), wants)
-    survey_path = _input_file(survey, "--survey", ("survey_path",), wants)
+    # ---- pre-flight: every input read and checked once, before any kernel starts
+    checked = preflight(data=data, survey=survey, year=year, cache_dir=cache_dir)
+    year = checked.year
+    cache = str(checked.scores_cache)
+    if checked.survey_given:
+        survey_param = str(checked.survey)
+    elif checked.no_survey_reason:
+        survey_param = NO_SURVEY
+    else:
+        survey_param = None  # the notebooks' own default (the bundled survey has the year)
 
     final = out_dir / str(year)
-    # output_dir is recorded as the final folder; the notebooks write into the staging folder
     per_nb = resolve_parameters(
         declared, year=year, lang=lang, output_dir=str(final),
-        data=str(data_path) if data_path else None,
-        survey=str(survey_path) if survey_path else None, extra=params,
-    )
+        data=cache if checked.data_files else None, scores=cache, survey=survey_param, extra=params)
 
     # ---- everything is valid: run
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = Path(tempfile.mkdtemp(prefix=f".{year}.probe-", dir=out_dir))
+        probe.rmdir()
+    except OSError as exc:
+        raise ReportFailed(f"Không ghi được vào thư mục báo cáo / cannot write into the reports "
+                           f"folder {out_dir}: {exc.strerror or exc}") from None
     started = now_iso()
     t0 = time.perf_counter()
     with _year_lock(out_dir, year):
         staging = Path(tempfile.mkdtemp(prefix=f".{year}.tmp-", dir=out_dir))
+        ipc_dir = Path(tempfile.gettempdir()) / f"cchc-run-{uuid.uuid4().hex[:8]}-{os.getpid()}"
         try:
+            ipc_dir.mkdir(mode=0o700)
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(staging, 0o777 & ~umask)
-            (staging / "notebooks").mkdir()
+            refreshed = {p.stem for p in notebooks}
+            previous = _copy_previous(final, staging, refreshed) if only else None
+            (staging / "notebooks").mkdir(exist_ok=True)
             expected = previous_durations(out_dir, year)
             tasks = []
             for p in notebooks:
@@ -219,56 +360,55 @@ def build_report(*, year: int = 2023, data: str | os.PathLike | None = None,
                     ps["output_dir"] = str(staging)
                 tasks.append({"name": p.stem, "source": str(p), "parameters": ps,
                               "executed": str(staging / "notebooks" / p.name),
-                              "html": str(staging / f"{p.stem}.html"),
+                              "html": str(staging / f"{p.stem}.html"), "ipc_dir": str(ipc_dir),
                               "cwd": str(config.PROJ_ROOT), "jobs": jobs,
                               "expected_seconds": expected.get(p.stem)})
             results = run_all(tasks, jobs, progress=progress)
             failed = [r for r in results if r["status"] != "ok"]
             if failed:
                 failures = _keep_failures(failed, out_dir / "_failed" / f"{year}-{_stamp()}")
-                raise ReportFailed(
-                    f"{len(failures)} sổ tay lỗi / notebook(s) failed; báo cáo cũ giữ nguyên / "
-                    f"the previous report {final} is untouched:\n"
-                    + "\n".join("  " + f.message() for f in failures), failures)
+                head = (f"{len(failures)} sổ tay lỗi; báo cáo cũ {final} giữ nguyên:" if lang == "vi" else
+                        f"{len(failures)} notebook(s) failed; the previous report {final} is untouched:")
+                raise ReportFailed(head + "\n" + "\n".join("  " + f.message(lang) for f in failures), failures)
 
-            # tables.xlsx
-            try:
-                write_xlsx(collect_tables(staging, lang=lang), staging / "tables.xlsx")
-            except Exception as exc:
-                raise ReportFailed(f"Không ghi được tables.xlsx / could not write tables.xlsx: "
-                                   f"{type(exc).__name__}: {exc}") from exc
-            # index.html + manifest.json
             commit, dirty = git_state()
-            inputs = input_files(data=data_path, survey=survey_path, notebooks=notebooks, params=per_nb)
+            inputs = input_files(data=checked.data_files, survey=checked.survey if checked.survey_given else None,
+                                 notebooks=notebooks, params=per_nb, cache=checked.scores_cache)
             finished = now_iso()
             version = package_versions()["cchc-analysis"] or "?"
-            synthetic = _input_is_synthetic(data_path)
-            for r in results:
-                r["html"] = str(final / Path(r["html"]).name)
-            atomic_write_text(staging / "index.html", index_html(
-                year=year, lang=lang, results=results, report_dir=staging, inputs=inputs,
-                synthetic=synthetic, only=[p.stem for p in notebooks] if only else None,
-                finished=finished, commit=commit, version=version))
+            prev_nbs = {n["name"]: n for n in (previous or {}).get("notebooks", [])}
+            ran = {r["name"] for r in results}
+            have = ran | {n for n in prev_nbs if n in {p.stem for p in every}}
+            missing = [p.stem for p in every if p.stem not in have]
+            partial = bool(missing) or (bool(only) and previous is None)
+            notes = [checked.no_survey_reason[lang]] if checked.no_survey_reason else []
+            titles = {**{n: v.get("title") for n, v in prev_nbs.items()},
+                      **{r["name"]: r.get("title") for r in results}}
+            by_stem = _assemble(
+                staging, year=year, lang=lang, stems=[p.stem for p in every], titles=titles,
+                inputs=inputs, synthetic=checked.synthetic,
+                partial=sorted(have) if partial else None, notes=notes, commit=commit, version=version)
             outputs = {
                 q.relative_to(staging).as_posix(): sha256_file(q)
                 for q in sorted(staging.rglob("*")) if q.is_file()
             }
             manifest = run_record(
-                year=year, lang=lang, data=data_path, survey=survey_path, synthetic=synthetic,
-                partial=bool(only), started=started, finished=finished,
+                year=year, lang=lang, data=checked.data_files, survey=checked.survey, synthetic=checked.synthetic,
+                partial=partial, started=started, finished=finished,
                 wall_seconds=time.perf_counter() - t0, jobs=jobs, commit=commit, dirty=dirty,
                 inputs=inputs, parameters=per_nb, declared=declared, results=results, tasks=tasks,
-                outputs=outputs)
+                outputs=outputs, sections=by_stem, previous=previous, only=bool(only), checked=checked)
             atomic_write_text(staging / "manifest.json",
                               json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n")
             _make_readable(staging, umask)
-            try:
-                _swap_into_place(staging, final)
-            except OSError as exc:
-                raise ReportFailed(f"Không đặt được báo cáo vào chỗ / could not put the report in "
-                                   f"place at {final}: {exc}") from exc
+            _swap_into_place(staging, final)
+        except OSError as exc:  # read-only or full disk while writing: nothing half-written
+            raise ReportFailed(
+                (f"Không ghi được báo cáo; báo cáo cũ giữ nguyên / could not write the report; the "
+                 f"previous one is untouched ({final}): {exc.strerror or exc}"
+                 + (f" [{exc.filename}]" if getattr(exc, "filename", None) else ""))) from exc
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(ipc_dir, ignore_errors=True)
     return final
-

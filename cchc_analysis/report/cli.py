@@ -22,10 +22,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     """Add the ``cchc report`` options to ``parser``."""
     parser.description = ("Chạy mọi sổ tay và ghi reports/<năm>/ / run every notebook and write "
                           "reports/<year>/. Exit codes: 0 ok, 1 a notebook failed, 2 bad parameters.")
-    parser.add_argument("--year", type=int, default=2023, help="assessment year (default 2023)")
-    parser.add_argument("--data", default=None, metavar="PATH",
-                        help="unit-level scores workbook for the notebooks' data_path/scores_path "
-                             "(default: each notebook's own default, the bundled data, e.g. "
+    parser.add_argument("--year", type=int, default=None,
+                        help="năm đánh giá (mặc định: năm mới nhất trong dữ liệu) / assessment year "
+                             "(default: the latest year in the data)")
+    parser.add_argument("--data", action="append", default=None, metavar="PATH",
+                        help="tệp điểm hoặc thư mục, có thể lặp lại / scores file or folder, repeatable "
+                             "(default: the bundled data, "
                              f"{display_path(config.DEFAULT_WORKBOOK)})")
     parser.add_argument("--survey", default=None, metavar="PATH",
                         help="survey file for the notebooks' survey_path (default: the notebooks' "
@@ -87,10 +89,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"Lỗi tham số / parameter error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ReportFailed as exc:
-        print(f"Báo cáo thất bại / report failed: {exc}", file=sys.stderr)
+        print(("Báo cáo thất bại: " if args.lang == "vi" else "Report failed: ") + str(exc), file=sys.stderr)
         return EXIT_FAILED
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    print(f"Đã ghi báo cáo / report written: {final / 'index.html'}")
+    print(("Đã ghi báo cáo: " if args.lang == "vi" else "Report written: ") + str(final / "index.html"))
     return EXIT_OK

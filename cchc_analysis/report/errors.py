@@ -18,21 +18,30 @@ class NotebookFailure(dict):
 
     Keys: ``notebook``; ``cell_index`` (1-based number of the failing cell in the source
     notebook, counting markdown cells); ``execution_count`` (the ``In [n]`` shown in the kept
-    notebook); ``source`` (first line of the cell); ``ename``, ``evalue`` (the error);
+    notebook); ``source`` (first line of the cell); ``line`` (the line of the cell that raised); ``ename``, ``evalue`` (the error);
     ``kept`` (path of the executed failing notebook).
     """
 
-    def message(self) -> str:
+    def message(self, lang: str | None = None) -> str:
+        """Where and what: notebook, cell, the failing LINE of the cell, the error.
+
+        ``lang`` ``"vi"`` or ``"en"`` (the report's language); ``None``: both."""
+        vi, en = lang in (None, "vi"), lang in (None, "en")
+
+        def w(v: str, e: str) -> str:
+            return f"{v} / {e}" if vi and en else (v if vi else e)
+
         where = ""
         if self.get("cell_index") is not None:
-            where = f", ô thứ / cell {self['cell_index']}"
+            where = f", {w('ô thứ', 'cell')} {self['cell_index']}"
             if self.get("execution_count") is not None:
                 where += f" (In [{self['execution_count']}])"
-            if self.get("source"):
-                where += f" `{self['source'][:80]}`"
+        line = self.get("line") or self.get("source")
         text = f"{self['notebook']}{where}: {self['ename']}: {self['evalue']}"
+        if line:
+            text += f"\n    {w('dòng lỗi', 'failing line')}: `{line[:160]}`"
         if self.get("kept"):
-            text += f"\n    sổ tay lỗi giữ tại / failing notebook kept at: {self['kept']}"
+            text += f"\n    {w('sổ tay lỗi giữ tại', 'failing notebook kept at')}: {self['kept']}"
         return text
 
 

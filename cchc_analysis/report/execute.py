@@ -11,6 +11,7 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -38,7 +39,7 @@ def _quiet_papermill():
         lg.setLevel(old)
 
 
-def kernel_manager_class():
+def kernel_manager_class(ipc_dir: str | None = None):
     """An nbclient kernel manager on IPC sockets (POSIX): no TCP port race between kernels.
 
     Many kernels starting at once over TCP can pick the same free port
@@ -57,7 +58,7 @@ def kernel_manager_class():
 
         @default("ip")
         def _default_ip(self):
-            return os.path.join(tempfile.gettempdir(), f"cchc-kernel-{uuid.uuid4().hex[:12]}")
+            return os.path.join(ipc_dir or tempfile.gettempdir(), f"cchc-kernel-{uuid.uuid4().hex[:12]}")
 
         async def _async_interrupt_kernel(self):
             # jupyter_client interrupts an idle kernel before shutting it down, which makes
@@ -126,7 +127,7 @@ def _execute_in_env(task: dict) -> dict:
 
     name = task["name"]
     kwargs = {}
-    kmc = kernel_manager_class()
+    kmc = kernel_manager_class(task.get("ipc_dir"))
     if kmc is not None:
         kwargs["kernel_manager_class"] = kmc
     t0 = time.perf_counter()
@@ -146,7 +147,8 @@ def _execute_in_env(task: dict) -> dict:
         except PapermillExecutionError as exc:
             result.update(status="failed", cell_index=_source_cell_number(task, exc.cell_index),
                           execution_count=exc.exec_count, ename=exc.ename, evalue=exc.evalue,
-                          source=(exc.source or "").strip().splitlines()[:1])
+                          source=(exc.source or "").strip().splitlines()[:1],
+                          line=failing_line(exc.source or "", exc.traceback or []))
             break
         except Exception as exc:  # kernel start races: retry twice, then report
             if attempt < 2 and _is_start_failure(exc):
@@ -160,6 +162,10 @@ def _execute_in_env(task: dict) -> dict:
         result["duration_seconds"] = result["execute_seconds"]
         return result
     t1 = time.perf_counter()
+    if section_saved(task):  # the page is rendered from the saved section, not a dump
+        result.update(title=None, html=task["html"], section=True, html_seconds=0.0,
+                      duration_seconds=time.perf_counter() - t0)
+        return result
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(task["executed"], as_version=4)
@@ -223,8 +229,28 @@ def run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dict
     return [results[t["name"]] for t in tasks]
 
 
+def _die_with_parent() -> None:
+    """A pool worker ends when the ``cchc report`` process dies (even by ``kill -9``):
+    Linux's parent-death signal, and elsewhere a thread watching the parent id."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+    threading.Thread(target=watch, name="cchc-parent-watch", daemon=True).start()
+
+
 def _worker_init() -> None:
     """Import the HTML exporter in the background while the first kernel starts (~1 s)."""
+    _die_with_parent()
 
     def imports():
         with contextlib.suppress(Exception):
@@ -234,6 +260,34 @@ def _worker_init() -> None:
 
     threading.Thread(target=imports, name="cchc-import", daemon=True).start()
 
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def failing_line(source: str, traceback: list[str]) -> str | None:
+    """The line of the cell that raised, from IPython's traceback (``Cell In[n], line k``);
+    the last such frame of the cell is the line in the cell where the error arose."""
+    text = _ANSI.sub("", "\n".join(traceback or []))
+    hits = re.findall(r"Cell In\[\d+\], line (\d+)", text)
+    lines = (source or "").splitlines()
+    if hits:
+        k = int(hits[0])
+        if 1 <= k <= len(lines):
+            return lines[k - 1].strip()
+    arrows = re.findall(r"^-+>\s*\d+\s(.*)$", text, flags=re.M)
+    if arrows:
+        return arrows[0].strip()
+    return next((ln.strip() for ln in lines if ln.strip()), None)
+
+
+def section_saved(task: dict) -> bool:
+    out = (task.get("parameters") or {}).get("output_dir")
+    if not out:
+        return False
+    from pathlib import Path
+
+    return any(Path(out, "sections").glob(f"{task['name'][:3]}*.json"))
 
 
 def _crash_result(task: dict, exc: BaseException) -> dict:

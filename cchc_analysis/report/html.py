@@ -64,11 +64,14 @@ def clean_outputs_for_html(nb) -> None:
     from nbconvert.filters.markdown import markdown2html
 
     for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"  # papermill's injected cell has a random id: same bytes on rerun
+    for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown" and _RISKY_MARKUP.search(cell.source):
             # active markup in a markdown cell: show its sanitised rendering instead
             out = nbformat.v4.new_output("display_data",
                                          data={"text/html": sanitize_html(markdown2html(cell.source))})
             nb.cells[i] = nbformat.v4.new_code_cell("", outputs=[out])
+            nb.cells[i].id = f"cell-{i}"
             continue
         if cell.cell_type != "code":
             continue
@@ -148,3 +151,66 @@ def index_html(*, year: int, lang: str, results: list[dict], report_dir: Path, i
               "</small></p>", "</body>", "</html>", ""]
     return "\n".join(parts)
 
+
+
+# --------------------------------------------------------------------------- pages from sections
+
+
+def nav_html(entries: list[tuple[str, str]], lang: str) -> str:
+    """The bar at the top of every page: the front page, then every section."""
+    from ..document.words import word
+
+    links = [_a("index.html", word("front", lang))] + [_a(href, text) for href, text in entries]
+    return "<nav>" + "".join(links) + "</nav>"
+
+
+def front_html(*, year: int, lang: str, entries: list[dict], inputs: list[dict], synthetic: bool,
+               partial: list[str] | None, skipped: list[dict], downloads: list[tuple[str, str]],
+               logs: list[tuple[str, str]], commit: str | None, version: str, notes: list[str]) -> str:
+    """The front page: findings of every section first, then links, skip reasons, downloads.
+
+    ``entries``: ``{"href", "title", "findings"}`` per section (notebook order);
+    ``skipped``: ``{"title", "reason"}``. One language; no times (byte-identical reruns).
+    """
+    from ..document.html import page
+    from ..document.words import word
+
+    e = html.escape
+    title = word("report_title", lang, year=year)
+    out = [f"<h1>{e(title)}</h1>"]
+    if synthetic:
+        out.append(f'<div class="synthetic">{e(phrase("synthetic", lang))}</div>')
+    if partial:
+        out.append(f'<div class="skip">{e(phrase("partial", lang, names=", ".join(partial)))}</div>')
+    for n in notes:
+        out.append(f'<p class="note">{e(n)}</p>')
+    out.append(f'<div class="findings"><h2>{e(word("key_findings", lang))}</h2>')
+    for i, ent in enumerate(entries, 1):
+        out.append(f"<h3>{_a(ent['href'], f'{i}. ' + ent['title'])}</h3>")
+        if ent.get("findings"):
+            out.append("<ul>" + "".join(f"<li>{e(f)}</li>" for f in ent["findings"]) + "</ul>")
+        else:
+            out.append(f'<p class="note">{e(phrase("no_findings", lang))}</p>')
+    out.append("</div>")
+    out.append(f"<h2>{e(word('all_sections', lang))}</h2><ul class='sections'>")
+    out += [f"<li>{_a(ent['href'], f'{i}. ' + ent['title'])}</li>" for i, ent in enumerate(entries, 1)]
+    out.append("</ul>")
+    if skipped:
+        out.append(f"<h2>{e(word('not_done', lang))}</h2><ul>")
+        out += [f"<li><b>{e(s['title'])}</b>: {e(s['reason'])}</li>" for s in skipped]
+        out.append("</ul>")
+    out.append(f"<h2>{e(word('downloads', lang))}</h2><ul>")
+    out += [f"<li>{_a(href, text)}</li>" for href, text in downloads]
+    out.append("</ul>")
+    if logs:
+        out.append(f"<h3>{e(phrase('logs', lang))}</h3><ul class='note'>")
+        out += [f"<li>{_a(href, text)}</li>" for href, text in logs]
+        out.append("</ul>")
+    out.append(f"<h2>{e(phrase('inputs', lang))}</h2><table><thead><tr><th>{e(phrase('role', lang))}</th>"
+               f"<th>{e(phrase('file', lang))}</th><th>SHA-256</th></tr></thead><tbody>")
+    for item in inputs:
+        out.append(f"<tr><td class='l'>{e(item['role'])}</td><td class='l'><code>{e(item['path'])}</code></td>"
+                   f"<td><code>{e(item['sha256'][:16])}…</code></td></tr>")
+    out.append("</tbody></table>")
+    out.append(f"<footer>{e(phrase('footer', lang, commit=commit or '—', v=version))}</footer>")
+    return page(title, "".join(out), lang=lang)

@@ -77,8 +77,11 @@ def package_versions() -> dict[str, str | None]:
     return out
 
 
-def input_files(*, data: Path | None, survey: Path | None, notebooks: list[Path],
-            params: dict[str, dict]) -> list[dict]:
+def input_files(*, data, survey: Path | None, notebooks: list[Path],
+                params: dict[str, dict], cache: Path | None = None) -> list[dict]:
+    """Every input with its SHA-256: ``data`` (a path or a list), the survey, files named
+    by parameters, the notebooks, data/raw, the parsed-input cache this run used and the
+    other files in data/processed (except other runs' caches)."""
     seen: set[Path] = set()
     items = []
 
@@ -90,8 +93,8 @@ def input_files(*, data: Path | None, survey: Path | None, notebooks: list[Path]
         items.append({"role": role, "path": display_path(p), "sha256": sha256_file(p),
                       "bytes": p.stat().st_size})
 
-    if data is not None:
-        add("data", data)
+    for d in ([data] if isinstance(data, (str, Path)) else list(data or [])):
+        add("data", d)
     if survey is not None:
         add("survey", survey)
     for nb, ps in params.items():  # files named by --param values
@@ -102,11 +105,15 @@ def input_files(*, data: Path | None, survey: Path | None, notebooks: list[Path]
                         add(f"parameter {k}", Path(v))
     for p in notebooks:
         add("notebook", p)
+    if cache is not None:
+        add("cache", cache)
+    cache_dir = (config.PROCESSED_DIR / "cache").resolve()
     for role, folder in (("raw", config.RAW_DIR), ("processed", config.PROCESSED_DIR)):
         # data/processed holds caches the notebooks read (e.g. a calibration table)
         if folder.is_dir():
             for p in sorted(folder.rglob("*")):
-                if p.is_file() and not p.name.startswith(".") and p.name != "README.md":
+                if p.is_file() and not p.name.startswith(".") and p.name != "README.md" \
+                        and cache_dir not in p.resolve().parents:
                     add(role, p)
     return items
 
@@ -129,19 +136,49 @@ def _input_is_synthetic(path: Path | None) -> bool:
     return is_synthetic(read_scores(config.DEFAULT_WORKBOOK if path is None else path))
 
 
-def run_record(*, year: int, lang: str, data: Path | None, survey: Path | None, synthetic: bool,
+def run_record(*, year: int, lang: str, data, survey: Path | None, synthetic: bool,
                partial: bool, started: str, finished: str, wall_seconds: float, jobs: int,
                commit: str | None, dirty: bool | None, inputs: list[dict], parameters: dict,
-               declared: dict, results: list[dict], tasks: list[dict], outputs: dict) -> dict:
-    """The content of ``manifest.json`` (a plain dict, written by the caller)."""
+               declared: dict, results: list[dict], tasks: list[dict], outputs: dict,
+               sections: dict | None = None, previous: dict | None = None, only: bool = False,
+               checked=None) -> dict:
+    """The content of ``manifest.json`` (a plain dict, written by the caller).
+
+    With ``--only`` (``previous`` = the earlier manifest) the notebooks not run now keep
+    their earlier record and ``refreshed`` time; each section lists what it skipped."""
+    data_list = [data] if isinstance(data, (str, Path)) else list(data or [])
+    prev_nbs = {n["name"]: n for n in (previous or {}).get("notebooks", [])}
+    ran = {}
+    for r, t in zip(results, tasks):
+        ran[r["name"]] = {
+            "name": r["name"],
+            "title": (sections or {}).get(r["name"]).title if (sections or {}).get(r["name"]) else r.get("title"),
+            "source": display_path(Path(t["source"])),
+            "executed": f"notebooks/{Path(t['executed']).name}",
+            "html": Path(t["html"]).name,
+            "page": "section" if r.get("section") else "notebook export",
+            "duration_seconds": round(r["duration_seconds"], 3),
+            "html_seconds": round(r.get("html_seconds", 0.0), 3),
+            "refreshed": finished,
+        }
+    names = sorted(set(ran) | set(prev_nbs))
+    notebooks = [ran.get(n) or {**prev_nbs[n], "refreshed": prev_nbs[n].get("refreshed", (previous or {}).get("finished"))}
+                 for n in names]
+    secs = {}
+    for stem, sec in (sections or {}).items():
+        secs[sec.key] = {"notebook": stem, "title": sec.title, "skipped": list(sec.skipped),
+                         "findings": len(sec.findings),
+                         "refreshed": next((n["refreshed"] for n in notebooks if n["name"] == stem), finished)}
+    params = {**(previous or {}).get("parameters", {}), **{r["name"]: {**parameters[r["name"]]} for r in results}}
     return {
         "report": "cchc-analysis yearly report",
         "year": year,
         "lang": lang,
-        "data": display_path(data) if data else None,
+        "data": [display_path(d) for d in data_list] or None,
         "survey": display_path(survey) if survey else None,
         "synthetic_data": synthetic,
         "partial": partial,
+        "refreshed_only": sorted(ran) if only else None,
         "started": started,
         "finished": finished,
         "wall_seconds": round(wall_seconds, 3),
@@ -150,17 +187,14 @@ def run_record(*, year: int, lang: str, data: Path | None, survey: Path | None, 
         "git_dirty": dirty,
         "packages": package_versions(),
         "inputs": inputs,
-        "parameters": {r["name"]: {**parameters[r["name"]]} for r in results},
-        "declared_parameters": declared,
-        "notebooks": [{
-            "name": r["name"],
-            "title": r.get("title"),
-            "source": display_path(Path(t["source"])),
-            "executed": f"notebooks/{Path(t['executed']).name}",
-            "html": Path(t["html"]).name,
-            "duration_seconds": round(r["duration_seconds"], 3),
-            "html_seconds": round(r.get("html_seconds", 0.0), 3),
-        } for r, t in zip(results, tasks)],
+        "checked_inputs": None if checked is None else {
+            "years": checked.years, "cache": display_path(checked.scores_cache),
+            "cache_hit": checked.cache_hit, "survey_withheld": checked.no_survey_reason},
+        "parameters": params,
+        "declared_parameters": {**(previous or {}).get("declared_parameters", {}), **declared},
+        "notebooks": notebooks,
+        "sections": secs,
+        "skipped": [{"section": k, "reason": r} for k, v in secs.items() for r in v["skipped"]],
         "outputs": outputs,
         "note": "output_dir is recorded as the final report folder; during the run the "
                 "notebooks wrote into a hidden staging folder renamed into place.",

@@ -181,7 +181,8 @@ def _parse_param(text: str) -> tuple[str, str]:
 
 def resolve_parameters(declared: dict[str, dict[str, dict]], *, year: int, lang: str,
                        output_dir: str, data: str | None, survey: str | None,
-                       extra: list[str] | dict[str, str] | None = None) -> dict[str, dict]:
+                       extra: list[str] | dict[str, str] | None = None,
+                       scores: str | None = None) -> dict[str, dict]:
     """The parameters to pass to each notebook, only those it declares.
 
     Parameters
@@ -189,6 +190,8 @@ def resolve_parameters(declared: dict[str, dict[str, dict]], *, year: int, lang:
     declared : output of :func:`inspect_parameters`.
     year, lang, output_dir, data, survey : the standard values (``data`` goes to
         ``data_path`` and ``scores_path``, ``survey`` to ``survey_path``; ``None`` skips).
+    scores : ``scores_path`` when it differs from ``data`` (the report passes the cached
+        bundled scores to ``scores_path`` even when ``data_path`` is not passed).
     extra : ``["name=value", ...]`` or ``{name: value_text}`` from ``--param``; each name
         must be declared by at least one notebook and each value must convert to the type
         that notebook declares.
@@ -223,6 +226,8 @@ def resolve_parameters(declared: dict[str, dict[str, dict]], *, year: int, lang:
     standard = {"year": year, "lang": lang, "output_dir": output_dir}
     if data is not None:
         standard.update(data_path=data, scores_path=data)
+    if scores is not None:
+        standard["scores_path"] = scores
     if survey is not None:
         standard["survey_path"] = survey
     out: dict[str, dict] = {}

@@ -7,14 +7,14 @@ __all__ = ["TEXT", "phrase"]
 TEXT = {
     "title": {"vi": "Báo cáo Chỉ số CCHC năm {year}", "en": "PAR INDEX report {year}"},
     "synthetic": {
-        "vi": "DỮ LIỆU TỔNG HỢP (giả lập): số liệu cấp đơn vị trong báo cáo này là dữ liệu "
-              "giả lập có kiểm soát, không phải số liệu thật.",
+        "vi": "Dữ liệu giả lập (mô phỏng): số liệu cấp đơn vị trong báo cáo này do chương trình "
+              "tạo ra để minh họa phương pháp, không phải số liệu thật.",
         "en": "SYNTHETIC DATA: the unit-level numbers in this report come from a documented, "
               "seeded synthetic ministry, not from real assessments.",
     },
     "partial": {
-        "vi": "Báo cáo từng phần: chỉ chạy các sổ tay {names}.",
-        "en": "Partial report: only the notebooks {names} were run.",
+        "vi": "Báo cáo một phần: chỉ có các phần {names}.",
+        "en": "Partial report: only the sections {names}.",
     },
     "notebooks": {"vi": "Các phân tích", "en": "Analyses"},
     "figures": {"vi": "Hình", "en": "Figures"},
@@ -35,6 +35,13 @@ TEXT = {
     "notebook": {"vi": "Sổ tay", "en": "Notebook"},
     "table": {"vi": "Bảng", "en": "Table"},
     "csv_file": {"vi": "Tệp CSV", "en": "CSV file"},
+    "logs": {"vi": "Sổ tay đã chạy (nhật ký của lần chạy)", "en": "Executed notebooks (the run's log)"},
+    "footer": {"vi": "Mã nguồn {commit}; cchc-analysis {v}. Thời điểm chạy và mã băm: manifest.json.",
+               "en": "Source commit {commit}; cchc-analysis {v}. Run times and hashes: manifest.json."},
+    "no_findings": {"vi": "Phần này chưa ghi kết luận.", "en": "This section records no findings."},
+    "page_dump": {"vi": "trang xuất từ sổ tay", "en": "page exported from the notebook"},
+    "kept_from": {"vi": "Giữ từ lần chạy trước ({t}).", "en": "Kept from the previous run ({t})."},
+    "survey_withheld": {"vi": "Khảo sát", "en": "Survey"},
 }
 
 

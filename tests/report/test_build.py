@@ -91,7 +91,7 @@ def test_report_folder_is_complete(built):
     index = (rep / "index.html").read_text(encoding="utf-8")
     for n in names:
         assert f'href="{n}.html"' in index and f'href="notebooks/{n}.ipynb"' in index
-    assert 'src="figures/01_ok__index.svg"' in index and 'href="tables.xlsx"' in index
+    assert 'href="tables.xlsx"' in index and "Kết luận chính" in index
     # nothing hidden left behind, and files are readable by others (not 0600)
     assert not [p.name for p in out.iterdir() if p.name.startswith(f".2023.") and p.is_dir()]
     if os.name == "posix":
@@ -104,7 +104,7 @@ def test_manifest_hashes_and_parameters(built, tiny_data):
     rep = out / "2023"
     m = json.loads((rep / "manifest.json").read_text(encoding="utf-8"))
     assert m["year"] == 2023 and m["lang"] == "vi" and m["partial"] is False
-    assert m["data"] == str(tiny_data.resolve()) and m["survey"] is None
+    assert m["data"] == [str(tiny_data.resolve())] and m["survey"] is None
     roles = {}
     for item in m["inputs"]:
         path = Path(item["path"]) if Path(item["path"]).is_absolute() else config.PROJ_ROOT / item["path"]
@@ -113,8 +113,9 @@ def test_manifest_hashes_and_parameters(built, tiny_data):
     assert roles["data"] == [tiny_data.resolve()]
     assert sorted(p.name for p in roles["notebook"]) == ["01_ok.ipynb", "02_inject.ipynb", "03_fail.ipynb"]
     p = m["parameters"]
-    assert p["01_ok"] == {"year": 2023, "lang": "vi", "output_dir": str(rep),
-                          "data_path": str(tiny_data.resolve())}
+    cache = config.PROJ_ROOT / m["checked_inputs"]["cache"]  # parsed once, passed to notebooks
+    assert roles["cache"] == [cache.resolve()] and cache.suffix == ".parquet"
+    assert p["01_ok"] == {"year": 2023, "lang": "vi", "output_dir": str(rep), "data_path": str(cache)}
     assert p["02_inject"] == {"lang": "vi", "output_dir": str(rep)}
     assert p["03_fail"] == {"fail": False, "output_dir": str(rep)}  # --param reached only 03
     assert m["declared_parameters"]["01_ok"]["scale"]["inferred_type_name"] == "float"
@@ -135,15 +136,16 @@ def test_injected_formula_is_neutralised_and_html_escaped(built):
     csv_text = (rep / "tables" / "02_inject__evil.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK(" in csv_text and "\n=HYPERLINK" not in csv_text and ',"=HYPERLINK' not in csv_text
     wb = openpyxl.load_workbook(rep / "tables.xlsx")
-    assert wb.sheetnames == ["Mục lục", "01_index", "02_evil"]
-    ws = wb["02_evil"]
+    assert wb.sheetnames == ["Mục lục", "01 index", "02 evil"]
+    ws = wb["02 evil"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     assert rows[0] == ["Mã đơn vị", "Đơn vị", "Chỉ số CCHC (%)"]  # Vietnamese headers
     assert rows[1][1] == "'" + EVIL and rows[1][2] == -1.5  # negative number stays a number
     assert all(c.data_type != "f" for sh in wb for r in sh.iter_rows() for c in r)
     # numbers stay numbers CSV -> XLSX (openpyxl writes 15 significant digits, as Excel keeps)
     csv_index = pd.read_csv(rep / "tables" / "01_ok__index.csv", encoding="utf-8-sig")
-    xl_index = pd.read_excel(rep / "tables.xlsx", sheet_name="01_index")
+    xl_index = pd.read_excel(rep / "tables.xlsx", sheet_name="01 index")
     assert xl_index["Chỉ số CCHC (%)"].tolist() == pytest.approx(csv_index["index"].tolist(), rel=1e-14)
     assert xl_index["Điểm đạt được"].tolist() == pytest.approx(csv_index["points"].tolist(), rel=1e-14)
     # HTML: data text escaped (notebook page and index page)
@@ -160,7 +162,7 @@ def test_injected_formula_is_neutralised_and_html_escaped(built):
 
 
 @pytest.mark.notebooks
-def test_rerun_replaces_report_with_byte_identical_csv(built, tiny_data, tmp_path):
+def test_only_refreshes_inside_the_previous_report(built, tiny_data, tmp_path):
     src, _, _ = built
     out = tmp_path / "reports"
     shutil.copytree(src, out)
@@ -171,8 +173,13 @@ def test_rerun_replaces_report_with_byte_identical_csv(built, tiny_data, tmp_pat
     rep = out / "2023"
     after = {p.name: p.read_bytes() for p in (rep / "tables").glob("*.csv")}
     assert after == before
-    assert not (rep / "03_fail.html").exists()  # the whole folder was replaced
-    assert json.loads((rep / "manifest.json").read_text(encoding="utf-8"))["partial"] is True
+    assert (rep / "03_fail.html").exists() and (rep / "notebooks" / "03_fail.ipynb").exists()  # kept
+    m = json.loads((rep / "manifest.json").read_text(encoding="utf-8"))
+    assert m["partial"] is False and m["refreshed_only"] == ["01_ok", "02_inject"]
+    old = json.loads((src / "2023" / "manifest.json").read_text(encoding="utf-8"))
+    when = {n["name"]: n["refreshed"] for n in m["notebooks"]}
+    assert when["03_fail"] == old["finished"] and when["01_ok"] == m["finished"]
+    assert 'href="03_fail.html"' in (rep / "index.html").read_text(encoding="utf-8")
     assert [p.name for p in out.iterdir() if p.name.startswith(".2023.") and p.is_dir()] == []
 
 
@@ -185,7 +192,8 @@ def test_failing_notebook_leaves_previous_report_intact(built, tmp_path):
     before = snapshot(out / "2023")
     rc, _, err = cchc("--out", out, "--notebooks", FIXTURES, "--jobs", 2, "--only", "03_fail")
     assert rc == 1
-    assert "03_fail" in err and "cell 4" in err and "`if fail:`" in err
+    assert "03_fail" in err and "ô thứ 4" in err
+    assert "dòng lỗi: `raise ValueError('cố ý lỗi / failing on purpose')`" in err  # the failing line
     assert "ValueError: cố ý lỗi / failing on purpose" in err
     assert snapshot(out / "2023") == before
     kept = list((out / "_failed").glob("2023-*/03_fail.ipynb"))
@@ -223,7 +231,7 @@ def test_ill_typed_or_malformed_parameter_is_refused(tmp_path, param, words):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["--data", "/nonexistent/scores.xlsx"], ["file not found (--data)"]),
+    (["--data", "/nonexistent/scores.xlsx"], ["file not found", "--data", "no notebook was run"]),
     (["--survey", __file__], ["--survey", "no notebook declares survey_path"]),
     (["--notebooks", "/nonexistent/notebooks"], ["no notebooks folder"]),
     (["--only", "99"], ["unknown notebook", "01_ok"]),
@@ -331,3 +339,24 @@ def test_xml_bomb_in_xlsx_input_is_refused(tmp_path):
     with pytest.raises(DataError) as info:
         read_scores(bomb)
     assert any(isinstance(e, DefusedXmlException) for e in chain(info.value))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="flock")
+def test_lock_of_a_dead_owner_does_not_block(tmp_path):
+    """kill -9 of `cchc report`: its orphaned children may still hold the lock file; the PID
+    written in it is dead, so the next run takes over."""
+    import fcntl
+    import subprocess
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / ".2023.tmp-killed").mkdir()
+    with open(out / ".2023.lock", "a+") as fh:
+        fh.write(str(dead.pid))
+        fh.flush()
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # an orphan still holds it
+        rc, _, err = cchc("--out", out, "--notebooks", FIXTURES, "--only", "02", "--year", "2023")
+    assert rc == 0, err
+    assert (out / "2023" / "02_inject.html").is_file() and not (out / ".2023.tmp-killed").exists()
