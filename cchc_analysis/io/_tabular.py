@@ -180,16 +180,16 @@ def open_workbook(path: Path):
         ) from exc
 
 
-def sheet_rows(ws) -> list[list]:
+def sheet_rows(ws, max_rows: int | None = None) -> list[list]:
     """A worksheet's cells as rows; merged header cells span their children."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    rows = [list(r) for r in ws.iter_rows(values_only=True, max_row=max_rows)]
     # merged cells: openpyxl keeps the value in the top-left cell only. Fill header-area
     # merges so a merged "Điểm" spans its children.
     for rng in ws.merged_cells.ranges:
         if rng.min_row > HEADER_SEARCH_ROWS:
             continue
         v = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
+        for r in range(rng.min_row, min(rng.min_row, len(rows)) + 1):
             for c in range(rng.min_col, rng.max_col + 1):
                 row = rows[r - 1]
                 while len(row) < c:
