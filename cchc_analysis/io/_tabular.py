@@ -161,41 +161,35 @@ def frame_rows(frame: pd.DataFrame) -> list[list]:
 
 
 def open_workbook(path: Path):
-    """Open an XLSX for its values; a corrupt file is a :class:`DataError`.
+    """Open an XLSX for its values (:class:`._xlsx.XlsxBook`: sizes checked before parsing,
+    work bounded by the cells present, no XML entity ever expanded); a corrupt file is a
+    :class:`DataError` naming it."""
+    from ._xlsx import XlsxBook
 
-    openpyxl parses the workbook's XML through ``defusedxml`` (a declared dependency),
-    so an XML bomb is refused rather than expanded.
-    """
-    import openpyxl  # heavy: imported when a workbook is actually read
-
-    try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # corrupt or not an XLSX
-        raise DataError(
-            Problem(
-                str(path), None, None, None,
-                f"không mở được tệp Excel ({type(exc).__name__}: {exc}); hãy lưu lại dưới dạng .xlsx",
-                f"cannot open the Excel file ({type(exc).__name__}: {exc}); save it again as .xlsx",
-            )
-        ) from exc
+    return XlsxBook(path)
 
 
 def sheet_rows(ws, max_rows: int | None = None) -> list[list]:
-    """A worksheet's cells as rows; merged header cells span their children."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True, max_row=max_rows)]
-    # merged cells: openpyxl keeps the value in the top-left cell only. Fill header-area
-    # merges so a merged "Điểm" spans its children.
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row > HEADER_SEARCH_ROWS:
+    """A worksheet's cells as rows; merged header cells span their children (the value
+    of a merge in the header area is copied across the merge's first row)."""
+    from ._xlsx import XlsxSheet
+
+    if isinstance(ws, XlsxSheet):
+        rows, merges = ws.cells(max_rows)
+        rows = [list(r) for r in rows]
+    else:  # an openpyxl worksheet
+        rows = [list(r) for r in ws.iter_rows(values_only=True, max_row=max_rows)]
+        merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+    for r0, c0, _r1, c1 in merges:
+        if r0 > HEADER_SEARCH_ROWS or r0 > len(rows) or c1 - c0 > 16384:
             continue
-        v = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, min(rng.min_row, len(rows)) + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                row = rows[r - 1]
-                while len(row) < c:
-                    row.append(None)
-                if row[c - 1] is None and r == rng.min_row:
-                    row[c - 1] = v
+        row = rows[r0 - 1]
+        v = row[c0 - 1] if c0 - 1 < len(row) else None
+        if len(row) < c1:
+            row.extend([None] * (c1 - len(row)))
+        for c in range(c0, c1 + 1):
+            if row[c - 1] is None:
+                row[c - 1] = v
     return rows
 
 
