@@ -85,6 +85,7 @@ from ._tabular import (
     frame_rows,
     no_sheet,
     open_workbook,
+    read_parquet_frame,
     raise_first,
     read_csv_rows,
     sheet_rows,
@@ -128,6 +129,9 @@ LAYOUTS = {
     "tidy": "tidy", "template": "template", "summary": "summary", "bang-tong-hop": "summary",
     "bang tong hop": "summary", "form": "form", "phieu-cham-diem": "form", "phieu cham diem": "form",
 }
+# "1.500", "1,500": a single separator before exactly three digits (thousands or decimals?)
+_AMBIGUOUS = re.compile(r"^[+-]?[0-9]{1,3}[.,][0-9]{3}$")
+_ID_OK = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._\-]*$")
 _TRUE = frozenset({"true", "1", "co", "yes", "y", "phat sinh", "co phat sinh", "1.0"})
 _FALSE = frozenset({"false", "0", "khong", "no", "n", "kps", "khong phat sinh", "0.0"})
 _COMPONENTS = {
@@ -183,6 +187,8 @@ class _Raw:
     sheet: str | None
     frame: pd.DataFrame  # canonical-named columns (object), plus "_row"
     headers: dict[str, str]  # canonical -> header as written in the file
+    duplicates: list = None  # (row, column index, canonical, written) of repeated headers
+    unknown: list = None  # (row, column index, written) of headers not recognised
 
 
 def _problem(raw: _Raw, row, column, vi: str, en: str) -> Problem:
@@ -207,7 +213,26 @@ def _raw(table: Table) -> _Raw:
         vals = frame.drop(columns="_row")
         empty = vals.map(lambda v: clean_text(v) is None).all(axis=1)
         frame = frame[~empty.to_numpy()].reset_index(drop=True)
-    return _Raw(table.file, table.sheet, frame, table.headers)
+    return _Raw(table.file, table.sheet, frame, table.headers, getattr(table, "duplicates", []),
+                getattr(table, "unknown", []))
+
+
+def _header_problems(raw: _Raw, problems: list, *, unknown: bool = False) -> None:
+    """A repeated column (the second copy would be ignored) and, where every column has a
+    meaning (the criteria sheet), an unrecognised one are problems, never ignored."""
+    for row, j, canon, written in raw.duplicates or []:
+        problems.append(Problem(raw.file, raw.sheet, row, written,
+                                f"cột '{written}' lặp lại cột '{raw.headers.get(canon, canon)}' (cùng nghĩa '{canon}'); "
+                                "xóa hoặc đổi tên một cột",
+                                f"column '{written}' repeats column '{raw.headers.get(canon, canon)}' (both mean "
+                                f"'{canon}'); delete or rename one"))
+    if unknown:
+        for row, j, written in raw.unknown or []:
+            problems.append(Problem(raw.file, raw.sheet, row, written,
+                                    f"không nhận ra cột '{written}'; dùng một trong: Mã tiêu chí, Lĩnh vực, Tên tiêu chí, "
+                                    "Thành phần, Điểm tối đa, Áp dụng cho, Ghi chú",
+                                    f"column '{written}' is not recognised; use: criterion, field, name, component, "
+                                    "max_points, applies_to, note"))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -221,16 +246,37 @@ def _parse_numeric(raw: _Raw, col: str, problems: list, *, what_vi: str, what_en
     out = np.full(n, np.nan)
     marker = np.zeros(n, dtype=bool)
     bad = 0
+    bad_mask = np.zeros(n, dtype=bool)
     for i, v in enumerate(s.to_numpy()):
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            out[i] = v
-            continue
+            try:
+                fv = float(v)
+            except OverflowError:
+                fv = float("inf")
+            if np.isfinite(fv) or (isinstance(v, float) and np.isnan(v)):
+                out[i] = fv
+                continue
         if allow_na_marker and isinstance(v, str) and fold(v) in NA_MARKERS:
             marker[i] = True
             continue
+        c = clean_text(v) if isinstance(v, str) else None
+        why = None
+        if c is not None and "%" in c:
+            why = ("ô ghi phần trăm; ghi số điểm (không có dấu %)", "the cell holds a percentage; write the points (no %)")
+        elif c is not None and _AMBIGUOUS.match(c):
+            why = (f"số '{c}' mơ hồ (dấu chấm/phẩy trước đúng ba chữ số: phần nghìn hay thập phân?); điểm luôn nhỏ "
+                   "hơn 1.000: ghi ví dụ '1,5' (thập phân) cho rõ",
+                   f"'{c}' is ambiguous (a separator before exactly three digits: thousands or decimals?); "
+                   "points are always under 1,000: write it with its decimal comma or point unambiguously")
+        if why is not None:
+            if bad < MAX_PROBLEMS_PER_CHECK:
+                problems.append(_problem(raw, raw.frame["_row"].iat[i], col, f"{what_vi}: {why[0]}", f"{what_en}: {why[1]}"))
+            bad += 1
+            bad_mask[i] = True
+            continue
         try:
             num = parse_number(v)
-        except ValueError:
+        except (ValueError, OverflowError):
             if bad < MAX_PROBLEMS_PER_CHECK:
                 problems.append(_problem(
                     raw, raw.frame["_row"].iat[i], col,
@@ -240,10 +286,12 @@ def _parse_numeric(raw: _Raw, col: str, problems: list, *, what_vi: str, what_en
                     + ("; write KPS if the criterion does not arise" if allow_na_marker else ""),
                 ))
             bad += 1
+            bad_mask[i] = True
             out[i] = np.nan
             marker[i] = False
             continue
         out[i] = np.nan if num is None else num
+    _parse_numeric.bad = bad_mask
     return out, marker
 
 
@@ -254,6 +302,7 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
     f = raw.frame
     if isinstance(problems, Problems):
         problems.headers[(raw.file, raw.sheet)] = raw.headers
+    _header_problems(raw, problems)
     need = list(REQUIRED)
     if criteria is not None:
         need.remove("max_points")
@@ -312,6 +361,14 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
         bad_rows = out.index[pd.isna(out[col])]
         for i in bad_rows[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(_problem(raw, out["_row"].iat[i], col, f"thiếu {vi_name}", f"{en_name} is empty"))
+    _check_ids(out["criterion"], out["_row"], raw, "criterion", problems)
+    if units is not None and "unit_id" in f.columns:  # a long sheet: every id must be a listed unit
+        known_units = set(units["unit_id"])
+        for i, u in enumerate(out["unit_id"]):
+            if u is not None and u not in known_units:
+                problems.append(_problem(raw, out["_row"].iat[i], "unit_id",
+                                         f"mã đơn vị '{u}' không có trong trang đơn vị (gõ nhầm?)",
+                                         f"unit id '{u}' is not in the units sheet (a typo?)"))
 
     unit_name = text_col("unit_name")
     unit_type = text_col("unit_type")
@@ -336,6 +393,7 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
 
     pts, marker = _parse_numeric(raw, "points", problems, what_vi="điểm đạt được",
                                  what_en="points", allow_na_marker=True)
+    bad_cells = _parse_numeric.bad.copy()
     out["points"] = pts
     if "self_points" in f.columns:
         sp, _ = _parse_numeric(raw, "self_points", problems, what_vi="điểm tự chấm",
@@ -345,9 +403,11 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
         out["criterion_name"] = text_col("criterion_name" if "criterion_name" in f.columns else "name")
     if "max_points" in f.columns:
         mx, _ = _parse_numeric(raw, "max_points", problems, what_vi="điểm tối đa", what_en="max points")
+        bad_cells |= _parse_numeric.bad
         out["max_points"] = mx
     else:
         out["max_points"] = np.nan
+    out["_bad"] = bad_cells
     applicable = ~marker
     if "applicable" in f.columns:
         app_given = np.ones(n, dtype=bool)
@@ -415,6 +475,21 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
     return out
 
 
+def _check_ids(ids, rows, raw: _Raw, col: str, problems: list) -> None:
+    """Criterion ids are ASCII (``3.2.1``): full-width digits or other look-alikes would
+    silently make a new criterion."""
+    n = 0
+    for i, c in enumerate(ids):
+        if c is not None and not _ID_OK.match(c):
+            if n < MAX_PROBLEMS_PER_CHECK:
+                problems.append(_problem(raw, rows.iat[i] if hasattr(rows, "iat") else rows[i], col,
+                                         f"mã tiêu chí '{c}' có ký tự không hợp lệ (chỉ chữ số, chữ cái không dấu, '.', "
+                                         "'-', '_'; không dùng chữ số toàn chiều rộng)",
+                                         f"criterion id '{c}' has invalid characters (ASCII digits, letters, '.', '-', "
+                                         "'_' only; no full-width digits)"))
+            n += 1
+
+
 _VI_HEADER = {
     "year": "Năm",
     "unit_id": "Mã đơn vị",
@@ -474,6 +549,15 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
     def crit(i):
         return crit_s.iat[i]
 
+    yr_num = pd.to_numeric(pd.Series(yr), errors="coerce").to_numpy(dtype=float)
+    add((yr_num != -1) & ~((yr_num >= 1900) & (yr_num <= 2100)), "year",
+        lambda i: f"năm {yr[i]} nằm ngoài khoảng hợp lý 1900–2100",
+        lambda i: f"year {yr[i]} is outside the plausible range 1900–2100")
+    add(np.isfinite(mx) & (mx >= 1000), "max_points",
+        lambda i: f"điểm tối đa {mx[i]:g} không hợp lý (một tiêu chí không quá 1.000 điểm)",
+        lambda i: f"max points {mx[i]:g} are implausible (a criterion has under 1,000 points)")
+    add(np.isinf(mx) | np.isinf(pts), "points",
+        lambda i: "số quá lớn (vô hạn)", lambda i: "the number is too large (infinite)")
     add(~np.isnan(mx) & (mx <= 0), "max_points",
         lambda i: f"điểm tối đa phải lớn hơn 0, nhưng là {mx[i]:g}",
         lambda i: f"max points must be greater than 0, but is {mx[i]:g}")
@@ -583,9 +667,30 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
                                     f"năm phải là số nguyên, nhưng là '{yr.iat[i]}'",
                                     f"year must be a whole number, but is '{yr.iat[i]}'"))
         yr = num.fillna(-1).astype("int64")
+    if pd.api.types.is_datetime64_any_dtype(frame["year"]) or pd.api.types.is_bool_dtype(frame["year"]):
+        problems.append(Problem(f, None, None, "year", "cột năm phải là số nguyên (ví dụ 2023), không phải ngày hay đúng/sai",
+                                "the year column must hold whole numbers (e.g. 2023), not dates or booleans"))
+        return None
     df["year"] = yr.astype("int64")
     for c in ["unit_id", "unit_name", "unit_type", "field", "criterion", "component"]:
         df[c] = frame[c] if c in frame.columns else None
+    for c, vi, en in [("unit_id", "mã đơn vị", "unit id"), ("criterion", "mã tiêu chí", "criterion id")]:
+        txt = frame[c].astype("string").str.strip()
+        empty = (txt.isna() | (txt == "")).to_numpy()
+        for i in np.flatnonzero(empty)[:MAX_PROBLEMS_PER_CHECK]:
+            problems.append(Problem(f, None, int(i) + 2, c, f"thiếu {vi}", f"{en} is empty"))
+    if "component" in frame.columns:
+        uniq = pd.unique(frame["component"].astype("string").fillna(""))
+        mapping = {u: _COMPONENTS.get(fold(u)) if u else None for u in uniq}
+        bad = [u for u, k in mapping.items() if u and k is None]
+        if bad:
+            badpos = np.flatnonzero(frame["component"].isin(bad).to_numpy())
+            for i in badpos[:MAX_PROBLEMS_PER_CHECK]:
+                problems.append(Problem(f, None, int(i) + 2, "component",
+                                        f"thành phần phải là 'appraisal' hoặc 'survey', nhưng là '{frame['component'].iat[i]}'",
+                                        f"component must be 'appraisal' or 'survey', but is '{frame['component'].iat[i]}'"))
+        if any(k != u for u, k in mapping.items() if k):
+            df["component"] = frame["component"].astype("string").map(lambda v: mapping.get(v, v) if v else None)
     for c in ["max_points", "points"]:
         col = frame[c]
         if not pd.api.types.is_numeric_dtype(col):
@@ -681,7 +786,7 @@ def _load_one(path: Path, problems: Problems, *, sheet, layout, year, info) -> t
     criteria_ids = None
     synthetic = False
     if ext in PARQUET_EXTENSIONS:
-        frame = pd.read_parquet(p)
+        frame = read_parquet_frame(p)
         if frame.empty:
             problems.append(Problem(f, None, None, None, "tệp không có dòng dữ liệu nào", "the file has no data rows"))
             return None, None
@@ -895,9 +1000,31 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
                                     "trang tính units phải có cột unit_id (Mã đơn vị)",
                                     "the units sheet must have a unit_id column"))
             return None, None
+        _header_problems(uraw, problems)
         units = pd.DataFrame({c: [clean_text(v) for v in uraw.frame[c]] for c in uraw.frame.columns if c != "_row"})
+        urows = uraw.frame["_row"].to_numpy()
         if "year" in units:
-            units["year"] = [parse_number(v) if v is not None else None for v in units["year"]]
+            yrs = []
+            for i, v in enumerate(units["year"]):
+                try:
+                    y = parse_number(v) if v is not None else None
+                except ValueError:
+                    y = None
+                if v is not None and (y is None or not float(y).is_integer() or not 1900 <= y <= 2100):
+                    problems.append(_problem(uraw, urows[i], "year",
+                                             f"năm phải là số nguyên 1900–2100 (ví dụ 2023), nhưng ô ghi '{v}'",
+                                             f"year must be a whole number 1900–2100 (e.g. 2023), but the cell holds '{v}'"))
+                    y = None
+                yrs.append(y)
+            units["year"] = yrs
+        dup = units["unit_id"].duplicated() & units["unit_id"].notna()
+        for i in np.flatnonzero(dup.to_numpy()):
+            first = int(urows[np.flatnonzero((units["unit_id"] == units["unit_id"].iat[i]).to_numpy())[0]])
+            problems.append(_problem(uraw, urows[i], "unit_id",
+                                     f"mã đơn vị {units['unit_id'].iat[i]} lặp lại (đã có ở dòng {first})",
+                                     f"unit id {units['unit_id'].iat[i]} is listed twice (already at row {first})"))
+        if dup.any():
+            return None, None
     if not score_sheets:
         problems.append(Problem(f, None, None, None,
                                 "không có trang tính điểm nào (ngoài criteria/units)",
@@ -972,8 +1099,10 @@ def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.
             problems.append(Problem(f, sheet, None, c, f"trang tính criteria thiếu cột '{c}'",
                                     f"the criteria sheet lacks column '{c}'"))
         return None
+    _header_problems(craw, problems, unknown=True)
     mx, _ = _parse_numeric(craw, "max_points", problems, what_vi="điểm tối đa", what_en="max points")
     crit = [text_id(v) for v in craw.frame["criterion"]]
+    _check_ids(crit, craw.frame["_row"], craw, "criterion", problems)
     out = pd.DataFrame({"criterion": crit, "max_points": mx})
     out["field"] = [clean_text(v) for v in craw.frame["field"]] if "field" in craw.frame else None
     out["field"] = [fl if fl is not None else (str(c).split(".")[0] if c else None) for fl, c in zip(out["field"], crit)]

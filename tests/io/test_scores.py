@@ -62,8 +62,8 @@ def test_real_world_mess_csv(tmp_path):
     text = (
         "Năm;Mã đơn vị;Tên đơn vị;Mã tiêu chí;Điểm tối đa;Điểm đạt được\n"
         f"2023; bo-tu-phap ;{name_nfd};1.1;2;1,5\n"
-        f"2023;bo-tu-phap;{name_nfd};1.2; 1.000,0 ;999,5\n"
-        f"2023;bo-tu-phap;{name_nfd};1.3;100%;89,95 %\n"
+        f"2023;bo-tu-phap;{name_nfd};1.2; 1.0,0 ;\u00a09,5\n"
+        f"2023;bo-tu-phap;{name_nfd};1.3;100;89,95\n"
         f"2023;bo-tu-phap;{name_nfd};1.4;1;không phát sinh\n"
         f"2023;bo-tu-phap;{name_nfd};1.5;1;KPS\n"
     )
@@ -73,10 +73,21 @@ def test_real_world_mess_csv(tmp_path):
     assert s["unit_id"].unique().tolist() == ["bo-tu-phap"]
     assert s["unit_name"].iat[0] == "Bộ Tư pháp"
     assert unicodedata.is_normalized("NFC", s["unit_name"].iat[0])
-    assert s["points"].tolist()[:3] == [1.5, 999.5, 89.95]
-    assert s["max_points"].tolist()[:3] == [2.0, 1000.0, 100.0]
+    assert s["points"].tolist()[:3] == [1.5, 9.5, 89.95]
+    assert s["max_points"].tolist()[:3] == [2.0, 10.0, 100.0]
     assert s["applicable"].tolist() == [True, True, True, False, False]
     assert s["field"].unique().tolist() == ["1"]  # derived from the criterion id
+
+
+def test_percent_and_ambiguous_thousands_are_located_errors(tmp_path):
+    """Issue 19: '95%' in a points column is not 95 points; '1.500' / '1,500' are ambiguous
+    (a point value is never >= 1,000, so neither reading can be trusted): reported, not guessed."""
+    p = write(tmp_path, "amb.csv", "year;unit_id;criterion;max_points;points\n"
+              "2023;a;1.1;2;95%\n2023;a;1.2;2;1.500\n2023;a;1.3;2;1,500\n2023;a;1.4;1.000;1\n"
+              "2023;a;1.5;2;1,25\n")
+    v = validate_scores(p)
+    assert v[["row", "column"]].values.tolist() == [[2, "points"], [3, "points"], [4, "points"], [5, "max_points"]]
+    assert "phần trăm" in v.iloc[0]["problem_vi"] and "mơ hồ" in v.iloc[1]["problem_vi"]
 
 
 def test_parquet_fast_path_equals_csv(tmp_path):
