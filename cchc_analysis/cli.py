@@ -18,26 +18,66 @@ __all__ = ["main"]
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .io import validate_scores
+    from .io.inspect import inspect_scores, problems_table, summary_lines
 
-    problems = validate_scores(args.path)
-    if problems.empty:
-        print(f"OK: không phát hiện lỗi / no problems found in {args.path}")
+    ins = inspect_scores(args.path, layout=args.layout, year=args.year)
+    names = ", ".join(args.path)
+    for line in summary_lines(ins, args.lang):
+        print(line)
+    if not ins.problems:
+        print(f"OK: không phát hiện lỗi trong {names}" if args.lang == "vi" else f"OK: no problems found in {names}")
         return 0
-    import pandas as pd
-
-    with pd.option_context("display.max_rows", 500, "display.max_colwidth", 80, "display.width", 200):
-        cols = ["sheet", "row", "column", "problem_vi" if args.lang == "vi" else "problem_en"]
-        print(problems[cols].to_string(index=False))
-    print(f"\n{len(problems)} lỗi / problems in {args.path}", file=sys.stderr)
+    print()
+    print(problems_table(ins.problems, args.lang))
+    n = len(ins.problems)
+    print(f"\n{n} lỗi trong {names}" if args.lang == "vi" else f"\n{n} problems in {names}", file=sys.stderr)
     return 1
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from .io import write_template
+    from .io import write_summary_template, write_template
 
-    path = write_template(args.path, n_units=args.units)
+    if args.layout == "bang-tong-hop":
+        path = write_summary_template(args.path, n_units=args.units, years=args.year or [2024])
+    else:
+        path = write_template(args.path, n_units=args.units)
     print(f"Đã ghi mẫu / template written: {path}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .io.inspect import inspect_scores, problems_table, summary_lines
+    from .outputs import atomic_write_bytes, write_csv
+
+    out = Path(args.out)
+    ext = out.suffix.lower()
+    if ext not in {".xlsx", ".csv", ".parquet"}:
+        print("--out phải là .xlsx, .csv hoặc .parquet / --out must be .xlsx, .csv or .parquet", file=sys.stderr)
+        return 2
+    ins = inspect_scores(args.path, layout=args.layout, year=args.year)
+    for line in summary_lines(ins, args.lang):
+        print(line)
+    if ins.problems or ins.scores is None:
+        print()
+        print(problems_table(ins.problems, args.lang))
+        print(f"\n{len(ins.problems)} lỗi: chưa ghi {out} / problems: {out} not written", file=sys.stderr)
+        return 1
+    df = ins.scores
+    if ext == ".csv":
+        write_csv(df, out)
+    elif ext == ".parquet":
+        import io as _io
+
+        buf = _io.BytesIO()
+        df.to_parquet(buf, index=False)
+        atomic_write_bytes(out, buf.getvalue())
+    else:
+        from .outputs import write_xlsx
+
+        write_xlsx({"scores": df}, out)
+    print(f"Đã ghi / written: {out} ({len(df)} dòng / rows)")
     return 0
 
 
@@ -110,16 +150,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cchc-analysis {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("validate", help="liệt kê MỌI lỗi trong tệp điểm; mã thoát 1 nếu có / "
-                                        "report ALL problems in a scores file; exit 1 if any")
-    p.add_argument("path")
+    layouts = ["tidy", "template", "summary", "bang-tong-hop", "form", "phieu-cham-diem"]
+    p = sub.add_parser("validate", help="liệt kê MỌI lỗi trong tệp điểm (mọi bố cục); mã thoát 1 nếu có / "
+                                        "report ALL problems in score files (any layout); exit 1 if any")
+    p.add_argument("path", nargs="+", help="files or folders")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.add_argument("--layout", choices=layouts, default=None, help="override the detected layout")
+    p.add_argument("--year", type=int, default=None, help="the year when the file does not say")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("template", help="ghi sổ điểm trống (XLSX) để điền / "
-                                        "write a blank analyst workbook (XLSX) to fill in")
+    p = sub.add_parser("import", help="chuyển tệp điểm (mọi bố cục) thành bảng chuẩn / convert score files (any layout) to the tidy table")
+    p.add_argument("path", nargs="+", help="files or folders")
+    p.add_argument("--out", required=True, help="tidy.xlsx, tidy.csv or tidy.parquet")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.add_argument("--layout", choices=layouts, default=None, help="override the detected layout")
+    p.add_argument("--year", type=int, default=None, help="the year when the file does not say")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("template", help="ghi sổ điểm trống (XLSX) để điền / write a blank workbook (XLSX) to fill in")
     p.add_argument("path")
-    p.add_argument("--units", type=int, default=3, help="số trang tính đơn vị trống / number of blank unit sheets")
+    p.add_argument("--units", type=int, default=3, help="number of blank units")
+    p.add_argument("--layout", choices=["template", "bang-tong-hop"], default="template",
+                   help="template: a sheet per unit; bang-tong-hop: all units on one sheet per year")
+    p.add_argument("--year", type=int, action="append", help="a year of the bảng tổng hợp (repeatable)")
     p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("index", help="kiểm tra, tính chỉ số trên các tiêu chí phát sinh và xếp hạng / "

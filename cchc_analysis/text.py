@@ -67,7 +67,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
-_NUM_OK = re.compile(r"^[+-]?(\d+([.,]\d+)*|[.,]\d+)$")
+_NUM_OK = re.compile(r"^[+-]?([0-9]+([.,][0-9]+)*|[.,][0-9]+)$")  # ASCII digits only (not full-width)
 
 
 def parse_number(value) -> float | None:
@@ -98,7 +98,15 @@ def parse_number(value) -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"not a number: {value!r}")
     if isinstance(value, (int, float)):
-        return None if isinstance(value, float) and math.isnan(value) else float(value)
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        try:
+            out = float(value)
+        except OverflowError:  # a 400-digit integer
+            raise ValueError(f"number too large: {str(value)[:20]}…") from None
+        if not math.isfinite(out):
+            raise ValueError(f"not a finite number: {value!r}")
+        return out
     s = clean_text(value)
     if s is None:
         return None
@@ -121,7 +129,12 @@ def parse_number(value) -> float | None:
             s = s.replace(",", ".")
     elif s.count(".") > 1:  # 1.234.567
         s = s.replace(".", "")
-    return float(s)
+    if len(s) > 40:
+        raise ValueError(f"number too long: {s[:20]}…")
+    out = float(s)
+    if not math.isfinite(out):
+        raise ValueError(f"not a finite number: {value!r}")
+    return out
 
 
 # ---------------------------------------------------------------------------------------

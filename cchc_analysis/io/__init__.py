@@ -8,7 +8,7 @@ readers set ``attrs["synthetic"]`` from the file's own metadata.
 
 from .scores import NA_MARKERS, SCORE_COLUMNS, check_scores, read_scores, validate_scores
 from .survey import OPTIONAL_COLUMNS, SURVEY_COLUMNS, read_survey, validate_survey
-from .template import write_template
+from .template import write_summary_template, write_template
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -17,6 +17,7 @@ __all__ = [
     "validate_scores",
     "check_scores",
     "write_template",
+    "write_summary_template",
     "SURVEY_COLUMNS",
     "OPTIONAL_COLUMNS",
     "read_survey",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io as _io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,8 +135,39 @@ def find_sheet(names: list[str], sheet: str) -> str | None:
 # --------------------------------------------------------------------------- reading cells
 
 
-def read_csv_rows(path: Path) -> list[list]:
-    """The rows of a UTF-8 CSV (BOM allowed; ``,``, ``;`` or tab, sniffed)."""
+#: A CSV larger than this is refused (use Parquet for big tables).
+MAX_CSV_BYTES = 200 * 2**20
+#: One CSV field longer than this is refused (a note, a name: never this long).
+MAX_FIELD_CHARS = 10_000
+# UTF-8 read as cp1252/latin-1 and saved again: "Cá»¥c", "Ä‘", "Æ°" ...
+_MOJIBAKE = re.compile("Ã[\x80-\xbf¡-ÿ]|á»|áº|Ä[\x80-\xbf‘]|Æ[°¡]|â€")
+
+
+def read_parquet_frame(path: Path) -> pd.DataFrame:
+    """A Parquet file as a frame; a truncated or damaged file is a :class:`DataError`."""
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ... on a damaged file
+        raise DataError(Problem(
+            str(path), None, None, None,
+            f"không đọc được tệp Parquet (tệp hỏng hoặc bị cắt: {type(exc).__name__}); hãy xuất lại tệp",
+            f"cannot read the Parquet file (damaged or truncated: {type(exc).__name__}); export it again",
+        )) from exc
+
+
+def read_csv_rows(path: Path, *, ragged_ok: bool = False) -> list[list]:
+    """The rows of a UTF-8 CSV (BOM allowed; ``,``, ``;`` or tab, sniffed).
+
+    Refused with a located error: a file over :data:`MAX_CSV_BYTES`, a field over
+    :data:`MAX_FIELD_CHARS`, text that is not UTF-8 or that was mis-decoded once already
+    (mojibake such as ``Cá»¥c``), and (unless ``ragged_ok``) a row with more cells than the
+    header (an unquoted ``1,5`` in a comma CSV) — never silently dropped.
+    """
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise DataError(Problem(str(path), None, None, None,
+                                f"tệp CSV {size / 2**20:,.0f} MB quá lớn (tối đa {MAX_CSV_BYTES // 2**20} MB); dùng Parquet",
+                                f"the CSV is {size / 2**20:,.0f} MB, over the {MAX_CSV_BYTES // 2**20} MB limit; use Parquet"))
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -147,11 +179,53 @@ def read_csv_rows(path: Path) -> list[list]:
         )) from exc
     if not text.strip():
         return []
+    m = _MOJIBAKE.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise DataError(Problem(
+            str(path), None, line, None,
+            f"chữ bị lỗi mã hóa ('{text[max(0, m.start() - 5):m.end() + 5].strip()}'): tệp đã bị đọc sai bảng mã "
+            "rồi lưu lại; mở tệp gốc và lưu 'CSV UTF-8'",
+            f"garbled text ('{text[max(0, m.start() - 5):m.end() + 5].strip()}'): the file was decoded with the wrong "
+            "encoding and saved again; save the original as 'CSV UTF-8'"))
     try:
         delim = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
         delim = ","
-    return list(csv.reader(_io.StringIO(text), delimiter=delim))
+    rows = []
+    reader = csv.reader(_io.StringIO(text), delimiter=delim)
+    old = csv.field_size_limit()
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise DataError(Problem(
+                    str(path), None, reader.line_num, None,
+                    f"dòng không đọc được ({exc}); một ô dài quá {MAX_FIELD_CHARS:,} ký tự hoặc dấu ngoặc kép không đóng",
+                    f"the row cannot be read ({exc}); a cell longer than {MAX_FIELD_CHARS:,} characters or an "
+                    "unclosed quote")) from exc
+            rows.append(row)
+    finally:
+        csv.field_size_limit(old)
+    if not ragged_ok and rows:
+        head = next((r for r in rows if any(c.strip() for c in r)), rows[0])
+        width = len(head)
+        while width and not head[width - 1].strip():
+            width -= 1
+        for i, r in enumerate(rows):
+            extra = [c for c in r[width:] if c.strip()]
+            if extra and i > rows.index(head):
+                raise DataError(Problem(
+                    str(path), None, i + 1, None,
+                    f"dòng có {len(r)} ô, nhiều hơn dòng tiêu đề ({width}): có thể một số thập phân '1,5' không "
+                    f"nằm trong ngoặc kép trong tệp phân cách bằng '{delim}'; ghi '1.5' hoặc đặt trong ngoặc kép",
+                    f"the row has {len(r)} cells, more than the header ({width}): perhaps an unquoted decimal "
+                    f"'1,5' in a '{delim}'-separated file; write 1.5 or quote it"))
+    return rows
 
 
 def frame_rows(frame: pd.DataFrame) -> list[list]:
@@ -161,41 +235,35 @@ def frame_rows(frame: pd.DataFrame) -> list[list]:
 
 
 def open_workbook(path: Path):
-    """Open an XLSX for its values; a corrupt file is a :class:`DataError`.
+    """Open an XLSX for its values (:class:`._xlsx.XlsxBook`: sizes checked before parsing,
+    work bounded by the cells present, no XML entity ever expanded); a corrupt file is a
+    :class:`DataError` naming it."""
+    from ._xlsx import XlsxBook
 
-    openpyxl parses the workbook's XML through ``defusedxml`` (a declared dependency),
-    so an XML bomb is refused rather than expanded.
-    """
-    import openpyxl  # heavy: imported when a workbook is actually read
-
-    try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # corrupt or not an XLSX
-        raise DataError(
-            Problem(
-                str(path), None, None, None,
-                f"không mở được tệp Excel ({type(exc).__name__}: {exc}); hãy lưu lại dưới dạng .xlsx",
-                f"cannot open the Excel file ({type(exc).__name__}: {exc}); save it again as .xlsx",
-            )
-        ) from exc
+    return XlsxBook(path)
 
 
-def sheet_rows(ws) -> list[list]:
-    """A worksheet's cells as rows; merged header cells span their children."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    # merged cells: openpyxl keeps the value in the top-left cell only. Fill header-area
-    # merges so a merged "Điểm" spans its children.
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row > HEADER_SEARCH_ROWS:
+def sheet_rows(ws, max_rows: int | None = None) -> list[list]:
+    """A worksheet's cells as rows; merged header cells span their children (the value
+    of a merge in the header area is copied across the merge's first row)."""
+    from ._xlsx import XlsxSheet
+
+    if isinstance(ws, XlsxSheet):
+        rows, merges = ws.cells(max_rows)
+        rows = [list(r) for r in rows]
+    else:  # an openpyxl worksheet
+        rows = [list(r) for r in ws.iter_rows(values_only=True, max_row=max_rows)]
+        merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+    for r0, c0, _r1, c1 in merges:
+        if r0 > HEADER_SEARCH_ROWS or r0 > len(rows) or c1 - c0 > 16384:
             continue
-        v = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                row = rows[r - 1]
-                while len(row) < c:
-                    row.append(None)
-                if row[c - 1] is None and r == rng.min_row:
-                    row[c - 1] = v
+        row = rows[r0 - 1]
+        v = row[c0 - 1] if c0 - 1 < len(row) else None
+        if len(row) < c1:
+            row.extend([None] * (c1 - len(row)))
+        for c in range(c0, c1 + 1):
+            if row[c - 1] is None:
+                row[c - 1] = v
     return rows
 
 
@@ -244,6 +312,7 @@ def _header_names(rows: list[list], i: int, aliases: dict[str, str]):
         filled_parent.append(last)
     cols: list[str | None] = []
     headers: dict[str, str] = {}
+    dup: list = []
     for j, h in enumerate(header):
         name, written = None, h
         if h is not None:
@@ -254,12 +323,13 @@ def _header_names(rows: list[list], i: int, aliases: dict[str, str]):
                 written = combo if name else h
         elif parent[j] is not None:
             name, written = canon_col(parent[j], aliases), parent[j]
-        if name in headers:  # keep the first occurrence of a duplicated column
+        if name in headers:  # a duplicated column: remembered, reported by the reader
+            dup.append((j, name, written))
             name = None
         cols.append(name)
         if name is not None:
             headers[name] = written
-    return cols, headers, header
+    return cols, headers, header, dup
 
 
 def find_table(rows: list[list], aliases: dict[str, str], *, file: str, sheet: str | None) -> Table | None:
@@ -268,15 +338,19 @@ def find_table(rows: list[list], aliases: dict[str, str], *, file: str, sheet: s
     None when no row names two known columns."""
     header_idx, best = None, 1
     for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        _, headers, _ = _header_names(rows, i, aliases)
+        _, headers, _, _ = _header_names(rows, i, aliases)
         if len(headers) > best:
             best, header_idx = len(headers), i
     if header_idx is None:
         return None
-    cols, headers, written = _header_names(rows, header_idx, aliases)
+    cols, headers, written, dup = _header_names(rows, header_idx, aliases)
     body = rows[header_idx + 1:]
     numbers = np.arange(header_idx + 2, header_idx + 2 + len(body))
     keep = np.array([any(clean_text(v) is not None for v in r) for r in body], dtype=bool)
     body = [r for r, k in zip(body, keep) if k]
-    return Table(file, sheet, cols, written, list(rows[header_idx]), headers, body,
-                 numbers[keep] if len(keep) else numbers)
+    t = Table(file, sheet, cols, written, list(rows[header_idx]), headers, body,
+              numbers[keep] if len(keep) else numbers)
+    t.duplicates = [(header_idx + 1, j, name, w) for j, name, w in dup]
+    t.unknown = [(header_idx + 1, j, written[j]) for j, c in enumerate(cols)
+                 if c is None and written[j] is not None and j not in {d[0] for d in dup}]
+    return t

@@ -1,30 +1,43 @@
 """Reading and validating score data into the canonical tidy ``scores`` table.
 
-Formats read by :func:`read_scores`:
+Layouts read by :func:`read_scores` (detected; ``layout=`` overrides):
 
-* **Tidy files** (CSV, Parquet, XLSX with one sheet) in the canonical columns
+* ``"tidy"``: CSV, Parquet, XLSX with one sheet, in the canonical columns
   ``year, unit_id, unit_name, unit_type, field, criterion, component, max_points,
-  points, applicable``. Only ``year, unit_id, criterion, max_points, points`` are
-  required; ``unit_name`` defaults to ``unit_id``, ``unit_type`` to ``""``, ``field``
-  to the first part of the criterion id (``3.2.1`` → ``3``), ``component`` to
-  ``appraisal``, and ``applicable`` is read from the points cell (see markers below).
-  Vietnamese column headers are accepted too (``Năm``, ``Mã đơn vị``, ``Tiêu chí``,
-  ``Điểm tối đa``, ``Điểm đạt được``, ``Có phát sinh`` …).
-* **The analyst's workbook** (XLSX; ``cchc template PATH`` writes a blank one): a sheet
-  ``criteria`` (or ``Tiêu chí``) with ``criterion, field, name, component,
-  max_points``; an optional sheet ``units`` with ``unit_id, unit_name, unit_type``
-  (and optionally ``year`` and ``sheet``); sheets named ``README`` / ``Hướng dẫn`` are
-  ignored; every other sheet holds scores, either one long sheet (with a ``unit_id``
-  column) or one sheet per unit (named after the unit id, or mapped in ``units.sheet``)
-  with ``criterion`` and ``points`` (``year`` in the sheet or in ``units``). The maximum
-  points come from the ``criteria`` sheet.
+  points, applicable`` (optionally ``criterion_name``, ``self_points``). Only ``year,
+  unit_id, criterion, max_points, points`` are required; ``unit_name`` defaults to
+  ``unit_id``, ``unit_type`` to ``""``, ``field`` to the first part of the criterion id
+  (``3.2.1`` → ``3``), ``component`` to ``appraisal``, and ``applicable`` is read from
+  the points cell (see markers below). Vietnamese column headers are accepted too
+  (``Năm``, ``Mã đơn vị``, ``Tiêu chí``, ``Điểm tối đa``, ``Điểm thẩm định``,
+  ``Điểm tự chấm``, ``Có phát sinh`` …).
+* ``"template"``, the analyst's workbook (``cchc template PATH`` writes a blank one): a
+  sheet ``criteria`` / ``Tiêu chí`` with ``criterion, field, name, component,
+  max_points`` and optionally ``applies_to`` (``Áp dụng cho``: the unit types a
+  criterion applies to, ``tất cả`` = all) and ``parent``; an optional sheet ``units`` /
+  ``Đơn vị`` with ``unit_id, unit_name, unit_type`` (optionally ``year``, ``sheet``);
+  sheets named ``README`` / ``Hướng dẫn`` are ignored; every other sheet holds scores:
+  one long sheet (with a ``unit_id`` column) or one sheet per unit (named after the unit
+  id, or mapped in ``units.sheet``) with ``criterion``, ``points`` (and ``self_points``).
+* ``"summary"`` (**bảng tổng hợp**) and ``"form"`` (**phiếu chấm điểm**): the criteria
+  tree as rows, every parent row and the ``TỔNG ĐIỂM`` / ``Chỉ số CCHC (%)`` /
+  ``Xếp hạng`` rows checked (see :mod:`.office`).
 
-**Not applicable ("không phát sinh").** A criterion does not arise for a unit when its
-points cell holds one of ``KPS``, ``không phát sinh``, ``không áp dụng``, ``N/A``,
-``NA``, ``x`` (any case, with or without diacritics), or when an ``applicable`` column
-says no (``False``, ``0``, ``không``, ``no``). An **empty** points cell on an
-applicable criterion is an error, never a silent zero: type ``0`` for zero points and
-``KPS`` for a criterion that does not arise.
+Several years: a sheet per year, a year in the title, or several files / a folder
+(``read_scores([a, b])``, ``read_scores("folder/")``).
+
+**Not arising ("không phát sinh").** A criterion does not arise for a unit when its
+points cell holds one of `-`, `–`, `—`, `KPS`, `K.P.S`, ``không phát sinh``,
+``không áp dụng``, `N/A`, ``NA``, ``x`` (any case, with or without diacritics, NFC or
+NFD), or when an ``applicable`` column says no (``False``, ``0``, ``không``, ``no``).
+An **empty** points cell on an applicable criterion is an error, never a silent zero:
+type ``0`` for zero points and ``KPS`` for a criterion that does not arise.
+
+**Completeness.** When the criteria tree says which unit types a criterion applies to
+(``applies_to``), a unit lacking a row for a criterion of its type is a located error
+("thiếu tiêu chí 2.4 cho đơn vị Vụ Pháp chế"), never a smaller maximum; in the tree
+layouts a missing row shows as a parent whose maximum no longer adds up. Otherwise
+``cchc validate`` prints how many criteria each unit has, so a missing one stands out.
 
 **Real-world mess handled:** decimal commas (``89,95``), ``%`` signs, thousands
 separators, NFC/NFD diacritics, stray and non-breaking spaces, a UTF-8 BOM, numbers
@@ -44,6 +57,7 @@ every row (that column is not part of the scores table).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +67,11 @@ import pandas as pd
 from ..errors import DataError, Problem
 from ..provenance import mark_synthetic
 from ..text import clean_text, fold, parse_number
+from .office import NOT_ARISING, detect_tree_header, find_unit_in_title, find_year, read_tree_sheet
 from ._tabular import (
     COMMON_ALIASES,
     CSV_EXTENSIONS,
+    HEADER_SEARCH_ROWS,
     MAX_PROBLEMS_PER_CHECK,
     PARQUET_EXTENSIONS,
     XLSX_EXTENSIONS,
@@ -69,6 +85,7 @@ from ._tabular import (
     frame_rows,
     no_sheet,
     open_workbook,
+    read_parquet_frame,
     raise_first,
     read_csv_rows,
     sheet_rows,
@@ -101,10 +118,20 @@ SCORE_COLUMNS = [
 ]
 REQUIRED = ["year", "unit_id", "criterion", "max_points", "points"]
 
-#: Markers (folded: lower case, no diacritics) meaning "does not arise".
-NA_MARKERS = frozenset(
-    {"kps", "khong phat sinh", "khong ap dung", "kpd", "n/a", "na", "x", "k.p.s", "k/ps"}
-)
+#: Markers (folded: lower case, no diacritics) meaning "does not arise": ``-``, ``–``,
+#: ``—``, ``KPS``, ``K.P.S``, ``không phát sinh``, ``không áp dụng``, ``N/A``, ``x`` …
+NA_MARKERS = NOT_ARISING
+#: Optional columns carried when the input has them: the criterion's text, and the
+#: unit's own points (điểm tự chấm) beside the appraised ``points``.
+OPTIONAL_COLUMNS = ["criterion_name", "self_points"]
+#: Layouts :func:`read_scores` reads (``layout=`` override; detected otherwise).
+LAYOUTS = {
+    "tidy": "tidy", "template": "template", "summary": "summary", "bang-tong-hop": "summary",
+    "bang tong hop": "summary", "form": "form", "phieu-cham-diem": "form", "phieu cham diem": "form",
+}
+# "1.500", "1,500": a single separator before exactly three digits (thousands or decimals?)
+_AMBIGUOUS = re.compile(r"^[+-]?[0-9]{1,3}[.,][0-9]{3}$")
+_ID_OK = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._\-]*$")
 _TRUE = frozenset({"true", "1", "co", "yes", "y", "phat sinh", "co phat sinh", "1.0"})
 _FALSE = frozenset({"false", "0", "khong", "no", "n", "kps", "khong phat sinh", "0.0"})
 _COMPONENTS = {
@@ -132,8 +159,12 @@ SCORE_ALIASES: dict[str, list[str]] = {
     ],
     "points": [
         "points", "diem", "diem dat duoc", "dat duoc", "diem dat", "diem diem dat duoc",
-        "diem danh gia", "diem tu cham",
+        "diem danh gia", "diem tham dinh", "ket qua tham dinh", "diem sau tham dinh",
     ],
+    "self_points": ["self_points", "diem tu cham", "tu cham", "diem tu danh gia", "diem diem tu cham"],
+    "criterion_name": ["criterion_name"],
+    "applies_to": ["applies_to", "ap dung cho", "loai don vi ap dung", "doi tuong ap dung"],
+    "parent": ["parent", "tieu chi cha", "thuoc muc"],
     "applicable": ["applicable", "phat sinh", "co phat sinh", "ap dung"],
     "name": ["name", "ten tieu chi", "noi dung", "noi dung tieu chi", "ten"],
     "sheet": ["sheet", "trang tinh", "ten sheet"],
@@ -156,6 +187,8 @@ class _Raw:
     sheet: str | None
     frame: pd.DataFrame  # canonical-named columns (object), plus "_row"
     headers: dict[str, str]  # canonical -> header as written in the file
+    duplicates: list = None  # (row, column index, canonical, written) of repeated headers
+    unknown: list = None  # (row, column index, written) of headers not recognised
 
 
 def _problem(raw: _Raw, row, column, vi: str, en: str) -> Problem:
@@ -180,7 +213,26 @@ def _raw(table: Table) -> _Raw:
         vals = frame.drop(columns="_row")
         empty = vals.map(lambda v: clean_text(v) is None).all(axis=1)
         frame = frame[~empty.to_numpy()].reset_index(drop=True)
-    return _Raw(table.file, table.sheet, frame, table.headers)
+    return _Raw(table.file, table.sheet, frame, table.headers, getattr(table, "duplicates", []),
+                getattr(table, "unknown", []))
+
+
+def _header_problems(raw: _Raw, problems: list, *, unknown: bool = False) -> None:
+    """A repeated column (the second copy would be ignored) and, where every column has a
+    meaning (the criteria sheet), an unrecognised one are problems, never ignored."""
+    for row, j, canon, written in raw.duplicates or []:
+        problems.append(Problem(raw.file, raw.sheet, row, written,
+                                f"cột '{written}' lặp lại cột '{raw.headers.get(canon, canon)}' (cùng nghĩa '{canon}'); "
+                                "xóa hoặc đổi tên một cột",
+                                f"column '{written}' repeats column '{raw.headers.get(canon, canon)}' (both mean "
+                                f"'{canon}'); delete or rename one"))
+    if unknown:
+        for row, j, written in raw.unknown or []:
+            problems.append(Problem(raw.file, raw.sheet, row, written,
+                                    f"không nhận ra cột '{written}'; dùng một trong: Mã tiêu chí, Lĩnh vực, Tên tiêu chí, "
+                                    "Thành phần, Điểm tối đa, Áp dụng cho, Ghi chú",
+                                    f"column '{written}' is not recognised; use: criterion, field, name, component, "
+                                    "max_points, applies_to, note"))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -194,16 +246,37 @@ def _parse_numeric(raw: _Raw, col: str, problems: list, *, what_vi: str, what_en
     out = np.full(n, np.nan)
     marker = np.zeros(n, dtype=bool)
     bad = 0
+    bad_mask = np.zeros(n, dtype=bool)
     for i, v in enumerate(s.to_numpy()):
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            out[i] = v
-            continue
+            try:
+                fv = float(v)
+            except OverflowError:
+                fv = float("inf")
+            if np.isfinite(fv) or (isinstance(v, float) and np.isnan(v)):
+                out[i] = fv
+                continue
         if allow_na_marker and isinstance(v, str) and fold(v) in NA_MARKERS:
             marker[i] = True
             continue
+        c = clean_text(v) if isinstance(v, str) else None
+        why = None
+        if c is not None and "%" in c:
+            why = ("ô ghi phần trăm; ghi số điểm (không có dấu %)", "the cell holds a percentage; write the points (no %)")
+        elif c is not None and _AMBIGUOUS.match(c):
+            why = (f"số '{c}' mơ hồ (dấu chấm/phẩy trước đúng ba chữ số: phần nghìn hay thập phân?); điểm luôn nhỏ "
+                   "hơn 1.000: ghi ví dụ '1,5' (thập phân) cho rõ",
+                   f"'{c}' is ambiguous (a separator before exactly three digits: thousands or decimals?); "
+                   "points are always under 1,000: write it with its decimal comma or point unambiguously")
+        if why is not None:
+            if bad < MAX_PROBLEMS_PER_CHECK:
+                problems.append(_problem(raw, raw.frame["_row"].iat[i], col, f"{what_vi}: {why[0]}", f"{what_en}: {why[1]}"))
+            bad += 1
+            bad_mask[i] = True
+            continue
         try:
             num = parse_number(v)
-        except ValueError:
+        except (ValueError, OverflowError):
             if bad < MAX_PROBLEMS_PER_CHECK:
                 problems.append(_problem(
                     raw, raw.frame["_row"].iat[i], col,
@@ -213,10 +286,12 @@ def _parse_numeric(raw: _Raw, col: str, problems: list, *, what_vi: str, what_en
                     + ("; write KPS if the criterion does not arise" if allow_na_marker else ""),
                 ))
             bad += 1
+            bad_mask[i] = True
             out[i] = np.nan
             marker[i] = False
             continue
         out[i] = np.nan if num is None else num
+    _parse_numeric.bad = bad_mask
     return out, marker
 
 
@@ -227,6 +302,7 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
     f = raw.frame
     if isinstance(problems, Problems):
         problems.headers[(raw.file, raw.sheet)] = raw.headers
+    _header_problems(raw, problems)
     need = list(REQUIRED)
     if criteria is not None:
         need.remove("max_points")
@@ -285,6 +361,14 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
         bad_rows = out.index[pd.isna(out[col])]
         for i in bad_rows[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(_problem(raw, out["_row"].iat[i], col, f"thiếu {vi_name}", f"{en_name} is empty"))
+    _check_ids(out["criterion"], out["_row"], raw, "criterion", problems)
+    if units is not None and "unit_id" in f.columns:  # a long sheet: every id must be a listed unit
+        known_units = set(units["unit_id"])
+        for i, u in enumerate(out["unit_id"]):
+            if u is not None and u not in known_units:
+                problems.append(_problem(raw, out["_row"].iat[i], "unit_id",
+                                         f"mã đơn vị '{u}' không có trong trang đơn vị (gõ nhầm?)",
+                                         f"unit id '{u}' is not in the units sheet (a typo?)"))
 
     unit_name = text_col("unit_name")
     unit_type = text_col("unit_type")
@@ -309,12 +393,21 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
 
     pts, marker = _parse_numeric(raw, "points", problems, what_vi="điểm đạt được",
                                  what_en="points", allow_na_marker=True)
+    bad_cells = _parse_numeric.bad.copy()
     out["points"] = pts
+    if "self_points" in f.columns:
+        sp, _ = _parse_numeric(raw, "self_points", problems, what_vi="điểm tự chấm",
+                               what_en="self-assessed points", allow_na_marker=True)
+        out["self_points"] = sp
+    if "criterion_name" in f.columns or "name" in f.columns:
+        out["criterion_name"] = text_col("criterion_name" if "criterion_name" in f.columns else "name")
     if "max_points" in f.columns:
         mx, _ = _parse_numeric(raw, "max_points", problems, what_vi="điểm tối đa", what_en="max points")
+        bad_cells |= _parse_numeric.bad
         out["max_points"] = mx
     else:
         out["max_points"] = np.nan
+    out["_bad"] = bad_cells
     applicable = ~marker
     if "applicable" in f.columns:
         app_given = np.ones(n, dtype=bool)
@@ -361,6 +454,10 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
                         zip(out["field"], out["criterion"].map(info["field"]))]
         out["component"] = [x if x is not None else y for x, y in
                             zip(out["component"], out["criterion"].map(info["component"]))]
+        if "name" in info and info["name"].notna().any():
+            given = out["criterion_name"] if "criterion_name" in out else [None] * len(out)
+            out["criterion_name"] = [x if x is not None else y for x, y in
+                                     zip(given, out["criterion"].map(info["name"]))]
         for i in np.flatnonzero(~known.to_numpy() & out["criterion"].notna().to_numpy())[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(_problem(
                 raw, out["_row"].iat[i], "criterion",
@@ -376,6 +473,21 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
         if "unit_type" in u:
             out["unit_type"] = [x if x is not None else y for x, y in zip(out["unit_type"], out["unit_id"].map(u["unit_type"]))]
     return out
+
+
+def _check_ids(ids, rows, raw: _Raw, col: str, problems: list) -> None:
+    """Criterion ids are ASCII (``3.2.1``): full-width digits or other look-alikes would
+    silently make a new criterion."""
+    n = 0
+    for i, c in enumerate(ids):
+        if c is not None and not _ID_OK.match(c):
+            if n < MAX_PROBLEMS_PER_CHECK:
+                problems.append(_problem(raw, rows.iat[i] if hasattr(rows, "iat") else rows[i], col,
+                                         f"mã tiêu chí '{c}' có ký tự không hợp lệ (chỉ chữ số, chữ cái không dấu, '.', "
+                                         "'-', '_'; không dùng chữ số toàn chiều rộng)",
+                                         f"criterion id '{c}' has invalid characters (ASCII digits, letters, '.', '-', "
+                                         "'_' only; no full-width digits)"))
+            n += 1
 
 
 _VI_HEADER = {
@@ -410,21 +522,22 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
     """
     problems: list[Problem] = []
     n = len(data)
-    if "_row" in data.columns:
-        rows = data["_row"].to_numpy()
-        file_col = data["_file"] if "_file" in data.columns else None
-        sheet_col = data["_sheet"] if "_sheet" in data.columns else None
-    else:
-        rows = np.arange(2, n + 2)
-        file_col = sheet_col = None
+    rows = data["_row"].to_numpy() if "_row" in data.columns else np.arange(2, n + 2)
+    file_col = data["_file"] if "_file" in data.columns else None
+    sheet_col = data["_sheet"] if "_sheet" in data.columns else None
+
+    percol = {c: data[f"_col_{c}"].to_numpy() for c in ("points", "max_points")
+              if f"_col_{c}" in data.columns}
+    skip = data["_bad"].to_numpy(dtype=bool) if "_bad" in data.columns else np.zeros(n, dtype=bool)
 
     def add(mask, column, vi, en):
         # messages are built only for the (few) failing rows: cheap on millions of rows
-        idx = np.flatnonzero(mask)
+        idx = np.flatnonzero(mask & ~skip)
         for i in idx[:MAX_PROBLEMS_PER_CHECK]:
             fi = file if file_col is None else file_col.iat[i]
             sh = sheet if sheet_col is None else sheet_col.iat[i]
-            problems.append(Problem(fi, sh, int(rows[i]), column, vi(i), en(i)))
+            col = percol[column][i] if column in percol and percol[column][i] is not None else column
+            problems.append(Problem(fi, sh, int(rows[i]), col, vi(i), en(i)))
 
     mx = data["max_points"].to_numpy(dtype=float)
     pts = data["points"].to_numpy(dtype=float)
@@ -436,6 +549,15 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
     def crit(i):
         return crit_s.iat[i]
 
+    yr_num = pd.to_numeric(pd.Series(yr), errors="coerce").to_numpy(dtype=float)
+    add((yr_num != -1) & ~((yr_num >= 1900) & (yr_num <= 2100)), "year",
+        lambda i: f"năm {yr[i]} nằm ngoài khoảng hợp lý 1900–2100",
+        lambda i: f"year {yr[i]} is outside the plausible range 1900–2100")
+    add(np.isfinite(mx) & (mx >= 1000), "max_points",
+        lambda i: f"điểm tối đa {mx[i]:g} không hợp lý (một tiêu chí không quá 1.000 điểm)",
+        lambda i: f"max points {mx[i]:g} are implausible (a criterion has under 1,000 points)")
+    add(np.isinf(mx) | np.isinf(pts), "points",
+        lambda i: "số quá lớn (vô hạn)", lambda i: "the number is too large (infinite)")
     add(~np.isnan(mx) & (mx <= 0), "max_points",
         lambda i: f"điểm tối đa phải lớn hơn 0, nhưng là {mx[i]:g}",
         lambda i: f"max points must be greater than 0, but is {mx[i]:g}")
@@ -478,8 +600,14 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
                       f"{int(rows[first_pos[i]])}; mỗi đơn vị × năm × tiêu chí chỉ một dòng",
             lambda i: f"duplicate: unit {uid_s.iat[i]}, year {yr[i]}, criterion {crit(i)} already at row "
                       f"{int(rows[first_pos[i]])}; one row per unit × year × criterion")
-    problems.sort(key=lambda p: (str(p.file), str(p.sheet), p.row or 0))
+    problems.sort(key=lambda p: (str(p.file), natural_key(p.sheet), p.row or 0))
     return problems
+
+
+def natural_key(text) -> tuple:
+    """Sort key putting ``don-vi-2`` before ``don-vi-10``."""
+    parts = re.split(r"(\d+)", fold(str(text)) if text is not None else "")
+    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in parts)
 
 
 def _finish(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -490,11 +618,21 @@ def _finish(parts: list[pd.DataFrame]) -> pd.DataFrame:
     df["field"] = df["field"].where(df["field"].notna(), crit.map(lambda c: str(c).split(".")[0]))
     df["component"] = df["component"].fillna("appraisal")
     df["points"] = df["points"].where(df["applicable"].astype(bool))
+    if "self_points" in df.columns:
+        df["self_points"] = df["self_points"].astype(float)
     return df
 
 
 def _as_canonical(df: pd.DataFrame) -> pd.DataFrame:
-    out = df[SCORE_COLUMNS].copy()
+    extra = [c for c in OPTIONAL_COLUMNS if c in df.columns]
+    if "self_points" in extra and df["self_points"].isna().all():
+        extra.remove("self_points")
+    out = df[SCORE_COLUMNS + extra].copy()
+    if "criterion_name" in extra:
+        out["criterion_name"] = [c if isinstance(c, str) and c else k
+                                 for c, k in zip(out["criterion_name"], out["criterion"].astype(str))]
+    if "self_points" in extra:
+        out["self_points"] = out["self_points"].astype(float)
     out["year"] = out["year"].astype("int64")
     for c in ["unit_id", "unit_name", "unit_type", "field", "criterion", "component"]:
         out[c] = out[c].astype(str)
@@ -529,9 +667,30 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
                                     f"năm phải là số nguyên, nhưng là '{yr.iat[i]}'",
                                     f"year must be a whole number, but is '{yr.iat[i]}'"))
         yr = num.fillna(-1).astype("int64")
+    if pd.api.types.is_datetime64_any_dtype(frame["year"]) or pd.api.types.is_bool_dtype(frame["year"]):
+        problems.append(Problem(f, None, None, "year", "cột năm phải là số nguyên (ví dụ 2023), không phải ngày hay đúng/sai",
+                                "the year column must hold whole numbers (e.g. 2023), not dates or booleans"))
+        return None
     df["year"] = yr.astype("int64")
     for c in ["unit_id", "unit_name", "unit_type", "field", "criterion", "component"]:
         df[c] = frame[c] if c in frame.columns else None
+    for c, vi, en in [("unit_id", "mã đơn vị", "unit id"), ("criterion", "mã tiêu chí", "criterion id")]:
+        txt = frame[c].astype("string").str.strip()
+        empty = (txt.isna() | (txt == "")).to_numpy()
+        for i in np.flatnonzero(empty)[:MAX_PROBLEMS_PER_CHECK]:
+            problems.append(Problem(f, None, int(i) + 2, c, f"thiếu {vi}", f"{en} is empty"))
+    if "component" in frame.columns:
+        uniq = pd.unique(frame["component"].astype("string").fillna(""))
+        mapping = {u: _COMPONENTS.get(fold(u)) if u else None for u in uniq}
+        bad = [u for u, k in mapping.items() if u and k is None]
+        if bad:
+            badpos = np.flatnonzero(frame["component"].isin(bad).to_numpy())
+            for i in badpos[:MAX_PROBLEMS_PER_CHECK]:
+                problems.append(Problem(f, None, int(i) + 2, "component",
+                                        f"thành phần phải là 'appraisal' hoặc 'survey', nhưng là '{frame['component'].iat[i]}'",
+                                        f"component must be 'appraisal' or 'survey', but is '{frame['component'].iat[i]}'"))
+        if any(k != u for u, k in mapping.items() if k):
+            df["component"] = frame["component"].astype("string").map(lambda v: mapping.get(v, v) if v else None)
     for c in ["max_points", "points"]:
         col = frame[c]
         if not pd.api.types.is_numeric_dtype(col):
@@ -563,33 +722,82 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
     return df  # rows located by position (header = row 1) in check_scores
 
 
-def _load(path: str | os.PathLike, *, sheet: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+def expand_paths(path) -> list[Path]:
+    """One path, several paths, or a folder (its score files, in natural order)."""
+    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files = [q for q in p.iterdir() if q.is_file() and not q.name.startswith(("~$", "."))
+                     and q.suffix.lower() in CSV_EXTENSIONS | XLSX_EXTENSIONS | PARQUET_EXTENSIONS]
+            if not files:
+                raise DataError(Problem(str(p), None, None, None, "thư mục không có tệp điểm nào (.xlsx, .csv, .parquet)",
+                                        "the folder holds no score file (.xlsx, .csv, .parquet)"))
+            out.extend(sorted(files, key=lambda q: natural_key(q.name)))
+        else:
+            out.append(p)
+    return out
+
+
+def _load(path, *, sheet: str | None = None, layout: str | None = None, year: int | None = None,
+          info: dict | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read one or several files -> (canonical frame with location columns, problems).
+
+    ``info`` (when given) receives the criteria ``tree`` rows, the ``layout`` read and the
+    number of subtotal/bottom-row ``checks`` passed and failed.
+    """
+    if layout is not None and fold(layout) not in LAYOUTS and layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {sorted(set(LAYOUTS.values()))}, not {layout!r}")
+    layout = LAYOUTS.get(layout, LAYOUTS.get(fold(layout))) if layout else None
+    info = {} if info is None else info
+    info.setdefault("tree", [])
+    info.setdefault("checks", [0, 0])
+    info.setdefault("layouts", [])
+    frames, synthetic, crit_all = [], [], []
+    problems = Problems()
+    for p in expand_paths(path):
+        df, crit = _load_one(p, problems, sheet=sheet, layout=layout, year=year, info=info)
+        if df is not None:
+            frames.append(df)
+            synthetic.append(bool(df.attrs.get("synthetic")))
+            crit_all.append(crit)
+    if not frames:
+        return None, problems.localise()
+    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    criteria = None if any(c is None for c in crit_all) else pd.concat([pd.Series(c, dtype=object) for c in crit_all])
+    problems.extend(check_scores(df, criteria=criteria))
+    df.attrs["synthetic"] = bool(synthetic) and all(synthetic)
+    return df, problems.localise()
+
+
+def _load_one(path: Path, problems: Problems, *, sheet, layout, year, info) -> tuple[pd.DataFrame | None, object]:
     """Read any supported file -> (canonical frame with location columns, problems).
 
     The frame's ``attrs["synthetic"]`` says whether the file declares itself synthetic.
     """
     p = Path(path)
     f = str(p)
-    problems = Problems()
-    problems.extend(check_file(p))
-    if problems:
-        return None, problems.localise()
+    empty = check_file(p)
+    if empty:
+        problems.extend(empty)
+        return None, None
+    n_before = len(problems)
     ext = p.suffix.lower()
     criteria_ids = None
     synthetic = False
     if ext in PARQUET_EXTENSIONS:
-        frame = pd.read_parquet(p)
+        frame = read_parquet_frame(p)
         if frame.empty:
             problems.append(Problem(f, None, None, None, "tệp không có dòng dữ liệu nào", "the file has no data rows"))
-            return None, problems.localise()
+            return None, None
         df = _read_fast_tidy(p, frame, problems)
         if df is not None:
             synthetic = df.attrs.get("synthetic", False)
-        if df is None and not problems:
+        if df is None and len(problems) == n_before:
             raw = _frame_from_rows(frame_rows(frame), f, None)
             df, synthetic = _tidy_sheet(raw, problems)
         if df is None:
-            return None, problems.localise()
+            return None, None
     elif ext in CSV_EXTENSIONS:
         raw = _frame_from_rows(read_csv_rows(p), f, None)
         if raw is None or raw.frame.empty:
@@ -599,19 +807,22 @@ def _load(path: str | os.PathLike, *, sheet: str | None = None) -> tuple[pd.Data
                                         "no header row found (year, unit_id, criterion, max_points, points)"))
             else:
                 problems.append(Problem(f, None, None, None, "tệp không có dòng dữ liệu nào", "the file has no data rows"))
-            return None, problems.localise()
+            return None, None
         df, synthetic = _tidy_sheet(raw, problems)
         if df is None:
-            return None, problems.localise()
+            return None, None
     elif ext in XLSX_EXTENSIONS:
-        df, criteria_ids, synthetic = _read_workbook(p, sheet, problems)
+        df, criteria_ids, synthetic = _read_workbook(p, sheet, problems, layout=layout, year=year, info=info)
         if df is None:
-            return None, problems.localise()
+            return None, None
     else:
         raise unsupported_format(p)
-    problems.extend(check_scores(df, file=f, criteria=criteria_ids))
+    if "_file" not in df.columns:
+        df["_file"] = f
+    if "_row" not in df.columns:  # a typed file: rows by position (header = row 1)
+        df["_row"] = np.arange(2, len(df) + 2)
     df.attrs["synthetic"] = bool(synthetic)
-    return df, problems.localise()
+    return df, criteria_ids
 
 
 def _tidy_sheet(raw: _Raw, problems: list) -> tuple[pd.DataFrame | None, bool]:
@@ -621,13 +832,115 @@ def _tidy_sheet(raw: _Raw, problems: list) -> tuple[pd.DataFrame | None, bool]:
     return (_finish([df]) if df is not None else None), synthetic
 
 
-def _read_workbook(p: Path, sheet: str | None, problems: list):
+def _read_workbook(p: Path, sheet: str | None, problems: list, *, layout=None, year=None, info=None):
     """-> (rows or None, ids of the criteria tree or None, whether the workbook is synthetic)."""
     f = str(p)
     wb = open_workbook(p)
     synthetic = workbook_is_synthetic(wb)
-    df, criteria = _read_sheets(wb, f, sheet, problems)
+    info = {} if info is None else info
+    df = None
+    criteria = None
+    if layout in ("summary", "form") or (layout is None and sheet is None and _is_office(wb)):
+        df = _read_office(wb, f, layout, year, problems, info)
+        info.setdefault("layouts", []).append(layout or "office")
+    else:
+        df, criteria = _read_sheets(wb, f, sheet, problems)
+        info.setdefault("layouts", []).append(layout or "template/tidy")
     return df, criteria, synthetic or (df is not None and bool(df.attrs.get("synthetic")))
+
+
+def _data_sheets(wb) -> list[str]:
+    return [n for n in wb.sheetnames if not any(fold(n).startswith(k) for k in _IGNORED_SHEETS)
+            and fold(n) not in _UNITS_SHEETS]
+
+
+def _is_office(wb) -> bool:
+    """A workbook in an office layout: no criteria sheet, a sheet with a criteria-tree header."""
+    if any(fold(n) in _CRITERIA_SHEETS for n in wb.sheetnames):
+        return False
+    for n in _data_sheets(wb)[:3]:
+        if detect_tree_header(sheet_rows(wb[n], max_rows=HEADER_SEARCH_ROWS + 2)) is not None:
+            return True
+    return False
+
+
+def _unit_map(wb, f: str, problems: list) -> tuple[dict, dict]:
+    """The units sheet -> ({folded name or id or sheet: (id, name, type)}, {id: year})."""
+    name = next((n for n in wb.sheetnames if fold(n) in _UNITS_SHEETS), None)
+    if name is None:
+        return {}, {}
+    uraw = _frame_from_rows(sheet_rows(wb[name]), f, name)
+    if uraw is None or "unit_id" not in uraw.frame.columns:
+        problems.append(Problem(f, name, None, "unit_id", "trang tính đơn vị phải có cột unit_id (Mã đơn vị)",
+                                "the units sheet must have a unit_id column"))
+        return {}, {}
+    out, years = {}, {}
+    fr = uraw.frame
+    for i in range(len(fr)):
+        uid = clean_text(fr["unit_id"].iat[i])
+        if uid is None:
+            continue
+        nm = clean_text(fr["unit_name"].iat[i]) if "unit_name" in fr else None
+        tp = clean_text(fr["unit_type"].iat[i]) if "unit_type" in fr else None
+        rec = (uid, nm or uid, tp or "")
+        for key in (uid, nm, clean_text(fr["sheet"].iat[i]) if "sheet" in fr else None):
+            if key:
+                out[fold(key)] = rec
+    return out, years
+
+
+def _read_office(wb, f: str, layout, year, problems: list, info: dict) -> pd.DataFrame | None:
+    """Bảng tổng hợp / phiếu chấm điểm sheets (see :mod:`.office`) -> rows."""
+    unit_map, _ = _unit_map(wb, f, problems)
+    parts = []
+    for name in _data_sheets(wb):
+        ws = wb[name]
+        rows = sheet_rows(ws)
+        h = detect_tree_header(rows)
+        if h is None:
+            if any(any(clean_text(v) is not None for v in r) for r in rows):
+                problems.append(Problem(
+                    f, name, None, None,
+                    "không tìm thấy dòng tiêu đề của bảng điểm (cần: STT, Nội dung/Tiêu chí, Điểm tối đa, "
+                    "rồi cột điểm của từng đơn vị)",
+                    "no header row of a score table found (needs: STT, criterion text, Điểm tối đa, then "
+                    "each unit's points)"))
+            continue
+        is_form = all(u is None for _, u, _ in h.values)
+        if layout == "summary" and is_form:
+            problems.append(Problem(f, name, h.row + 1, None,
+                                    "bảng tổng hợp cần cột điểm ghi tên từng đơn vị",
+                                    "a summary table needs a points column named by each unit"))
+            continue
+        unit = None
+        if is_form:
+            unit = find_unit_in_title(rows, h.row)
+            if unit is None:
+                rec = unit_map.get(fold(name))
+                unit = rec[1] if rec else name
+        yr = find_year(name, rows, h.row) or year
+        if yr is None:
+            problems.append(Problem(
+                f, name, None, None,
+                "không xác định được năm đánh giá: ghi năm vào tên trang tính (ví dụ '2023') hoặc vào "
+                "tiêu đề ('... NĂM 2023'), hoặc dùng year=",
+                "cannot tell the assessment year: put it in the sheet name (e.g. '2023') or the title "
+                "('... NĂM 2023'), or pass year="))
+            continue
+        if not (1900 <= yr <= 2100):
+            problems.append(Problem(f, name, None, None, f"năm {yr} không hợp lệ", f"year {yr} is not valid"))
+            continue
+        df, ok, bad = read_tree_sheet(rows, h, file=f, sheet=name, year=int(yr), unit_name=unit,
+                                      unit_map=unit_map, problems=problems, tree=info.get("tree"))
+        info["checks"][0] += ok
+        info["checks"][1] += bad
+        if df is not None:
+            parts.append(df)
+    if not parts:
+        if not problems:
+            problems.append(Problem(f, None, None, None, "không có trang tính điểm nào", "no score sheet found"))
+        return None
+    return _finish(parts)
 
 
 def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.DataFrame | None, pd.Series | None]:
@@ -687,9 +1000,31 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
                                     "trang tính units phải có cột unit_id (Mã đơn vị)",
                                     "the units sheet must have a unit_id column"))
             return None, None
+        _header_problems(uraw, problems)
         units = pd.DataFrame({c: [clean_text(v) for v in uraw.frame[c]] for c in uraw.frame.columns if c != "_row"})
+        urows = uraw.frame["_row"].to_numpy()
         if "year" in units:
-            units["year"] = [parse_number(v) if v is not None else None for v in units["year"]]
+            yrs = []
+            for i, v in enumerate(units["year"]):
+                try:
+                    y = parse_number(v) if v is not None else None
+                except ValueError:
+                    y = None
+                if v is not None and (y is None or not float(y).is_integer() or not 1900 <= y <= 2100):
+                    problems.append(_problem(uraw, urows[i], "year",
+                                             f"năm phải là số nguyên 1900–2100 (ví dụ 2023), nhưng ô ghi '{v}'",
+                                             f"year must be a whole number 1900–2100 (e.g. 2023), but the cell holds '{v}'"))
+                    y = None
+                yrs.append(y)
+            units["year"] = yrs
+        dup = units["unit_id"].duplicated() & units["unit_id"].notna()
+        for i in np.flatnonzero(dup.to_numpy()):
+            first = int(urows[np.flatnonzero((units["unit_id"] == units["unit_id"].iat[i]).to_numpy())[0]])
+            problems.append(_problem(uraw, urows[i], "unit_id",
+                                     f"mã đơn vị {units['unit_id'].iat[i]} lặp lại (đã có ở dòng {first})",
+                                     f"unit id {units['unit_id'].iat[i]} is listed twice (already at row {first})"))
+        if dup.any():
+            return None, None
     if not score_sheets:
         problems.append(Problem(f, None, None, None,
                                 "không có trang tính điểm nào (ngoài criteria/units)",
@@ -700,6 +1035,7 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
     if units is not None and "sheet" in units:
         sheet_map = {s: u for s, u in zip(units["sheet"], units["unit_id"]) if s}
     unit_ids = set(units["unit_id"]) if units is not None else set()
+    seen_units = set()
     for name in score_sheets:
         ws = wb[name]
         raw = _frame_from_rows(sheet_rows(ws), f, name)
@@ -713,7 +1049,18 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
         default_unit = None
         default_year = None
         if "unit_id" not in raw.frame.columns:
-            default_unit = sheet_map.get(name) or (name if name in unit_ids else None) or clean_text(name)
+            default_unit = sheet_map.get(name) or (name if name in unit_ids else None)
+            if default_unit is None and units is not None:
+                problems.append(Problem(
+                    f, name, None, None,
+                    f"tên trang tính '{name}' không khớp mã đơn vị nào trong trang '{units_name}' "
+                    f"({sorted(unit_ids, key=natural_key)[:10]}); đặt lại tên trang tính bằng mã đơn vị "
+                    "hoặc ghi tên trang vào cột 'sheet' của trang đơn vị",
+                    f"sheet name '{name}' matches no unit id of sheet '{units_name}'; rename the sheet "
+                    "to the unit id or give its name in the units sheet's 'sheet' column"))
+                continue
+            default_unit = default_unit or clean_text(name)
+            seen_units.add(default_unit)
         if units is not None and "year" in units and default_unit is not None:
             yrs = units.loc[units["unit_id"] == default_unit, "year"].dropna()
             if len(yrs):
@@ -726,7 +1073,18 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
         if not problems:
             problems.append(Problem(f, None, None, None, "các trang tính điểm đều trống", "all score sheets are empty"))
         return None, None
-    return _finish(parts), criteria["criterion"]
+    df = _finish(parts)
+    if units is not None:
+        present = set(df["unit_id"].dropna())
+        for uid in units["unit_id"]:
+            if uid and uid not in present:
+                problems.append(Problem(
+                    f, units_name, None, "unit_id",
+                    f"đơn vị {uid} có trong trang '{units_name}' nhưng không có trang điểm (trang tính bị xóa "
+                    "hoặc đổi tên?)",
+                    f"unit {uid} is listed in sheet '{units_name}' but has no score sheet (deleted or renamed?)"))
+    _completeness(df, criteria, units, f, problems)
+    return df, criteria["criterion"]
 
 
 def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.DataFrame | None:
@@ -741,8 +1099,10 @@ def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.
             problems.append(Problem(f, sheet, None, c, f"trang tính criteria thiếu cột '{c}'",
                                     f"the criteria sheet lacks column '{c}'"))
         return None
+    _header_problems(craw, problems, unknown=True)
     mx, _ = _parse_numeric(craw, "max_points", problems, what_vi="điểm tối đa", what_en="max points")
     crit = [text_id(v) for v in craw.frame["criterion"]]
+    _check_ids(crit, craw.frame["_row"], craw, "criterion", problems)
     out = pd.DataFrame({"criterion": crit, "max_points": mx})
     out["field"] = [clean_text(v) for v in craw.frame["field"]] if "field" in craw.frame else None
     out["field"] = [fl if fl is not None else (str(c).split(".")[0] if c else None) for fl, c in zip(out["field"], crit)]
@@ -756,6 +1116,14 @@ def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.
                                      f"component must be 'appraisal' or 'survey', but the cell holds '{c}'"))
         comps.append(k)
     out["component"] = comps
+    out["name"] = [clean_text(v) for v in craw.frame["name"]] if "name" in craw.frame else None
+    out["parent"] = [text_id(v) for v in craw.frame["parent"]] if "parent" in craw.frame else None
+    if "applies_to" in craw.frame:
+        out["applies_to"] = [_types(v) for v in craw.frame["applies_to"]]
+    for i in np.flatnonzero(~np.isnan(mx) & (mx >= 1000)):
+        problems.append(_problem(craw, craw.frame["_row"].iat[i], "max_points",
+                                 f"điểm tối đa {mx[i]:g} không hợp lý (một tiêu chí không quá 1.000 điểm)",
+                                 f"max points {mx[i]:g} are implausible (a criterion has under 1,000 points)"))
     for i in np.flatnonzero(~np.isnan(mx) & (mx <= 0)):
         problems.append(_problem(craw, craw.frame["_row"].iat[i], "max_points",
                                  f"điểm tối đa của tiêu chí {crit[i]} phải lớn hơn 0, nhưng là {mx[i]:g}",
@@ -768,7 +1136,42 @@ def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.
     return out[[c is not None for c in crit]].drop_duplicates("criterion")
 
 
-def read_scores(path: str | os.PathLike, *, sheet: str | None = None) -> pd.DataFrame:
+_ALL_TYPES = {"", "tat ca", "all", "moi don vi", "*"}
+
+
+def _types(v) -> frozenset | None:
+    """An ``applies_to`` cell -> the unit types it names (None: every type)."""
+    c = clean_text(v)
+    if c is None or fold(c) in _ALL_TYPES:
+        return None
+    return frozenset(t.strip() for t in fold(c).replace(";", ",").split(",") if t.strip())
+
+
+def _completeness(df: pd.DataFrame, criteria: pd.DataFrame, units, f: str, problems: list) -> None:
+    """A unit lacking a row for a criterion that applies to its type is a problem."""
+    if "applies_to" not in criteria or not len(df):
+        return
+    cinfo = list(zip(criteria["criterion"], criteria["applies_to"]))
+    have = df.groupby(["unit_id", "year"])["criterion"].agg(set)
+    meta = df.drop_duplicates(["unit_id", "year"]).set_index(["unit_id", "year"])
+    n = 0
+    for (uid, yr), got in have.items():
+        utype = fold(str(meta.at[(uid, yr), "unit_type"] or ""))
+        name = meta.at[(uid, yr), "unit_name"] or uid
+        sheet = meta.at[(uid, yr), "_sheet"]
+        for cid, types in cinfo:
+            if cid in got or (types is not None and utype not in types):
+                continue
+            if n < MAX_PROBLEMS_PER_CHECK:
+                problems.append(Problem(
+                    f, sheet, None, "criterion",
+                    f"thiếu tiêu chí {cid} cho đơn vị {name} (năm {yr}); thêm dòng tiêu chí (ghi KPS nếu không phát sinh)",
+                    f"criterion {cid} is missing for unit {name} (year {yr}); add its row (KPS if it does not arise)"))
+            n += 1
+
+
+def read_scores(path, *, sheet: str | None = None, layout: str | None = None,
+                year: int | None = None) -> pd.DataFrame:
     """Read a scores file into the canonical tidy table, or raise :class:`DataError`.
 
     Parameters
@@ -801,12 +1204,13 @@ def read_scores(path: str | os.PathLike, *, sheet: str | None = None) -> pd.Data
     0   cuc-a       1.1         2.0     1.5        True
     1   cuc-a       1.2         1.0     NaN       False
     """
-    df, problems = _load(path, sheet=sheet)
+    df, problems = _load(path, sheet=sheet, layout=layout, year=year)
     raise_first(problems, see_vi="chạy 'cchc validate' để xem tất cả", see_en="run 'cchc validate' to list them all")
     return mark_synthetic(_as_canonical(df), bool(df.attrs.get("synthetic")))
 
 
-def validate_scores(path: str | os.PathLike, *, sheet: str | None = None) -> pd.DataFrame:
+def validate_scores(path, *, sheet: str | None = None, layout: str | None = None,
+                    year: int | None = None) -> pd.DataFrame:
     """Every problem in a scores file, as a table (empty when the file is fine).
 
     Returns
@@ -826,7 +1230,7 @@ def validate_scores(path: str | os.PathLike, *, sheet: str | None = None) -> pd.
     3 max_points | max points must be greater than 0, but is 0
     """
     try:
-        _, problems = _load(path, sheet=sheet)
+        _, problems = _load(path, sheet=sheet, layout=layout, year=year)
     except DataError as exc:
         problems = exc.problems
     return DataError(problems).to_frame() if problems else DataError([]).to_frame()

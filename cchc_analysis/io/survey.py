@@ -53,6 +53,7 @@ its instrument is :func:`cchc_analysis.synthetic.synthetic_survey_questions`.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +75,7 @@ from ._tabular import (
     frame_rows,
     no_sheet,
     open_workbook,
+    read_parquet_frame,
     raise_first,
     read_csv_rows,
     sheet_rows,
@@ -140,7 +142,7 @@ def _rows_from_file(p: Path, sheet: str | None) -> tuple[list[list], str | None,
             name = cand[0] if cand else names[0]
         return sheet_rows(wb[name]), name, workbook_is_synthetic(wb)
     if ext in PARQUET_EXTENSIONS:
-        return frame_rows(pd.read_parquet(p)), None, False
+        return frame_rows(read_parquet_frame(p)), None, False
     raise unsupported_format(p)
 
 
@@ -168,22 +170,42 @@ def _parse_year(v):
     return int(num)
 
 
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+#: Time-zone-aware times are converted to Vietnam time (UTC+7), then kept without zone.
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+
+
+def _naive_local(t: pd.Timestamp) -> pd.Timestamp:
+    if t.tzinfo is not None:
+        t = t.tz_convert(LOCAL_TZ).tz_localize(None)
+    if not (1990 <= t.year <= 2100):
+        raise ValueError(t)
+    return t
+
+
 def _parse_time(v):
+    """A submission time: a date is required (a time alone, 'now', 'today' are refused);
+    ISO 8601 (``2023-11-14 09:30``, with ``Z`` / ``+07:00`` converted to Vietnam time) or
+    day-first ``14/11/2023 09:30``; a month above 12 is an error (never swapped)."""
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return pd.NaT
     if isinstance(v, pd.Timestamp):
-        return v
-    if hasattr(v, "year") and hasattr(v, "month"):
-        return pd.Timestamp(v)
+        return _naive_local(v)
+    if hasattr(v, "year") and hasattr(v, "month") and hasattr(v, "day"):
+        return _naive_local(pd.Timestamp(v))
+    if isinstance(v, (int, float)):
+        raise ValueError(v)
     s = clean_text(v)
     if s is None:
         return pd.NaT
-    if len(s) >= 4 and s[:4].isdigit() and s[4:5] == "-":  # ISO 8601
-        return pd.Timestamp(s)
-    t = pd.to_datetime(s, dayfirst=True)  # 14/11/2023 09:12 (Vietnamese day-first)
-    if pd.isna(t):
-        raise ValueError(v)
-    return t
+    if _ISO.match(s):
+        return _naive_local(pd.Timestamp(s.replace(" ", "T", 1) if "T" not in s else s))
+    m = _DMY.match(s)
+    if m:
+        d, mo, y, hh, mm, ss = m.groups()
+        return _naive_local(pd.Timestamp(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0)))
+    raise ValueError(v)
 
 
 def _norm_role(v) -> str:

@@ -62,8 +62,8 @@ def test_real_world_mess_csv(tmp_path):
     text = (
         "Năm;Mã đơn vị;Tên đơn vị;Mã tiêu chí;Điểm tối đa;Điểm đạt được\n"
         f"2023; bo-tu-phap ;{name_nfd};1.1;2;1,5\n"
-        f"2023;bo-tu-phap;{name_nfd};1.2; 1.000,0 ;999,5\n"
-        f"2023;bo-tu-phap;{name_nfd};1.3;100%;89,95 %\n"
+        f"2023;bo-tu-phap;{name_nfd};1.2; 1.0,0 ;\u00a09,5\n"
+        f"2023;bo-tu-phap;{name_nfd};1.3;100;89,95\n"
         f"2023;bo-tu-phap;{name_nfd};1.4;1;không phát sinh\n"
         f"2023;bo-tu-phap;{name_nfd};1.5;1;KPS\n"
     )
@@ -73,10 +73,21 @@ def test_real_world_mess_csv(tmp_path):
     assert s["unit_id"].unique().tolist() == ["bo-tu-phap"]
     assert s["unit_name"].iat[0] == "Bộ Tư pháp"
     assert unicodedata.is_normalized("NFC", s["unit_name"].iat[0])
-    assert s["points"].tolist()[:3] == [1.5, 999.5, 89.95]
-    assert s["max_points"].tolist()[:3] == [2.0, 1000.0, 100.0]
+    assert s["points"].tolist()[:3] == [1.5, 9.5, 89.95]
+    assert s["max_points"].tolist()[:3] == [2.0, 10.0, 100.0]
     assert s["applicable"].tolist() == [True, True, True, False, False]
     assert s["field"].unique().tolist() == ["1"]  # derived from the criterion id
+
+
+def test_percent_and_ambiguous_thousands_are_located_errors(tmp_path):
+    """Issue 19: '95%' in a points column is not 95 points; '1.500' / '1,500' are ambiguous
+    (a point value is never >= 1,000, so neither reading can be trusted): reported, not guessed."""
+    p = write(tmp_path, "amb.csv", "year;unit_id;criterion;max_points;points\n"
+              "2023;a;1.1;2;95%\n2023;a;1.2;2;1.500\n2023;a;1.3;2;1,500\n2023;a;1.4;1.000;1\n"
+              "2023;a;1.5;2;1,25\n")
+    v = validate_scores(p)
+    assert v[["row", "column"]].values.tolist() == [[2, "points"], [3, "points"], [4, "points"], [5, "max_points"]]
+    assert "phần trăm" in v.iloc[0]["problem_vi"] and "mơ hồ" in v.iloc[1]["problem_vi"]
 
 
 def test_parquet_fast_path_equals_csv(tmp_path):
@@ -130,17 +141,47 @@ def test_analyst_workbook_per_unit_sheets(tmp_path):
 def test_template_written_and_filled_reads(tmp_path):
     p = write_template(tmp_path / "tpl.xlsx", n_units=2)
     wb = load_workbook(p)
-    assert {"README", "criteria", "units", "don-vi-1", "don-vi-2"} <= set(wb.sheetnames)
+    assert {"Hướng dẫn", "Tiêu chí", "Đơn vị", "don-vi-1", "don-vi-2"} <= set(wb.sheetnames)
+    ws = wb["don-vi-1"]
+    n = ws.max_row - 1  # criteria pre-filled with id, name and maximum
+    assert n == 23 and ws["A2"].value == "1.1.1" and ws["C2"].value == 1.0 and ws["B2"].value
+    assert ws.freeze_panes == "A2"
+    dv = ws.data_validations.dataValidation
+    assert dv and '"KPS,-"' == dv[0].formula1 and "E2" in str(dv[0].sqref)
     # a blank template is not yet valid: every points cell is empty
     problems = validate_scores(p)
-    assert len(problems) == 28 and set(problems["column"]) == {"Điểm đạt được"}
+    assert len(problems) == 2 * n and set(problems["column"]) == {"Điểm thẩm định"}
     for name in ("don-vi-1", "don-vi-2"):
         ws = wb[name]
         for r in range(2, ws.max_row + 1):
-            ws.cell(r, 2, 1 if r % 3 else "KPS")
+            ws.cell(r, 5, 1 if r % 3 else "KPS")
     wb.save(p)
     s = read_scores(p)
-    assert len(s) == 28 and s["applicable"].sum() == 2 * 9
+    assert len(s) == 2 * n and s["applicable"].sum() == 2 * 15
+    assert "self_points" not in s.columns  # no tự chấm entered
+
+
+def test_summary_template_written_blank_and_filled(tmp_path):
+    from cchc_analysis.io import write_summary_template
+
+    p = write_summary_template(tmp_path / "bth.xlsx", n_units=2, years=(2023, 2024))
+    wb = load_workbook(p)
+    assert {"Bảng tổng hợp 2023", "Bảng tổng hợp 2024", "Đơn vị"} <= set(wb.sheetnames)
+    ws = wb["Bảng tổng hợp 2024"]
+    assert ws.freeze_panes == "D6" and "D4:F4" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["D5"].value == "Tự chấm" and ws["E5"].value == "Thẩm định"
+    v = validate_scores(p)  # blank: every leaf cell of both years is empty
+    assert len(v) == 2 * 2 * 23 and v["problem_en"].str.contains("applies but has no points").all()
+    for name in ("Bảng tổng hợp 2023", "Bảng tổng hợp 2024"):
+        ws = wb[name]
+        for r in range(6, ws.max_row + 1):
+            if ws.cell(r, 3).value is not None and not str(ws.cell(r, 3).value).startswith("="):
+                ws.cell(r, 5).value = 0.5
+                ws.cell(r, 8).value = "KPS"
+    wb.save(p)
+    s = read_scores(p)
+    assert len(s) == 2 * 2 * 23 and s.groupby("unit_id")["applicable"].sum().to_dict() == {
+        "don-vi-1": 46, "don-vi-2": 0}
 
 
 def test_bundled_synthetic_workbook_reads():
@@ -151,8 +192,13 @@ def test_bundled_synthetic_workbook_reads():
     assert "synthetic" in DEFAULT_WORKBOOK.name
     assert set(load_workbook(DEFAULT_WORKBOOK, read_only=True).sheetnames) >= {"README (synthetic)", "scores (synthetic)"}
     expected = make_synthetic_scores()
+    # the criteria sheet's names are carried through (issue 12)
+    wb = load_workbook(DEFAULT_WORKBOOK, read_only=True)
+    names = {r[0]: r[2] for r in wb["criteria"].iter_rows(min_row=2, values_only=True)}
+    assert s["criterion_name"].tolist() == s["criterion"].map(names).tolist()
+    assert "Ban hành kế hoạch CCHC năm đúng hạn" in set(s["criterion_name"])
     pd.testing.assert_frame_equal(
-        s.sort_values(["year", "unit_id", "criterion"]).reset_index(drop=True),
+        s[SCORE_COLUMNS].sort_values(["year", "unit_id", "criterion"]).reset_index(drop=True),
         expected.sort_values(["year", "unit_id", "criterion"]).reset_index(drop=True),
     )
 

@@ -1,0 +1,132 @@
+"""What ``cchc validate`` and ``cchc import`` print: the problems as a readable table and a
+summary of what was read (units, years, criteria per unit, not-arising cells, checks).
+
+:func:`inspect_scores` reads any layout once and returns the table, every problem and
+the criteria tree (with ``parent`` and ``level``: 0 field, 1 criterion, 2 sub-criterion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..errors import DataError, Problem
+from ..text import fmt_int
+from .scores import _as_canonical, _load, natural_key
+
+__all__ = ["Inspection", "inspect_scores", "problems_table", "summary_lines", "read_criteria"]
+
+
+@dataclass
+class Inspection:
+    scores: pd.DataFrame | None  # canonical table (None when nothing could be read)
+    problems: list[Problem]
+    tree: pd.DataFrame  # year, criterion, parent, level, name (tree layouts)
+    checks_passed: int = 0
+    checks_failed: int = 0
+    layouts: list = field(default_factory=list)
+
+
+def inspect_scores(path, *, layout: str | None = None, year: int | None = None) -> Inspection:
+    """Read one or several files (any layout) -> :class:`Inspection` (never raises for
+    problems in the data: they are in ``problems``)."""
+    info: dict = {}
+    try:
+        df, problems = _load(path, layout=layout, year=year, info=info)
+    except DataError as exc:
+        df, problems = None, list(exc.problems)
+    tree = pd.DataFrame(info.get("tree") or [], columns=["year", "criterion", "parent", "level", "name",
+                                                          "_sheet", "_row"])
+    scores = None
+    if df is not None:
+        try:
+            scores = _as_canonical(df)
+        except (ValueError, TypeError):  # a column that could not be typed: already a problem
+            scores = None
+    ok, bad = info.get("checks", [0, 0])
+    problems = sorted(problems, key=lambda p: (str(p.file), natural_key(p.sheet), p.row or 0))
+    return Inspection(scores, problems, tree, ok, bad, info.get("layouts", []))
+
+
+def read_criteria(path, *, layout: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """The criteria tree of a tree-layout workbook: ``year, criterion, parent, level, name``
+    (every row, fields and subtotal rows included)."""
+    return inspect_scores(path, layout=layout, year=year).tree.drop(columns=["_sheet", "_row"])
+
+
+_HEAD = {
+    "vi": {"file": "Tệp", "sheet": "Trang tính", "row": "Dòng", "column": "Cột", "problem": "Lỗi"},
+    "en": {"file": "File", "sheet": "Sheet", "row": "Row", "column": "Column", "problem": "Problem"},
+}
+
+
+def problems_table(problems: list[Problem], lang: str = "vi", *, width: int = 100) -> str:
+    """The problems as a plain-text table: integer rows, blanks for what does not apply
+    (never ``NaN``/``None``), sheets in natural order."""
+    from pathlib import Path
+
+    h = _HEAD[lang]
+    several = len({p.file for p in problems}) > 1
+    rows = []
+    for p in problems:
+        r = [Path(p.file).name if p.file else ""] if several else []
+        r += [p.sheet or "", "" if p.row is None else str(int(p.row)), p.column or "",
+              p.vi if lang == "vi" else p.en]
+        rows.append(r)
+    head = ([h["file"]] if several else []) + [h["sheet"], h["row"], h["column"], h["problem"]]
+    widths = [min(max(len(head[k]), *(len(r[k]) for r in rows)), 40) for k in range(len(head) - 1)]
+    out = []
+
+    def line(cells):
+        parts = [c[:40].ljust(w) if k != len(widths) - 1 or True else c for k, (c, w) in
+                 enumerate(zip(cells[:-1], widths))]
+        return "  ".join(parts + [cells[-1]])
+
+    out.append(line(head))
+    out.append("  ".join("-" * w for w in widths) + "  " + "-" * min(width, 40))
+    for r in rows:
+        out.append(line(r))
+    return "\n".join(out)
+
+
+def summary_lines(ins: Inspection, lang: str = "vi") -> list[str]:
+    """What was read: units, years, criteria per unit (so a missing one stands out),
+    not-arising cells, subtotal/bottom-row checks passed and failed."""
+    vi = lang == "vi"
+    s = ins.scores
+    lines = []
+    if s is None or s.empty:
+        return ["Không đọc được dòng điểm nào." if vi else "No score rows could be read."]
+    years = sorted(s["year"].unique())
+    n_units = s["unit_id"].nunique()
+    n_crit = s["criterion"].nunique()
+    kps = int((~s["applicable"]).sum())
+    lines.append(
+        (f"Đã đọc {fmt_int(len(s), lang)} dòng điểm: {fmt_int(n_units, lang)} đơn vị, năm "
+         f"{', '.join(map(str, years))}, {fmt_int(n_crit, lang)} tiêu chí; {fmt_int(kps, lang)} ô không phát sinh")
+        if vi else
+        (f"Read {fmt_int(len(s), lang)} score rows: {fmt_int(n_units, lang)} units, years "
+         f"{', '.join(map(str, years))}, {fmt_int(n_crit, lang)} criteria; {fmt_int(kps, lang)} cells not arising"))
+    if "self_points" in s.columns:
+        lines.append("Có điểm tự chấm bên cạnh điểm thẩm định." if vi else
+                     "Self-assessed points present beside the appraised points.")
+    if ins.checks_passed or ins.checks_failed:
+        lines.append((f"Kiểm tra tổng (dòng tổng mục, TỔNG ĐIỂM, Chỉ số, Xếp hạng): {ins.checks_passed} đúng, "
+                      f"{ins.checks_failed} sai") if vi else
+                     (f"Subtotal checks (parent rows, TOTAL, index, rank): {ins.checks_passed} passed, "
+                      f"{ins.checks_failed} failed"))
+    counts = s.groupby(["year", "unit_id"]).agg(name=("unit_name", "first"), type=("unit_type", "first"),
+                                                n=("criterion", "size"), app=("applicable", "sum"))
+    counts = counts.reset_index()
+    counts["most"] = counts.groupby(["year", "type"])["n"].transform("max")
+    lines.append("Số tiêu chí của từng đơn vị (có phát sinh / tổng):" if vi else
+                 "Criteria per unit (applicable / total):")
+    counts = counts.sort_values(["year", "unit_id"], key=lambda c: c.map(natural_key) if c.name == "unit_id" else c)
+    for r in counts.itertuples():
+        flag = ""
+        if r.n < r.most:
+            flag = (f"  ← ít hơn các đơn vị cùng loại ({r.most}): thiếu dòng tiêu chí?" if vi else
+                    f"  ← fewer than units of the same type ({r.most}): a criterion row missing?")
+        lines.append(f"  {r.year}  {r.name} ({r.unit_id}): {int(r.app)} / {int(r.n)}{flag}")
+    return lines
