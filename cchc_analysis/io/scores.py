@@ -130,7 +130,9 @@ LAYOUTS = {
     "bang tong hop": "summary", "form": "form", "phieu-cham-diem": "form", "phieu cham diem": "form",
 }
 # "1.500", "1,500": a single separator before exactly three digits (thousands or decimals?)
-_AMBIGUOUS = re.compile(r"^[+-]?[0-9]{1,3}[.,][0-9]{3}$")
+#: Point columns: a value is never ≥ 1,000, so "1.875" / "1,875" can only be 1.875 (the range rule).
+_POINT_COLUMNS = frozenset({"points", "max_points", "self_points"})
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}$")  # "0.375" is never thousands
 _ID_OK = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._\-]*$")
 _TRUE = frozenset({"true", "1", "co", "yes", "y", "phat sinh", "co phat sinh", "1.0"})
 _FALSE = frozenset({"false", "0", "khong", "no", "n", "kps", "khong phat sinh", "0.0"})
@@ -263,7 +265,7 @@ def _parse_numeric(raw: _Raw, col: str, problems: list, *, what_vi: str, what_en
         why = None
         if c is not None and "%" in c:
             why = ("ô ghi phần trăm; ghi số điểm (không có dấu %)", "the cell holds a percentage; write the points (no %)")
-        elif c is not None and _AMBIGUOUS.match(c):
+        elif c is not None and _AMBIGUOUS.match(c) and col not in _POINT_COLUMNS:
             why = (f"số '{c}' mơ hồ (dấu chấm/phẩy trước đúng ba chữ số: phần nghìn hay thập phân?); điểm luôn nhỏ "
                    "hơn 1.000: ghi ví dụ '1,5' (thập phân) cho rõ",
                    f"'{c}' is ambiguous (a separator before exactly three digits: thousands or decimals?); "
