@@ -7,7 +7,7 @@ English available (``lang="en"``). Modules add their own labels with :func:`regi
 from __future__ import annotations
 
 __all__ = ["LANGS", "check_lang", "label", "register", "column_labels", "FIELD_NAMES", "LabelConflict",
-           "register_values", "value_label"]
+           "register_values", "value_label", "fill_texts"]
 
 LANGS = ("vi", "en")
 
@@ -209,3 +209,21 @@ def value_label(column: str, code: str, lang: str = "vi") -> str:
         if key in _VALUES:
             return _VALUES[key][lang]
     return code
+
+
+def fill_texts(table: dict[str, dict[str, str]], lang: str = "vi", **kw) -> dict[str, str]:
+    """A page's fixed texts (``{key: {"vi": ..., "en": ...}}``) in ``lang``, placeholders
+    filled from ``kw`` where given (a text whose placeholders are not all given is kept
+    as written).
+
+    >>> fill_texts({"t": {"vi": "Năm {year}", "en": "Year {year}"}}, "en", year=2023)
+    {'t': 'Year 2023'}
+    """
+    check_lang(lang)
+    out = {}
+    for k, v in table.items():
+        try:
+            out[k] = v[lang].format(**kw)
+        except (KeyError, IndexError):
+            out[k] = v[lang]
+    return out

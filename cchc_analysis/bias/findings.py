@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..labels import _LABELS, check_lang, register, register_values
+from ..labels import check_lang, fill_texts, register, register_values
 from ..text import fmt_int, fmt_number, fmt_percent, fmt_pvalue
 
 __all__ = ["texts", "MIN_UNITS", "analysis_year", "too_few_units", "findings", "decomposition_for_people",
@@ -45,26 +45,9 @@ register_values({
     "below_998": {"vi": "dưới giới hạn 99,8 %", "en": "below the 99.8 % limit"},
 }, column="flag")
 
-def _register_new(labels: dict) -> None:
-    """Register the headers this page needs that no analysis module has registered."""
-    register({k: v for k, v in labels.items() if k not in _LABELS})
 
 
-_register_new({
-    "few_task": {"vi": "Nhóm ít nhiệm vụ", "en": "Few-task units"},
-    "busy": {"vi": "Nhóm nhiều nhiệm vụ", "en": "Busy units"},
-    "difference": {"vi": "Chênh lệch (điểm)", "en": "Gap (points)"},
-    "share_of_gap": {"vi": "Tỷ trọng trong chênh lệch", "en": "Share of the gap"},
-    "n_few_task": {"vi": "Số đơn vị ít nhiệm vụ", "en": "Few-task units (n)"},
-    "n_busy": {"vi": "Số đơn vị nhiều nhiệm vụ", "en": "Busy units (n)"},
-    "size": {"vi": "Điểm tối đa phát sinh", "en": "Applicable maximum"},
-    "index_adjusted": {"vi": "Chỉ số chuẩn hóa", "en": "Standardised index"},
-    "rank_adjusted": {"vi": "Hạng theo chỉ số chuẩn hóa", "en": "Rank (standardised)"},
-    "rank_change": {"vi": "Thay đổi hạng sau chuẩn hóa", "en": "Rank change after standardising"},
-    "index_shrunk": {"vi": "Chỉ số co về trung bình", "en": "Shrunk index"},
-    "rank_shrunk": {"vi": "Hạng theo chỉ số co", "en": "Rank (shrunk)"},
-    "expected_index": {"vi": "Chỉ số kỳ vọng theo cơ cấu tiêu chí", "en": "Expected index (criteria mix)"},
-    "reject": {"vi": "Có ý nghĩa", "en": "Significant"},
+register({
 })
 
 _TEXTS = {
@@ -112,14 +95,7 @@ _TEXTS = {
 
 def texts(lang: str = "vi", **kw) -> dict[str, str]:
     """The page's fixed texts in ``lang`` (``kw`` fill placeholders)."""
-    check_lang(lang)
-    out = {}
-    for k, v in _TEXTS.items():
-        try:
-            out[k] = v[lang].format(**kw)
-        except (KeyError, IndexError):
-            out[k] = v[lang]
-    return out
+    return fill_texts(_TEXTS, lang, **kw)
 
 
 def analysis_year(scores: pd.DataFrame, year: int = 0) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..labels import _LABELS, check_lang, register, register_values
+from ..labels import check_lang, fill_texts, register, register_values
 from ..text import fmt_int, fmt_number
 from .schemes import scheme_label
 
@@ -14,15 +14,14 @@ __all__ = ["texts", "MIN_UNITS", "too_few_units", "register_scheme_words", "find
 #: Fewest units for comparing schemes (bands of fewer units say nothing).
 MIN_UNITS = 6
 
-register({k: v for k, v in {
+register({
     "peer_group": {"vi": "Nhóm so sánh", "en": "Peer group"},
     "n_in_group": {"vi": "Số đơn vị trong nhóm", "en": "Units in group"},
     "scheme": {"vi": "Phương án", "en": "Scheme"},
     "n_groups": {"vi": "Số nhóm", "en": "Groups"},
-    "min_group": {"vi": "Nhóm nhỏ nhất (đơn vị)", "en": "Smallest group"},
     "recommended": {"vi": "Đề xuất", "en": "Recommended"},
     "reason_text": {"vi": "Lý do", "en": "Reason"},
-}.items() if k not in _LABELS})
+})
 
 _TEXTS = {
     "title": {"vi": "Xếp hạng theo nhóm tương đồng", "en": "Peer-group ranking schemes"},
@@ -56,14 +55,7 @@ _TEXTS = {
 
 def texts(lang: str = "vi", **kw) -> dict[str, str]:
     """The page's fixed texts in ``lang``."""
-    check_lang(lang)
-    out = {}
-    for k, v in _TEXTS.items():
-        try:
-            out[k] = v[lang].format(**kw)
-        except (KeyError, IndexError):
-            out[k] = v[lang]
-    return out
+    return fill_texts(_TEXTS, lang, **kw)
 
 
 def too_few_units(scores: pd.DataFrame, *, year: int, lang: str = "vi", minimum: int = MIN_UNITS) -> str | None:

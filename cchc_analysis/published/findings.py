@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..labels import _LABELS, check_lang, register, register_values
+from ..labels import check_lang, fill_texts, register, register_values
 from ..text import fmt_int
 
 __all__ = ["texts", "findings", "year_has_claims", "no_claims_reason", "claims_for_people", "coverage_for_people"]
 
 
-def _register_new(labels: dict) -> None:
-    """Register the headers this page needs that no analysis module has registered."""
-    register({k: v for k, v in labels.items() if k not in _LABELS})
 
 
-_register_new({
+register({
     "columns": {"vi": "Các cột", "en": "Columns"},
     "expected": {"vi": "Kỳ vọng", "en": "Expected"},
 })
@@ -59,14 +56,7 @@ _TEXTS = {
 
 def texts(lang: str = "vi", **kw) -> dict[str, str]:
     """The page's fixed texts in ``lang`` (``{key: text}``; ``kw`` fill placeholders)."""
-    check_lang(lang)
-    out = {}
-    for k, v in _TEXTS.items():
-        try:
-            out[k] = v[lang].format(**kw)
-        except (KeyError, IndexError):
-            out[k] = v[lang]
-    return out
+    return fill_texts(_TEXTS, lang, **kw)
 
 
 def no_claims_reason(claims: pd.DataFrame, *, year: int, lang: str = "vi") -> str:

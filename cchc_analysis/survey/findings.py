@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..labels import _LABELS, check_lang, register, register_values
+from ..labels import check_lang, fill_texts, register, register_values
 from ..text import fmt_int, fmt_number
 
 __all__ = ["texts", "survey_for_year", "with_unit_names", "flagged_units", "with_criterion_names", "findings"]
 
-register({k: v for k, v in {
+register({
     "criterion_label": {"vi": "Tiêu chí", "en": "Criterion"},
     "scale": {"vi": "Thang đo", "en": "Scale"},
-    "n_items": {"vi": "Số câu hỏi", "en": "Items"},
-    "cronbach_alpha": {"vi": "Cronbach α", "en": "Cronbach's α"},
     "icc1": {"vi": "ICC(1)", "en": "ICC(1)"},
-    "rwg_j_median": {"vi": "r_wg (trung vị)", "en": "r_wg (median)"},
     "suspect_formal": {"vi": "Nghi điền hình thức", "en": "Suspected formal filling"},
     "reason_text": {"vi": "Lý do", "en": "Reason"},
-}.items() if k not in _LABELS})
+})
 
 _TEXTS = {
     "title": {"vi": "Chất lượng phiếu điều tra xã hội học và độ phân loại của tiêu chí",
@@ -66,14 +63,7 @@ _TEXTS = {
 
 def texts(lang: str = "vi", **kw) -> dict[str, str]:
     """The page's fixed texts in ``lang``."""
-    check_lang(lang)
-    out = {}
-    for k, v in _TEXTS.items():
-        try:
-            out[k] = v[lang].format(**kw)
-        except (KeyError, IndexError):
-            out[k] = v[lang]
-    return out
+    return fill_texts(_TEXTS, lang, **kw)
 
 
 def survey_for_year(survey_path: str, scores_path: str, *, year: int, lang: str = "vi"):

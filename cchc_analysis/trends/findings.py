@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..labels import _LABELS, check_lang, register, register_values
+from ..labels import check_lang, fill_texts, register, register_values
 from ..text import fmt_int, fmt_number, fmt_signed
 
 __all__ = ["texts", "Plan", "plan", "findings", "one_year_findings", "unit_history", "notes",
@@ -41,12 +41,9 @@ register_values({
     "inferred": {"vi": "suy ra", "en": "inferred"},
 }, column="year_from_basis")
 
-def _register_new(labels: dict) -> None:
-    """Register the headers this page needs that no analysis module has registered."""
-    register({k: v for k, v in labels.items() if k not in _LABELS})
 
 
-_register_new({
+register({
     "sentence": {"vi": "Diễn giải", "en": "Explanation"},
     "what_changed": {"vi": "Nội dung thay đổi", "en": "What changed"},
     "note": {"vi": "Ghi chú", "en": "Note"},
@@ -90,14 +87,7 @@ _TEXTS = {
 
 def texts(lang: str = "vi", **kw) -> dict[str, str]:
     """The page's fixed texts in ``lang``; ``kw`` (unit, year_from, year_to) fill placeholders."""
-    check_lang(lang)
-    out = {}
-    for k, v in _TEXTS.items():
-        try:
-            out[k] = v[lang].format(**kw)
-        except (KeyError, IndexError):
-            out[k] = v[lang]
-    return out
+    return fill_texts(_TEXTS, lang, **kw)
 
 
 @dataclass
