@@ -76,6 +76,7 @@ def test_00_default(tmp_path):
     status = [r[claims["header"].index("Kết quả")] for r in claims["rows"]]
     assert status.count("khớp") == 9 and "không khớp" not in status
     assert any("84,38" in s for s in sec["findings"]) and any("5 → 9" in s for s in sec["findings"])
+    assert any("thứ tự liệt kê" in b.get("text", "") for b in sec["blocks"])  # list-order ranks left out, said
     assert (out / "figures" / "00_reproduce_published__indices.png").exists()
 
 
@@ -111,6 +112,9 @@ def test_02_bundled_and_one_year(tmp_path):
     assert sec["findings"][0].startswith("Có: đơn vị ít nhiệm vụ") and "ρ Spearman −0,41" in sec["findings"][0] and "gấp đôi" in sec["findings"][0]
     assert "giả lập" in sec["findings"][0]  # synthetic, known from the data
     assert not any("calibration" in json.dumps(b) for b in sec["blocks"])  # no simulation study in a report
+    record = _tables(sec)["public_record"]["table"]  # what the public record says, each row sourced
+    assert "Ban Dân tộc tỉnh" in [r[0] for r in record["rows"]] and "Hồ sơ công khai nói gì" in json.dumps(sec, ensure_ascii=False)
+    assert any("baochinhphu.vn" in u for u in sec["sources"])
     sec1, _, run1 = _run(tmp_path / "b", "02_few_task_bias.ipynb", data_path=str(_one_year_csv(tmp_path)), year=0,
                          n_perm=99, lang="en")
     _check_page(sec1, run1, lang="en")

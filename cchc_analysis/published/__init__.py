@@ -9,9 +9,16 @@ level: :func:`load_unit_level`, :func:`public_record_findings`), ``plots``.
 from .checks import consistency_checks, coverage, year_completeness
 from .claims import STATUSES, check_claims, claims_summary_text, year_status
 from . import findings
+from .findings import rank_basis_note
 from .load import (CLAIMS_PATH, METRICS, PUBLISHED_COLUMNS, RANK_BASES, TRUSTED_RANK_BASES, load_claims,
                    load_published, published_path)
-from .unit_level import load_unit_level, public_record, public_record_findings
+from .unit_level import (
+    load_unit_level,
+    public_record,
+    public_record_findings,
+    public_record_for_people,
+    public_record_texts,
+)
 
 __all__ = [
     "PUBLISHED_COLUMNS",
@@ -29,9 +36,12 @@ __all__ = [
     "claims_summary_text",
     "RANK_BASES",
     "TRUSTED_RANK_BASES",
+    "rank_basis_note",
     "load_unit_level",
     "public_record",
     "public_record_findings",
+    "public_record_for_people",
+    "public_record_texts",
     "plot_published_indices",
 ]
 

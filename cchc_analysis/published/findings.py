@@ -11,7 +11,7 @@ import pandas as pd
 from ..labels import check_lang, fill_texts, register, register_values
 from ..text import fmt_int
 
-__all__ = ["texts", "findings", "year_has_claims", "no_claims_reason", "claims_for_people", "coverage_for_people"]
+__all__ = ["texts", "findings", "rank_basis_note", "year_has_claims", "no_claims_reason", "claims_for_people", "coverage_for_people"]
 
 
 
@@ -52,6 +52,33 @@ _TEXTS = {
                         "các năm có nhận định: {years}.",
                   "en": "No published claim for {year} in the bundled data; years with claims: {years}."},
 }
+
+
+def rank_basis_note(data: pd.DataFrame, *, lang: str = "vi") -> str | None:
+    """A sentence saying how many published ranks were left out because they are read from the
+    order of a listing (``rank_basis == "list_order"``), or None when none were (or the frame
+    is not a published table). ``load_published(..., rank_basis="all")`` includes them.
+
+    Examples
+    --------
+    >>> from cchc_analysis.published import load_published
+    >>> print(rank_basis_note(load_published("ministry"), lang="en"))  # doctest: +ELLIPSIS
+    ... ranks read from the order in which an article lists units ... left out ...
+    """
+    check_lang(lang)
+    if not {"rank", "rank_listed"} <= set(data.columns):
+        return None
+    left = data["rank"].isna() & data["rank_listed"].notna()
+    n = int(left.sum())
+    if not n:
+        return None
+    years = sorted({int(y) for y in data.loc[left, "year"]})
+    span = _span(years)
+    if lang == "vi":
+        return (f"{fmt_int(n, lang)} thứ hạng công bố ({span}) chỉ được đọc từ thứ tự liệt kê trong bài báo, không phải "
+                "hạng nguồn ghi rõ; thứ tự đó không chắc đúng thứ hạng nên đã bỏ ra khỏi xếp hạng, xu hướng và nhận định.")
+    return (f"{fmt_int(n, lang)} published ranks ({span}) are read from the order in which an article lists units, not "
+            "printed by the source; such order is not reliably the rank, so they are left out of ranks, trends and claims.")
 
 
 def texts(lang: str = "vi", **kw) -> dict[str, str]:

@@ -21,12 +21,12 @@ import pandas as pd
 
 from .. import config
 from ..errors import DataError, Problem
-from ..labels import check_lang, register
+from ..labels import check_lang, register, register_values
 from ..text import clean_text, fmt_number, parse_number
 from .load import RANK_BASES, parse_rank_cell, parse_year_cell
 
 __all__ = ["UNIT_LEVEL_COLUMNS", "UNIT_LEVEL_PATH", "FEW_TASK_TYPES", "load_unit_level", "public_record",
-           "public_record_findings"]
+           "public_record_findings", "public_record_for_people", "public_record_texts"]
 
 UNIT_LEVEL_PATH = config.PUBLISHED_DIR / "unit_level.csv"
 UNIT_LEVEL_COLUMNS = ["organisation", "organisation_level", "year", "group", "unit_name", "unit_type", "rank",
@@ -44,6 +44,40 @@ register({
     "n_listed": {"vi": "Số đơn vị được liệt kê", "en": "Units listed"},
     "n_listed_above": {"vi": "Số đơn vị liệt kê cao hơn", "en": "Listed units above"},
 })
+register_values({
+    "ban": {"vi": "Ban", "en": "Board (Ban)"},
+    "thanh_tra": {"vi": "Thanh tra", "en": "Inspectorate"},
+    "tong_cuc": {"vi": "Tổng cục", "en": "General department (Tổng cục)"},
+    "nganh_doc": {"vi": "Cơ quan ngành dọc", "en": "Vertically managed agency"},
+    "van_phong": {"vi": "Văn phòng", "en": "Office"},
+    "su_nghiep": {"vi": "Đơn vị sự nghiệp", "en": "Public service unit"},
+}, column="unit_type")
+register_values({
+    "stated": {"vi": "nguồn ghi hạng", "en": "stated by the source"},
+    "list_order": {"vi": "theo thứ tự liệt kê", "en": "order of a listing"},
+    "computed": {"vi": "tính từ bảng đầy đủ", "en": "computed from a complete table"},
+}, column="rank_basis")
+
+_TEXTS = {
+    "h_public_record": {"vi": "Hồ sơ công khai nói gì", "en": "What the public record says"},
+    "public_record_intro": {
+        "vi": "Các bộ, tỉnh công bố Chỉ số CCHC của đơn vị trực thuộc (sở, ban, ngành, huyện; tổng cục, cục, vụ). "
+              "Dưới đây là vị trí của các đơn vị thường ít thủ tục, nhiệm vụ (Ban, Thanh tra) trong nhóm được công bố, "
+              "theo đúng số liệu các nguồn in (tệp data/raw/published/unit_level.csv, mỗi dòng có địa chỉ nguồn). "
+              "Phần này không dùng dữ liệu của đơn vị bạn.",
+        "en": "Ministries and provinces publish the PAR index of their own units (departments, boards, districts; "
+              "general departments, departments, offices). Below, where units that usually have few procedures and tasks "
+              "(boards, inspectorates) stand in their published group, as the sources print it "
+              "(data/raw/published/unit_level.csv, each row with its source). This part does not use your data."},
+    "cap_public_record": {"vi": "Đơn vị ít nhiệm vụ trong các bảng Chỉ số CCHC cấp dưới đã công bố",
+                          "en": "Few-task units in published unit-level PAR index tables"},
+}
+
+
+def public_record_texts(lang: str = "vi") -> dict[str, str]:
+    """Headings and captions of the public-record part of the few-task page."""
+    check_lang(lang)
+    return {k: v[lang] for k, v in _TEXTS.items()}
 
 
 def load_unit_level(*, organisation: str | None = None, years=None, path=None) -> pd.DataFrame:
@@ -144,6 +178,18 @@ def public_record(unit_level: pd.DataFrame, *, types=FEW_TASK_TYPES) -> pd.DataF
             "source_url": r["source_url"],
         })
     return pd.DataFrame(rows)
+
+
+def public_record_for_people(record: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`public_record` rows a reader needs, best first: the unit, its organisation and
+    group, the stated rank and how it is known, the value compared, the listed units above."""
+    out = record[record["n_listed"] > 0].copy()
+    out["index"] = out["value"].where(out["value_kind"] == "index")
+    out["achieved_points"] = out["value"].where(out["value_kind"] == "achieved_points")
+    cols = ["unit_name", "unit_type", "organisation", "year", "group", "rank", "rank_basis", "index",
+            "achieved_points", "stated_maximum", "n_listed", "n_listed_above"]
+    out = out[cols]
+    return out.sort_values(["organisation", "year", "unit_name"]).reset_index(drop=True)
 
 
 def _maxima(unit_level: pd.DataFrame) -> list[tuple[str, int, list[tuple[str, float]]]]:

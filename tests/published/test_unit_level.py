@@ -57,3 +57,26 @@ def test_rank_basis_default_keeps_only_trusted_ranks():
     assert (trusted["rank_listed"].fillna(-1) == allr["rank"].fillna(-1)).all()
     with pytest.raises(ValueError, match="rank_basis"):
         load_published("province", rank_basis="guessed")
+
+
+def test_rank_basis_note_counts_list_order_ranks_from_the_csv():
+    from cchc_analysis.published import rank_basis_note
+
+    raw = pd.read_csv("data/raw/published/ministry.csv", dtype=str, keep_default_na=False)
+    n = int(((raw["rank_basis"] == "list_order") & (raw["rank"] != "")).sum())  # counted from the file itself
+    assert n > 0
+    note = rank_basis_note(load_published("ministry"), lang="vi")
+    assert note.startswith(f"{n} thứ hạng") and "thứ tự liệt kê" in note
+    assert rank_basis_note(load_published("ministry", rank_basis="all")) is None  # nothing left out
+    assert rank_basis_note(pd.DataFrame({"year": [2024], "rank": [1]})) is None  # a workbook's ranks
+
+
+def test_public_record_for_people_splits_index_and_points():
+    from cchc_analysis.published import public_record_for_people
+
+    people = public_record_for_people(public_record(load_unit_level()))
+    assert "value" not in people.columns and (people["n_listed"] > 0).all()
+    tt = people.set_index("unit_name").loc["Thanh tra Bộ"]
+    assert tt["achieved_points"] == 61 and pd.isna(tt["index"]) and tt["stated_maximum"] == 70
+    bdt = people.set_index("unit_name").loc["Ban Dân tộc tỉnh"]
+    assert bdt["index"] == 81.33 and pd.isna(bdt["achieved_points"])
