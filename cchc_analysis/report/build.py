@@ -217,7 +217,8 @@ def _assemble(staging: Path, *, year: int, lang: str, stems: list[str], titles: 
     for st in present:
         sec = by_stem.get(st)
         entries.append({"href": f"{st}.html", "title": sec.title if sec else (titles.get(st) or st),
-                        "findings": list(sec.findings) if sec else []})
+                        "findings": list(sec.findings) if sec else [],
+                        "skipped": list(sec.skipped) if sec else []})
     nav = nav_html([(e["href"], e["title"]) for e in entries], lang)
     counters = {"table": 0, "figure": 0}
     for i, st in enumerate(present, 1):

@@ -189,6 +189,8 @@ def front_html(*, year: int, lang: str, entries: list[dict], inputs: list[dict],
         out.append(f"<h3>{_a(ent['href'], f'{i}. ' + ent['title'])}</h3>")
         if ent.get("findings"):
             out.append("<ul>" + "".join(f"<li>{e(f)}</li>" for f in ent["findings"]) + "</ul>")
+        elif ent.get("skipped"):  # say why, not just that nothing was found
+            out.append("<ul>" + "".join(f'<li class="note">{e(r)}</li>' for r in ent["skipped"]) + "</ul>")
         else:
             out.append(f'<p class="note">{e(phrase("no_findings", lang))}</p>')
     out.append("</div>")

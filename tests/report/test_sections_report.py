@@ -200,3 +200,17 @@ def test_cron_line_on_the_bundled_data_exits_0_or_2(tmp_path):
     assert r.returncode in (0, 2), r.stderr
     if r.returncode == 2:
         assert "no data for" in r.stderr and "years present" in r.stderr
+
+
+def test_front_page_says_why_a_section_has_no_findings():
+    from cchc_analysis.report.html import front_html
+
+    reason = "Dữ liệu không có điểm tự chấm, nên không so sánh được tự chấm với thẩm định."
+    page = front_html(year=2023, lang="vi", entries=[
+        {"href": "05.html", "title": "Tự chấm so với thẩm định", "findings": [], "skipped": [reason]},
+        {"href": "06.html", "title": "Không phát sinh", "findings": [], "skipped": []}],
+        inputs=[], synthetic=False, partial=None, skipped=[], downloads=[], logs=[], commit=None, version="0",
+        notes=[])
+    first = page.index(reason)
+    assert first < page.index("Phần này chưa ghi kết luận.")  # the reason under its own heading, not "no findings"
+    assert page.count("Phần này chưa ghi kết luận.") == 1  # only the section with neither
