@@ -111,7 +111,10 @@ def test_02_bundled_and_one_year(tmp_path):
     _check_page(sec, run, lang="vi")
     assert sec["findings"][0].startswith("Có: đơn vị ít nhiệm vụ") and "ρ Spearman −0,41" in sec["findings"][0] and "gấp đôi" in sec["findings"][0]
     assert "giả lập" in sec["findings"][0]  # synthetic, known from the data
-    assert not any("calibration" in json.dumps(b) for b in sec["blocks"])  # no simulation study in a report
+    page = json.dumps(sec, ensure_ascii=False)  # the test's size and power for these 36 units, from 1,000 worlds
+    assert "Phép kiểm định chính đáng tin đến đâu" in page and "Mô phỏng 1.000 bộ dữ liệu" in page
+    size = re.search(r"báo nhầm ở (\d+),(\d) %", page)
+    assert size and abs(float(f"{size[1]}.{size[2]}") - 5.0) <= 2.0  # within alpha ± 0.02
     record = _tables(sec)["public_record"]["table"]  # what the public record says, each row sourced
     assert "Ban Dân tộc tỉnh" in [r[0] for r in record["rows"]] and "Hồ sơ công khai nói gì" in json.dumps(sec, ensure_ascii=False)
     assert any("baochinhphu.vn" in u for u in sec["sources"])
@@ -119,6 +122,7 @@ def test_02_bundled_and_one_year(tmp_path):
                          n_perm=99, lang="en")
     _check_page(sec1, run1, lang="en")
     assert "(13 units, 2024)" in sec1["findings"][0]
+    assert "false alarm in" in json.dumps(sec1)  # the calibration runs on the user's 13 units too
     assert not any("%" in s for s in sec1["findings"][1:2])  # a near-zero gap is not shared out in percent
 
 

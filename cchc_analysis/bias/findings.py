@@ -10,7 +10,7 @@ import pandas as pd
 from ..labels import check_lang, fill_texts, register, register_values
 from ..text import fmt_int, fmt_number, fmt_percent, fmt_pvalue
 
-__all__ = ["texts", "MIN_UNITS", "analysis_year", "too_few_units", "findings", "decomposition_for_people",
+__all__ = ["texts", "calibration_sentences", "MIN_UNITS", "analysis_year", "too_few_units", "findings", "decomposition_for_people",
            "tests_for_people", "NEAR_ZERO_GAP"]
 
 #: Fewest units for the tests of this page (a rank correlation on fewer says nothing).
@@ -20,7 +20,12 @@ MIN_UNITS = 6
 NEAR_ZERO_GAP = 1.0
 
 register_values({
-    "association": {"vi": "Liên hệ chỉ số – điểm tối đa (kiểm định chính)", "en": "Index vs maximum (primary test)"},
+    "association": {"vi": "Độ dốc chỉ số theo log điểm tối đa (kiểm định chính)",
+                    "en": "Slope of the index on log maximum (primary test)"},
+    "association_rank": {"vi": "Tương quan hạng chỉ số – điểm tối đa", "en": "Rank correlation, index vs maximum"},
+    "ability": {"vi": "Phần do năng lực (mô hình đơn vị × tiêu chí)", "en": "Ability part (unit × criterion model)"},
+    "composition": {"vi": "Phần do cơ cấu tiêu chí (mô hình đơn vị × tiêu chí)",
+                    "en": "Criteria-mix part (unit × criterion model)"},
     "regression_log_max": {"vi": "Hồi quy theo log điểm tối đa", "en": "Regression on log maximum"},
     "regression_log_max_by_type": {"vi": "Hồi quy, trong cùng loại đơn vị", "en": "Regression within unit type"},
     "dispersion": {"vi": "Độ phân tán (Brown–Forsythe)", "en": "Spread (Brown–Forsythe)"},
@@ -57,12 +62,15 @@ _TEXTS = {
     "h_funnel": {"vi": "Biểu đồ phễu", "en": "Funnel plot"},
     "h_mechanism": {"vi": "Nguyên nhân: cơ cấu tiêu chí", "en": "Mechanism: the criteria mix"},
     "h_ranking": {"vi": "Xếp hạng trước và sau điều chỉnh", "en": "Ranking before and after adjustment"},
-    "tests_intro": {"vi": "Dòng đầu là kiểm định chính: tương quan hạng Spearman (ρ) giữa chỉ số và điểm tối đa "
-                          "phát sinh, giá trị p từ kiểm định hoán vị chuẩn hóa (vẫn đúng khi đơn vị nhỏ biến động "
-                          "nhiều hơn). ρ < 0: đơn vị ít nhiệm vụ đạt điểm cao hơn.",
-                    "en": "The first row is the primary test: Spearman's rank correlation (ρ) of the index with the "
-                          "applicable maximum, p-value from a studentized permutation test (valid when small units "
-                          "vary more). ρ < 0: few-task units score higher."},
+    "tests_intro": {"vi": "Dòng đầu là kiểm định chính: độ dốc của chỉ số theo log điểm tối đa phát sinh (số điểm chỉ "
+                          "số thay đổi khi điểm tối đa gấp đôi; sai số chuẩn HC3, vẫn đúng khi đơn vị nhỏ biến động "
+                          "nhiều hơn). Độ dốc âm: đơn vị ít nhiệm vụ đạt điểm cao hơn. Tương quan hạng Spearman là "
+                          "dòng phụ; hai dòng mô hình đơn vị × tiêu chí tách phần do năng lực và phần do cơ cấu tiêu chí.",
+                    "en": "The first row is the primary test: the slope of the index on the log applicable maximum "
+                          "(index points per doubling of the maximum; HC3 standard errors, valid when small units vary "
+                          "more). A negative slope: few-task units score higher. Spearman's rank correlation is a "
+                          "secondary row; the two unit × criterion model rows split the ability part from the "
+                          "criteria-mix part."},
     "funnel_intro": {"vi": "Giới hạn 95 % và 99,8 % quanh mức chung, có hiệu chỉnh phân tán quá mức. Đơn vị nhỏ có "
                            "giới hạn rộng hơn: điểm cao hay thấp của chúng dễ là ngẫu nhiên.",
                      "en": "95 % and 99.8 % limits around the overall level, corrected for overdispersion. Small "
@@ -82,6 +90,27 @@ _TEXTS = {
                     "en": "Rank by the raw index, the index standardised for the criteria mix, and the shrunk index"},
     "cap_shift": {"vi": "Thay đổi hạng khi chuẩn hóa theo cơ cấu tiêu chí",
                   "en": "How ranks change once the criteria mix is accounted for"},
+    "h_calibration": {"vi": "Phép kiểm định chính đáng tin đến đâu với chính các đơn vị này",
+                      "en": "How far the primary test can be trusted for these very units"},
+    "calibration_intro": {"vi": "Mô phỏng {worlds} bộ dữ liệu có cùng đơn vị, cùng tiêu chí phát sinh và cùng điểm tối "
+                                "đa như năm {year}: một lần không có liên hệ nào giữa chỉ số và điểm tối đa, một lần có "
+                                "hiệu ứng cơ cấu tiêu chí bằng đúng mức thấy trong dữ liệu.",
+                          "en": "{worlds} simulated datasets with the same units, applicable criteria and maxima as in "
+                                "{year}: once with no association of the index with the maximum, once with a "
+                                "criteria-mix effect of the size seen in the data."},
+    "calibration_size": {"vi": "Khi không có thiên lệch, phép kiểm định báo nhầm ở {rate} số lần mô phỏng (mức danh nghĩa "
+                               "{alpha}; {verdict}).",
+                         "en": "With no bias the test raises a false alarm in {rate} of the simulations (nominal level "
+                               "{alpha}; {verdict})."},
+    "calibration_size_ok": {"vi": "đúng mức", "en": "as it should"},
+    "calibration_size_bad": {"vi": "lệch khỏi mức danh nghĩa: đọc giá trị p thận trọng",
+                             "en": "off the nominal level: read the p-value with care"},
+    "calibration_power": {"vi": "Với hiệu ứng cơ cấu bằng mức thấy trong dữ liệu ({effect} điểm mỗi lần điểm tối đa gấp "
+                                "đôi), phép kiểm định phát hiện được ở {rate} số lần mô phỏng.",
+                          "en": "With a criteria-mix effect of the size seen in the data ({effect} points per doubling "
+                                "of the maximum) the test detects it in {rate} of the simulations."},
+    "calibration_too_few": {"vi": "Không mô phỏng được: cần ít nhất 4 đơn vị có điểm tối đa khác nhau.",
+                            "en": "No simulation: it needs at least 4 units with different maxima."},
     "cap_funnel_table": {"vi": "Số liệu biểu đồ phễu", "en": "Funnel plot data"},
     "near_zero": {"vi": "Chênh lệch gần bằng 0: không tính tỷ trọng.", "en": "Near-zero gap: no shares computed."},
     "too_few": {"vi": "Năm {year} chỉ có {n} đơn vị; cần ít nhất {k} đơn vị để kiểm định thiên lệch, nên trang này "
@@ -220,3 +249,33 @@ def decomposition_for_people(decomposition: pd.DataFrame) -> pd.DataFrame:
 def tests_for_people(results: pd.DataFrame) -> pd.DataFrame:
     """The test table as shown: effect sizes of different kinds stay as numbers (2 decimals)."""
     return results.copy()
+
+
+def calibration_sentences(calibration: pd.DataFrame, *, year: int, lang: str = "vi") -> list[str]:
+    """The user-design calibration (:func:`~cchc_analysis.bias.calibration.user_calibration`)
+    in 2-3 sentences: the test's size and its power for these units.
+
+    Examples
+    --------
+    >>> cal = pd.DataFrame({"scenario": ["no_association", "composition_observed"], "n_worlds": [1000, 1000],
+    ...                     "alpha": [0.05, 0.05], "rejection_rate": [0.052, 0.61],
+    ...                     "mean_effect_per_doubling": [0.01, -1.234], "ok": [True, None]})
+    >>> calibration_sentences(cal, year=2023)[1]
+    'Khi không có thiên lệch, phép kiểm định báo nhầm ở 5,2 % số lần mô phỏng (mức danh nghĩa 5 %; đúng mức).'
+    """
+    check_lang(lang)
+    c = calibration.set_index("scenario")
+    t = texts(lang)
+    null = c.loc["no_association"]
+    if not int(null.get("n_worlds", 0) or 0) or not np.isfinite(float(null["rejection_rate"])):
+        return [t["calibration_too_few"]]
+    out = [texts(lang, worlds=fmt_int(null["n_worlds"], lang), year=year)["calibration_intro"]]
+    ok = bool(null["ok"]) if null["ok"] is not None and not pd.isna(null["ok"]) else False
+    out.append(texts(lang, rate=fmt_percent(float(null["rejection_rate"]), lang, 1),
+                     alpha=fmt_percent(float(null["alpha"]), lang),
+                     verdict=t["calibration_size_ok" if ok else "calibration_size_bad"])["calibration_size"])
+    if "composition_observed" in c.index:
+        pw = c.loc["composition_observed"]
+        out.append(texts(lang, rate=fmt_percent(float(pw["rejection_rate"]), lang, 1),
+                         effect=fmt_number(float(pw["mean_effect_per_doubling"]), lang))["calibration_power"])
+    return out
