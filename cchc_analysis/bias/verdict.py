@@ -88,7 +88,7 @@ def bias_verdict(results: pd.DataFrame, *, lang: str = "vi", decomposition: pd.D
             f"{fmt_signed(slope, lang, 1)} index points per doubling of the maximum, {fmt_pvalue(p, lang)}")
     head = (f"**Kết luận (năm {year}, {n} đơn vị).** " if vi else f"**Verdict ({year}, {n} units).** ")
     if synthetic:
-        head += ("_Dữ liệu tổng hợp (giả lập), chỉ để minh họa._ " if vi
+        head += ("_Dữ liệu giả lập, chỉ để minh họa._ " if vi
                  else "_Synthetic data, for illustration only._ ")
     mech = bias_mechanism(results)
     if mech == "untestable":

@@ -207,8 +207,9 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, confidence: f
             n_txt = "data" if np.ndim(resp) else f"{resp:g}"
             model = (f"criterion bootstrap: appraisal Binomial(m={n_trials:g}, rate)/m; survey rate + "
                      f"N(0, ({response_sd:g}/sqrt(n))^2), n={n_txt}")
-            model_vi = (f"lấy mẫu lại theo tiêu chí: điểm thẩm định Binomial(m={n_trials:g}, tỷ lệ đạt)/m; "
-                        f"tỷ lệ điều tra + N(0, ({response_sd:g}/sqrt(n))^2), n={'theo dữ liệu' if n_txt == 'data' else n_txt} người trả lời")
+            model_vi = (f"lấy mẫu lại theo tiêu chí: điểm thẩm định Binomial(m={_vn(n_trials)}, tỷ lệ đạt)/m; "
+                        f"tỷ lệ điều tra cộng nhiễu chuẩn có độ lệch chuẩn {_vn(response_sd)}/√n, "
+                        f"n={'theo dữ liệu' if n_txt == 'data' else _vn(resp)} người trả lời")
         else:
             smax = float(survey_max) if survey_max is not None else survey_max_for(int(yr), grp if grp != "all" else None)
             if np.isnan(smax):
@@ -228,8 +229,9 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, confidence: f
             n_txt = "data" if "respondents" in g.columns and respondents is None else f"{n[0]:g}"
             model = (f"published totals: survey points ({smax:g}/100) ~ Normal, SD = {smax:g}·{response_sd:g}/sqrt(n), "
                      f"n={n_txt}; appraisal fixed")
-            model_vi = (f"bảng công bố: điểm điều tra ({smax:g}/100) ~ phân phối chuẩn, SD = {smax:g}·{response_sd:g}/sqrt(n), "
-                        f"n={'theo dữ liệu' if n_txt == 'data' else n_txt} người trả lời; điểm thẩm định giữ nguyên")
+            model_vi = (f"bảng công bố: điểm điều tra ({_vn(smax)}/100) ~ phân phối chuẩn, "
+                        f"độ lệch chuẩn {_vn(smax)}·{_vn(response_sd)}/√n, "
+                        f"n={'theo dữ liệu' if n_txt == 'data' else _vn(n[0])} người trả lời; điểm thẩm định giữ nguyên")
         ranks = row_competition_ranks(draws)
         point = competition_rank(g["index"].to_numpy(float)).astype(int)
         lo = np.quantile(ranks, lo_q, axis=0, method="lower").astype(int)
@@ -274,6 +276,11 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, confidence: f
     return out
 
 
+def _vn(x) -> str:
+    """A model parameter in Vietnamese number format (decimal comma, no trailing zeros)."""
+    return fmt_number(float(x), "vi", 4, strip=True)
+
+
 def interval_model_text(intervals: pd.DataFrame, *, lang: str = "vi") -> str:
     """A short statement of the model behind :func:`rank_intervals` and how to read it.
 
@@ -292,7 +299,7 @@ def interval_model_text(intervals: pd.DataFrame, *, lang: str = "vi") -> str:
     nu = int(intervals.groupby("year")["unit_id"].count().max()) if len(intervals) else 0
     pct = fmt_number(100 * lvl, lang, 1, strip=True)
     if lang == "vi":
-        return (f"Khoảng hạng ({pct}% của {n} lần mô phỏng Monte Carlo) theo mô hình: {model}. "
+        return (f"Khoảng hạng ({pct} % của {n} lần mô phỏng Monte Carlo) theo mô hình: {model}. "
                 f"Đây là giả định về sai số, không phải số liệu công bố. {nu} đơn vị chia thành {nb} nhóm hạng "
                 f"không phân biệt được: hai đơn vị trong cùng nhóm không nên được coi là khác hạng thực sự.")
     return (f"Rank intervals ({pct}% of {n} Monte Carlo draws) under the model: {model}. "

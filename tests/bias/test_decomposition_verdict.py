@@ -29,7 +29,7 @@ def test_bias_verdict_languages(biased):
     dec = bias_decomposition(biased)
     vi = bias_verdict(res, lang="vi", decomposition=dec, synthetic=True)
     en = bias_verdict(res, lang="en", decomposition=dec, synthetic=True)
-    assert vi.startswith("**Kết luận") and "tổng hợp" in vi
+    assert vi.startswith("**Kết luận") and "giả lập" in vi
     assert en.startswith("**Verdict") and "Synthetic" in en
     assert "," in vi.split("Kết luận")[1].split("điểm %")[0]  # Vietnamese decimal comma
     assert bias_mechanism(res) == "composition" and "Unfair" in en
