@@ -320,12 +320,12 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
     checked = preflight(data=data, survey=survey, year=year, cache_dir=cache_dir)
     year = checked.year
     cache = str(checked.scores_cache)
-    if checked.survey_given:
-        survey_param = str(checked.survey)
+    if checked.survey is not None:  # given, or the bundled survey that holds the year: always passed,
+        survey_param = str(checked.survey)  # because a notebook given scores_path assumes no survey otherwise
     elif checked.no_survey_reason:
         survey_param = NO_SURVEY
     else:
-        survey_param = None  # the notebooks' own default (the bundled survey has the year)
+        survey_param = None
 
     final = out_dir / str(year)
     per_nb = resolve_parameters(

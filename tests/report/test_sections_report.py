@@ -214,3 +214,15 @@ def test_front_page_says_why_a_section_has_no_findings():
     first = page.index(reason)
     assert first < page.index("Phần này chưa ghi kết luận.")  # the reason under its own heading, not "no findings"
     assert page.count("Phần này chưa ghi kết luận.") == 1  # only the section with neither
+
+
+def test_bundled_report_reads_the_bundled_survey(tmp_path):
+    """`make report` on the bundled data: the survey page analyses the bundled survey (the
+    report passes it explicitly; a notebook given scores_path alone assumes no survey)."""
+    rc, _, err = cchc("--year", "2023", "--only", "04", "--out", tmp_path / "r", "--notebooks", config.NOTEBOOKS_DIR)
+    assert rc == 0, err
+    m = json.loads((tmp_path / "r" / "2023" / "manifest.json").read_text(encoding="utf-8"))
+    assert m["parameters"]["04_survey_quality"]["survey_path"].endswith("synthetic_ministry_survey.csv")
+    sec = json.loads((tmp_path / "r" / "2023" / "sections" / "04_survey_quality.json").read_text(encoding="utf-8"))
+    assert not sec["skipped"], sec["skipped"]
+    assert any("phiếu" in f for f in sec["findings"])
