@@ -11,7 +11,8 @@ import matplotlib.pyplot as plt
 
 from .labels import check_lang
 
-__all__ = ["set_theme", "synthetic_note", "source_note", "get_ax", "place_labels", "legend_outside", "spread", "integer_rank_axis"]
+__all__ = ["set_theme", "synthetic_note", "source_note", "get_ax", "place_labels", "legend_outside", "spread", "integer_rank_axis",
+           "decimal_comma_ticks"]
 
 
 def set_theme() -> None:
@@ -132,3 +133,70 @@ def integer_rank_axis(ax, max_rank: float, *, axis: str = "y") -> None:
     else:
         ax.set_xticks(ticks)
         ax.set_xlim(0.3, m + 0.7)
+
+
+def _comma_ticks_class():
+    from matplotlib.ticker import Formatter
+
+    class CommaTicks(Formatter):
+        """Wraps a tick formatter: the same labels with a decimal comma (Vietnamese)."""
+
+        def __init__(self, inner):
+            self.inner = inner
+
+        def set_axis(self, axis):
+            super().set_axis(axis)
+            self.inner.set_axis(axis)
+
+        def set_locs(self, locs):
+            super().set_locs(locs)
+            self.inner.set_locs(locs)
+
+        @staticmethod
+        def _vi(text):
+            return text.replace(".", ",") if isinstance(text, str) else text
+
+        def __call__(self, x, pos=None):
+            return self._vi(self.inner(x, pos))
+
+        def format_ticks(self, values):
+            return [self._vi(t) for t in self.inner.format_ticks(values)]
+
+        def format_data_short(self, value):
+            return self._vi(self.inner.format_data_short(value))
+
+        def get_offset(self):
+            return self._vi(self.inner.get_offset())
+
+    return CommaTicks
+
+
+def decimal_comma_ticks(fig) -> None:
+    """Tick labels of every numeric axis of ``fig`` with a decimal comma (Vietnamese pages:
+    "0,2", "87,5"). Category and date axes, and labels without a decimal point, are left as
+    they are; applying it twice changes nothing.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.plot([0, 0.5, 1], [1, 2, 3])
+    >>> decimal_comma_ticks(fig); fig.canvas.draw()
+    >>> [t.get_text() for t in ax.get_xticklabels()][:3]
+    ['−0,2', '0,0', '0,2']
+    >>> plt.close(fig)
+    """
+    from matplotlib.ticker import FixedFormatter, NullFormatter, StrMethodFormatter, ScalarFormatter, \
+        FormatStrFormatter, FuncFormatter, PercentFormatter
+
+    comma = _comma_ticks_class()
+    numeric = (ScalarFormatter, StrMethodFormatter, FormatStrFormatter, FuncFormatter, PercentFormatter)
+    fig = getattr(fig, "figure", fig)
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            for which in ("major", "minor"):
+                fmt = axis.get_major_formatter() if which == "major" else axis.get_minor_formatter()
+                if type(fmt).__name__ == "CommaTicks" or isinstance(fmt, (NullFormatter, FixedFormatter)):
+                    continue
+                if not isinstance(fmt, numeric) or axis.get_converter() is not None:
+                    continue  # categories, dates: not numbers
+                (axis.set_major_formatter if which == "major" else axis.set_minor_formatter)(comma(fmt))

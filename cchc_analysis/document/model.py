@@ -155,6 +155,10 @@ class Section:
         name = safe_filename(name).replace("-", "_")
         if name in self._figures:
             raise ValueError(f"section {self.key!r} already has a figure named {name!r}.")
+        if self.lang == "vi":  # decimal comma on the axes, as in the text
+            from ..style import decimal_comma_ticks
+
+            decimal_comma_ticks(fig)
         png = _figure_png(fig)
         self._figures[name] = png
         self.blocks.append({"type": "figure", "name": name, "caption": str(caption)})

@@ -100,3 +100,21 @@ def test_docx_is_byte_identical_on_rerun(tmp_path):
     a = write_docx([sec], tmp_path / "a.docx", title="B", report_dir=tmp_path).read_bytes()
     b = write_docx([sec], tmp_path / "b.docx", title="B", report_dir=tmp_path).read_bytes()
     assert a == b
+
+
+@pytest.mark.parametrize("lang, expected", [("vi", "0,2"), ("en", "0.2")])
+def test_figure_ticks_follow_the_page_language(lang, expected):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cchc_analysis.document import Section
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 0.5, 1], [10.5, 20, 30])
+    sec = Section("x", "X", lang=lang)
+    sec.figure(fig, name="f", caption="c")
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert expected in labels
+    assert not any("." in t for t in labels) if lang == "vi" else not any("," in t for t in labels)
