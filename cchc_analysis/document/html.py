@@ -21,10 +21,10 @@ nav{font-size:13px;margin-bottom:10px}nav a{margin-right:14px;color:#1f5d99;text
 .synthetic{background:#fff4d6;border:1px solid #e0b84a;padding:6px 12px;font-weight:600;margin:10px 0}
 .skip{background:#f5f5f5;border-left:4px solid #999;padding:6px 12px;margin:8px 0;font-style:italic}
 .note{font-size:13px;color:#46525e}
-table{border-collapse:collapse;margin:6px 0 4px;font-size:13.5px;max-width:100%}
+table{border-collapse:collapse;margin:6px 0 4px;font-size:13.5px;max-width:100%}.tw{overflow-x:auto;max-width:100%}
 th{background:#e9eef3;text-align:left;vertical-align:bottom;padding:5px 8px;border-bottom:2px solid #aab6c2}
 td{padding:4px 8px;border-bottom:1px solid #e3e7eb;vertical-align:top}
-td.r,th.r{text-align:right;white-space:nowrap}td.l{text-align:left;white-space:normal;max-width:420px}
+td.r{text-align:right;white-space:nowrap}th.r{text-align:right;white-space:normal;min-width:4.5em}td.l{text-align:left;white-space:normal;max-width:420px}
 td.nw{white-space:nowrap}
 .caption{font-weight:600;margin-top:16px}.tnote{font-size:12.5px;color:#46525e;margin:2px 0 12px}
 figure{margin:14px 0}figure img{max-width:100%;height:auto;border:1px solid #eef0f2}
@@ -55,7 +55,7 @@ def table_html(t: PeopleTable) -> str:
                 cells.append(f'<td class="{a}">{_e(v)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     notes = "".join(f'<div class="tnote">{_e(n)}</div>' for n in t.notes)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{notes}"
+    return f'<div class="tw"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>{notes}'
 
 
 def page(title: str, body: str, *, lang: str, nav: str = "") -> str:
