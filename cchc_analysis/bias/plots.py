@@ -110,10 +110,6 @@ def plot_funnel(data: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False
         ax.scatter(data.loc[m, "size"], data.loc[m, "index"], s=30, c=colours[m], alpha=0.85,
                    edgecolor="white", linewidth=0.5, zorder=3,
                    label=_t(grp, lang) if "group" in data.columns else None)
-    if label_outside:
-        names = data["unit_name"] if "unit_name" in data.columns else data["unit_id"]
-        out = ~data["flag"].eq("within")
-        place_labels(ax, data.loc[out, "size"], data.loc[out, "index"], names[out])
     method = str(data["overdispersion"].iloc[0])
     if method == "multiplicative":
         od = _t("od_mult", lang, v=fmt_number(float(data["phi"].iloc[0]), lang))
@@ -127,6 +123,10 @@ def plot_funnel(data: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False
     lo = min(float(data["index"].min()), float(grid["lower998"].min()))
     ax.set_ylim(max(0.0, lo - 5), 102)
     legend_outside(ax)
+    if label_outside:  # after the limits: labels are placed for the final axes
+        names = data["unit_name"] if "unit_name" in data.columns else data["unit_id"]
+        out = ~data["flag"].eq("within")
+        place_labels(ax, data.loc[out, "size"], data.loc[out, "index"], names[out])
     if synthetic:
         synthetic_note(ax, lang)
     return ax

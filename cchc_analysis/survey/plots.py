@@ -82,14 +82,14 @@ def plot_survey_vs_appraisal(data: pd.DataFrame, *, label_top: int = 5, lang: st
         xs = np.array([x.min(), x.max()])
         ax.plot(xs, a + b * xs, color="#888888", linestyle="--", linewidth=1, label=_t("fit", lang))
         legend_outside(ax)
-    if label_top and len(d):
+    ax.set_xlabel(label("appraisal_index", lang))
+    ax.set_ylabel(label("survey_index", lang))
+    ax.set_title(_t("gap_title", lang, y=_years(data)))
+    if label_top and len(d):  # last: labels are placed for the final axes limits
         order = d["gap_z"].sort_values(ascending=False)
         picks = list(order.index[:label_top]) + [i for i in order.index[::-1][:label_top] if i not in order.index[:label_top]]
         name = "unit_name" if "unit_name" in d.columns else "unit_id"
         place_labels(ax, d.loc[picks, "appraisal_index"], d.loc[picks, "survey_index"], d.loc[picks, name], fontsize=8)
-    ax.set_xlabel(label("appraisal_index", lang))
-    ax.set_ylabel(label("survey_index", lang))
-    ax.set_title(_t("gap_title", lang, y=_years(data)))
     if synthetic:
         synthetic_note(ax, lang)
     return ax
@@ -144,7 +144,6 @@ def plot_survey_quality(data: pd.DataFrame, *, duplicate_threshold: float = 0.3,
                        linewidth=0.5, label=_t(key, lang))
     name = "unit_name" if "unit_name" in data.columns else "unit_id"
     idx = np.flatnonzero(sus)
-    place_labels(ax, x[idx], y[idx], data[name].to_numpy()[idx], fontsize=8, color="#c44e52")
     ax.axvline(duplicate_threshold, color="#888888", linestyle="--", linewidth=1)
     ax.axhline(straightline_threshold, color="#888888", linestyle="--", linewidth=1)
     ax.set_xlim(-0.03, 1.03)
@@ -155,6 +154,7 @@ def plot_survey_quality(data: pd.DataFrame, *, duplicate_threshold: float = 0.3,
     handles, labels_ = ax.get_legend_handles_labels()
     if handles:
         legend_outside(ax, handles=handles, labels=labels_, title=_t("burst_size", lang), title_fontsize=7)
+    place_labels(ax, x[idx], y[idx], data[name].to_numpy()[idx], fontsize=8, color="#c44e52")  # after the limits
     if synthetic:
         synthetic_note(ax, lang)
     return ax

@@ -72,3 +72,19 @@ def test_criteria_plot_colours_flagged_criteria(scores):
     assert red == flagged & set(shown) and red
     with pytest.raises(ValueError, match="several years"):
         plot_criteria_discrimination(pd.concat([d.assign(year=2022), d.assign(year=2023)]))
+
+
+def test_suspect_labels_do_not_overlap_even_for_units_at_the_same_point():
+    from cchc_analysis.survey.plots import plot_survey_quality
+
+    data = pd.DataFrame({"year": 2023, "unit_id": list("abcde"), "unit_name": ["Vụ số 5", "Vụ số 9", "Vụ số 13", "Cục số 6", "Cục số 3"],
+                         "share_duplicate": [0.74, 0.735, 0.6, 0.8, 0.5], "share_straightlined": [0.735, 0.74, 0.6, 0.58, 0.0],
+                         "burst_share": [0.05, 0.07, 0.05, 0.05, 0.95], "suspect_formal": True})
+    ax = plot_survey_quality(data)
+    fig = ax.figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(r) for t in ax.texts if t.get_text() in set(data["unit_name"])]
+    assert len(boxes) == 5
+    assert not any(boxes[i].overlaps(boxes[j]) for i in range(5) for j in range(i + 1, 5))
+    plt.close(fig)
