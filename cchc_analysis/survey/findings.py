@@ -8,7 +8,7 @@ import pandas as pd
 from ..labels import check_lang, fill_texts, register, register_values
 from ..text import fmt_int, fmt_number
 
-__all__ = ["texts", "survey_for_year", "with_unit_names", "flagged_units", "with_criterion_names", "findings"]
+__all__ = ["texts", "survey_for_year", "with_scale_names", "with_unit_names", "flagged_units", "with_criterion_names", "findings"]
 
 register({
     "criterion_label": {"vi": "Tiêu chí", "en": "Criterion"},
@@ -165,3 +165,28 @@ def findings(quality: pd.DataFrame | None, discrimination: pd.DataFrame, gap: pd
                    f"Largest survey − appraisal gap: {top['unit_name']} ({fmt_number(top['survey_index'], lang, 1)} "
                    f"against {fmt_number(top['appraisal_index'], lang, 1)}).")
     return out[:5]
+
+
+def with_scale_names(reliability: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
+    """The reliability table with each sub-scale named for people: a scale named after a
+    field (``"f3"`` or ``"3"``, as in the synthetic instrument, where each field's questions
+    form one sub-scale) becomes ``"3. <field name>"``; other names are kept as written.
+
+    >>> with_scale_names(pd.DataFrame({"scale": ["f1", "trust", "all"]}))["scale"].tolist()
+    ['1. Công tác chỉ đạo, điều hành CCHC', 'trust', 'all']
+    """
+    import re
+
+    from ..labels import FIELD_NAMES
+
+    check_lang(lang)
+    out = reliability.copy()
+
+    def name(v):
+        m = re.fullmatch(r"[fF]?(\d+)", str(v).strip())
+        if m and m[1] in FIELD_NAMES:
+            return f"{m[1]}. {FIELD_NAMES[m[1]][lang]}"
+        return v
+
+    out["scale"] = out["scale"].map(name)
+    return out
