@@ -405,6 +405,18 @@ def read_tree_sheet(rows: list[list], header: TreeHeader, *, file: str, sheet: s
                                     f"đơn vị '{uname}' có cột tự chấm nhưng không có cột thẩm định",
                                     f"unit '{uname}' has a self-assessment column but no appraisal column"))
             continue
+        if unit_map and fold(uname) not in unit_map:  # the units sheet is the registry: no phantom units
+            from ._score_rows import natural_key  # (that module imports this one)
+
+            known = sorted({rec[1] for rec in unit_map.values()}, key=natural_key)
+            shown = ", ".join(f"'{k}'" for k in known[:4]) + (f" … ({len(known)})" if len(known) > 4 else "")
+            problems.append(Problem(
+                file, sheet, h.row + 1 if unit_name is None else None, col_name(g["points"]) if unit_name is None else None,
+                f"đơn vị '{uname}' không có trong trang tính đơn vị (đang có: {shown}): thêm một dòng cho đơn vị "
+                "này (Mã đơn vị, Tên đơn vị, Loại đơn vị) hoặc sửa tên cho khớp",
+                f"unit '{uname}' is not in the units sheet (it lists: {shown}): add a row for it (unit_id, "
+                "unit_name, unit_type) or correct the name to match"))
+            continue
         uid, uname2, utype = unit_map.get(fold(uname), (slugify(uname), uname, ""))
         vals = {}
         for role, j in g.items():

@@ -158,6 +158,26 @@ def test_deleted_row_in_summary_is_an_error(tmp_path):
     assert v["problem_vi"].str.contains("điểm tối đa của mục 4.1").any()  # parent max 2 ≠ 1
 
 
+def test_unit_renamed_in_the_header_but_not_in_the_units_sheet_is_located(tmp_path):
+    """The template's units sheet is the registry: a unit renamed in the table only would
+    otherwise become a new unit without a type (a phantom), silently."""
+    p, _ = summary(tmp_path)
+    wb = load_workbook(p)
+    ws = wb["Bảng tổng hợp 2024"]
+    hdr = find_row(ws, 1, "STT")
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(hdr, c).value == "Văn phòng Bộ")
+    ws.cell(hdr, col).value = "Văn phòng"
+    wb.save(p)
+    v = validate_scores(p)
+    hit = v[v["problem_vi"].str.contains("'Văn phòng' không có trong trang tính đơn vị")]
+    assert len(hit) == 1 and int(hit["row"].iloc[0]) == hdr and hit["sheet"].iloc[0] == "Bảng tổng hợp 2024"
+    assert "Văn phòng Bộ" in hit["problem_vi"].iloc[0]  # says what the sheet has, so the fix is clear
+    with pytest.raises(DataError):
+        read_scores(p)
+    p2, _ = summary(tmp_path, name="no_units.xlsx", units=False)  # without a units sheet: slugs, no error
+    assert len(validate_scores(p2)) == 0
+
+
 def test_empty_cell_on_applicable_criterion_stays_an_error(tmp_path):
     vals = values()
     del vals[(2024, "van-phong", "5.2", "points")]
