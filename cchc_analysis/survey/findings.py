@@ -71,7 +71,8 @@ def survey_for_year(survey_path: str, scores_path: str, *, year: int, lang: str 
 
     ``survey_path`` empty with ``scores_path`` empty: the bundled (synthetic) survey that goes
     with the bundled ministry; ``survey_path`` empty with a user's ``scores_path``: no survey
-    (the bundled one describes other units). Returns ``(responses or None, synthetic,
+    (the bundled one describes other units); ``"none"`` (what ``cchc report`` passes when
+    it has no survey for the year): no survey. Returns ``(responses or None, synthetic,
     reason or None)``.
     """
     from .. import config
@@ -79,7 +80,7 @@ def survey_for_year(survey_path: str, scores_path: str, *, year: int, lang: str 
     from ..provenance import is_synthetic
     from ..synthetic import synthetic_survey_questions
 
-    if not survey_path and scores_path:
+    if (not survey_path and scores_path) or str(survey_path).strip().lower() == "none":  # "none": the report says no survey
         return None, False, texts(lang)["no_survey_given"]
     path = survey_path or str(config.DEFAULT_SURVEY)
     responses = read_survey(path)

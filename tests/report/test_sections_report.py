@@ -226,3 +226,36 @@ def test_bundled_report_reads_the_bundled_survey(tmp_path):
     sec = json.loads((tmp_path / "r" / "2023" / "sections" / "04_survey_quality.json").read_text(encoding="utf-8"))
     assert not sec["skipped"], sec["skipped"]
     assert any("phiếu" in f for f in sec["findings"])
+
+
+def test_real_notebooks_on_an_office_summary_one_year_no_survey(tmp_path):
+    """A new user's first run: their own bảng tổng hợp (12 units, one year, tự chấm and
+    thẩm định, some KPS, no survey) with the project's real notebooks: every page, exit 0."""
+    import numpy as np
+
+    from cchc_analysis.io.template import default_tree, summary_workbook
+
+    rng = np.random.default_rng(5)
+    units = [(f"so-{i}", f"Sở số {i}", "so") for i in range(1, 11)] + [("thanh-tra", "Thanh tra tỉnh", "thanh-tra"),
+                                                                    ("ban-dan-toc", "Ban Dân tộc", "ban")]
+    vals = {}
+    for u, _, _ in units:
+        for n in (n for n in default_tree() if n["leaf"]):
+            if u in ("thanh-tra", "ban-dan-toc") and rng.random() < 0.15:
+                vals[(2025, u, n["id"], "points")] = vals[(2025, u, n["id"], "self")] = "KPS"
+                continue
+            p = round(float(rng.uniform(0.4, 1.0)) * n["max"] * 4) / 4
+            vals[(2025, u, n["id"], "points")], vals[(2025, u, n["id"], "self")] = p, min(n["max"], p + 0.25)
+    path = tmp_path / "bang_tong_hop_2025.xlsx"
+    summary_workbook(units, years=(2025,), values=vals, formulas=False).save(path)
+    rc, out, err = cchc("--data", path, "--out", tmp_path / "r", "--notebooks", config.NOTEBOOKS_DIR, "--jobs", "2")
+    assert rc == 0, err + out
+    final = tmp_path / "r" / "2025"
+    m = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+    assert m["year"] == 2025 and not m["partial"]
+    sec = json.loads((final / "sections" / "04_survey_quality.json").read_text(encoding="utf-8"))
+    assert any("phiếu điều tra" in s for s in sec["skipped"])  # says there is no survey, and why
+    assert (final / "bao-cao-chi-so-cchc-2025.docx").stat().st_size > 10_000
+    front = html_cells(final / "index.html")
+    assert not [c for c in front if RESIDUE.match(c)]
+    assert "Sở số 1" in (final / "01_ranking_trends.html").read_text(encoding="utf-8")  # names, not ids
