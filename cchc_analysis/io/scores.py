@@ -181,6 +181,14 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
     add(app & (mx > 0) & (pts > mx + tol), "points",
         lambda i: f"điểm đạt được ({pts[i]:g}) lớn hơn điểm tối đa ({mx[i]:g}) của tiêu chí {crit(i)}",
         lambda i: f"points ({pts[i]:g}) exceed the maximum ({mx[i]:g}) of criterion {crit(i)}")
+    if "self_points" in data.columns:  # điểm tự chấm: the same bounds as the appraised points
+        sp = pd.to_numeric(data["self_points"], errors="coerce").to_numpy(dtype=float)
+        add(app & ~np.isnan(sp) & (sp < -tol), "self_points",
+            lambda i: f"điểm tự chấm không được âm, nhưng là {sp[i]:g}",
+            lambda i: f"self-assessed points cannot be negative, but are {sp[i]:g}")
+        add(app & (mx > 0) & ~np.isnan(sp) & (sp > mx + tol), "self_points",
+            lambda i: f"điểm tự chấm ({sp[i]:g}) lớn hơn điểm tối đa ({mx[i]:g}) của tiêu chí {crit(i)}",
+            lambda i: f"self-assessed points ({sp[i]:g}) exceed the maximum ({mx[i]:g}) of criterion {crit(i)}")
     if criteria is not None:
         known = pd.Index(pd.Series(criteria).astype(str))
         unknown = ~crit_s.isin(known).to_numpy() & crit_s.notna().to_numpy()
@@ -260,6 +268,12 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
         if not pd.api.types.is_numeric_dtype(col):
             return None  # text numbers: use the careful path
         df[c] = col.astype(float)
+    if "self_points" in frame.columns:  # optional: điểm tự chấm (checked like points in check_scores)
+        if not pd.api.types.is_numeric_dtype(frame["self_points"]):
+            return None
+        df["self_points"] = frame["self_points"].astype(float)
+    if "criterion_name" in frame.columns:  # optional: the criterion's text, carried to every output
+        df["criterion_name"] = frame["criterion_name"].astype("string").str.strip().astype(object)
     if "applicable" in frame.columns:
         app = frame["applicable"]
         if not pd.api.types.is_bool_dtype(app):

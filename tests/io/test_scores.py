@@ -330,3 +330,29 @@ def test_unknown_format_and_missing_file(tmp_path):
         read_scores(write(tmp_path, "x.json", "{}"))
     with pytest.raises(DataError, match="file not found"):
         read_scores(tmp_path / "nope.csv")
+
+
+def test_parquet_keeps_self_points_and_criterion_names(tmp_path):
+    """The report reads every input once and hands the notebooks a Parquet cache: the
+    optional columns must survive it (the self-assessment page and criterion names)."""
+    import pandas as pd
+
+    from cchc_analysis.io.template import default_tree, summary_workbook
+
+    units = [("a", "Sở A", "so"), ("b", "Sở B", "so"), ("c", "Sở C", "so")]
+    vals = {(2025, u, n["id"], r): (n["max"] / 2 if r == "points" else n["max"])
+            for u, _, _ in units for n in default_tree() if n["leaf"] for r in ("points", "self")}
+    x = tmp_path / "t.xlsx"
+    summary_workbook(units, years=(2025,), values=vals, formulas=False).save(x)
+    s = read_scores(x)
+    p = tmp_path / "t.parquet"
+    s.to_parquet(p, index=False)
+    t = read_scores(p)
+    assert {"self_points", "criterion_name"} <= set(t.columns)
+    cols = sorted(s.columns)
+    pd.testing.assert_frame_equal(s[cols].reset_index(drop=True), t[cols].reset_index(drop=True), check_dtype=False)
+    bad = s.copy()
+    bad.loc[bad.index[0], "self_points"] = bad["max_points"].iloc[0] + 5  # over the maximum: still checked
+    bad.to_parquet(p, index=False)
+    with pytest.raises(DataError):
+        read_scores(p)
