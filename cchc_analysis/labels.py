@@ -17,6 +17,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "unit_id": {"vi": "Mã đơn vị", "en": "Unit id"},
     "unit_name": {"vi": "Đơn vị", "en": "Unit"},
     "unit_type": {"vi": "Loại đơn vị", "en": "Unit type"},
+    "n_units": {"vi": "Số đơn vị", "en": "Units"},  # used by several pages: here, not in one module
     "field": {"vi": "Lĩnh vực", "en": "Field"},
     "criterion": {"vi": "Tiêu chí", "en": "Criterion"},
     "component": {"vi": "Thành phần", "en": "Component"},

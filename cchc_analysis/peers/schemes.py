@@ -48,7 +48,6 @@ register(
         "min_group": {"vi": "Nhóm nhỏ nhất", "en": "Smallest group"},
         "max_group": {"vi": "Nhóm lớn nhất", "en": "Largest group"},
         "n_groups": {"vi": "Số nhóm", "en": "Groups"},
-        "n_units": {"vi": "Số đơn vị", "en": "Units"},
         "top_k_few_task_share": {"vi": "Tỷ lệ đơn vị ít nhiệm vụ trong nhóm đầu", "en": "Few-task share of the top"},
         "cut_sensitivity": {"vi": "Độ nhạy khi dịch ngưỡng", "en": "Sensitivity to cut points"},
         "cut_moved_share": {"vi": "Tỷ lệ đơn vị đổi nhóm khi dịch ngưỡng", "en": "Share changing group when cuts move"},

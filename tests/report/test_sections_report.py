@@ -259,3 +259,7 @@ def test_real_notebooks_on_an_office_summary_one_year_no_survey(tmp_path):
     front = html_cells(final / "index.html")
     assert not [c for c in front if RESIDUE.match(c)]
     assert "Sở số 1" in (final / "01_ranking_trends.html").read_text(encoding="utf-8")  # names, not ids
+    code = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")  # a raw column name or code value such as n_units
+    for page in sorted(final.glob("0*.html")):
+        cells = html_cells(page)
+        assert not [c for c in cells if RESIDUE.match(c) or code.match(c)], page.name
