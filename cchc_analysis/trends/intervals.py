@@ -16,7 +16,7 @@ from ..labels import check_lang
 from ..ranking import TIE_DECIMALS, competition_rank
 from ..resample import index_draws
 from ..stats import mogstad_rank_sets, row_competition_ranks
-from ..text import fmt_number
+from ..text import fmt_int, fmt_number
 from .breaks import survey_max_for
 from .trajectory import _is_scores, _unit_table
 
@@ -299,9 +299,9 @@ def interval_model_text(intervals: pd.DataFrame, *, lang: str = "vi") -> str:
     nu = int(intervals.groupby("year")["unit_id"].count().max()) if len(intervals) else 0
     pct = fmt_number(100 * lvl, lang, 1, strip=True)
     if lang == "vi":
-        return (f"Khoảng hạng ({pct} % của {n} lần mô phỏng Monte Carlo) theo mô hình: {model}. "
+        return (f"Khoảng hạng ({pct} % của {fmt_int(n, lang)} lần mô phỏng Monte Carlo) theo mô hình: {model}. "
                 f"Đây là giả định về sai số, không phải số liệu công bố. {nu} đơn vị chia thành {nb} nhóm hạng "
                 f"không phân biệt được: hai đơn vị trong cùng nhóm không nên được coi là khác hạng thực sự.")
-    return (f"Rank intervals ({pct}% of {n} Monte Carlo draws) under the model: {model}. "
+    return (f"Rank intervals ({pct}% of {fmt_int(n, lang)} Monte Carlo draws) under the model: {model}. "
             f"This is an assumption about error, not published data. {nu} units fall into {nb} rank bands "
             f"whose members cannot be told apart: two units in one band should not be read as truly ranked.")

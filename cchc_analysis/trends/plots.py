@@ -23,7 +23,7 @@ _GREY = "#b9b9b9"
 _TXT = {
     "bump_title": {"vi": "Thứ hạng qua các năm", "en": "Rank over the years"},
     "slope_title": {"vi": "Thay đổi {what} {a} → {b}", "en": "Change in {what} {a} → {b}"},
-    "intervals_title": {"vi": "Hạng và khoảng hạng {pct}% ({year})", "en": "Rank and {pct}% rank interval ({year})"},
+    "intervals_title": {"vi": "Hạng và khoảng hạng {pct} % ({year})", "en": "Rank and {pct}% rank interval ({year})"},
     "band": {"vi": "nhóm hạng", "en": "rank band"},
     "break": {"vi": "đổi phương pháp", "en": "methodology change"},
     "waterfall_rank": {"vi": "Phân tách thay đổi hạng", "en": "Rank change, decomposed"},
