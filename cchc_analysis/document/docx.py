@@ -8,7 +8,7 @@ import io
 import os
 from pathlib import Path
 
-from .tables import PeopleTable
+from .tables import PeopleTable, url_parts
 from .words import GLOSSARY, word
 
 __all__ = ["write_docx", "new_document", "add_section"]
@@ -79,6 +79,66 @@ def _repeat_header(row) -> None:
     trpr.append(el)
 
 
+def _no_split(row) -> None:
+    """A row stays on one page (no half-empty row at the foot of a page)."""
+    _, _, _, OxmlElement, qn, *_ = _docx()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+def _hyperlink(par, url: str, text: str, size_pt: float) -> None:
+    """A clickable link (blue, underlined) showing ``text``."""
+    _, _, _, OxmlElement, qn, _, Pt, _ = _docx()
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    r_id = par.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    for tag, val in (("w:color", "1F5D99"), ("w:u", "single"), ("w:sz", str(int(round(size_pt * 2))))):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), val)
+        rpr.append(el)
+    run.append(rpr)
+    txt = OxmlElement("w:t")
+    txt.text = text
+    run.append(txt)
+    link.append(run)
+    par._p.append(link)
+
+
+#: Usable width of an A4 page with the report's margins (cm).
+_TEXT_WIDTH_CM = 16.0
+
+
+def column_widths(t: PeopleTable, total_cm: float = _TEXT_WIDTH_CM) -> list[float]:
+    """Column widths (cm) from the content: long text gets room, numbers and codes stay
+    narrow; each column at least the width of its longest header word.
+
+    >>> t = PeopleTable(["Đơn vị", "Xếp hạng", "Nội dung"], [["Sở Tư pháp", "1", "x" * 200]], ["l", "r", "l"],
+    ...                 ["text", "rank", "text"])
+    >>> [round(w, 1) for w in column_widths(t)]
+    [2.1, 1.4, 12.5]
+    """
+    weights, floors = [], []
+    for j, h in enumerate(t.header):
+        cells = [r[j] for r in t.rows]
+        if t.kinds[j] == "url":
+            cells = [max((len(x) for _, x in url_parts(c)), default=len(c)) for c in cells]
+            longest = max(cells, default=0)
+        else:
+            longest = max((len(c) for c in cells), default=0)
+        word = max((len(w) for w in str(h).split()), default=1)
+        weights.append(min(max(longest, word, 4), 60))
+        floors.append(max(1.5, min(word, 14) * 0.22 + 0.3))
+    tot = sum(weights) or 1.0
+    w = [max(total_cm * x / tot, f) for x, f in zip(weights, floors)]
+    scale = total_cm / sum(w)
+    return [x * scale for x in w]
+
+
 def add_table(doc, t: PeopleTable, *, caption: str, font_pt: float = 10.5):
     _, TALIGN, ALIGN, _, _, Cm, Pt, _ = _docx()
     cap = doc.add_paragraph(caption, style="Caption")
@@ -86,17 +146,30 @@ def add_table(doc, t: PeopleTable, *, caption: str, font_pt: float = 10.5):
     table = doc.add_table(rows=1, cols=len(t.header))
     table.style = "Table Grid"
     table.alignment = TALIGN.CENTER
-    for cell, h in zip(table.rows[0].cells, t.header):
+    table.autofit = False
+    widths = [Cm(w) for w in column_widths(t)]
+    for cell, h, w in zip(table.rows[0].cells, t.header, widths):
         cell.text = ""
+        cell.width = w
         run = cell.paragraphs[0].add_run(h)
         run.bold = True
         run.font.size = Pt(font_pt)
     _repeat_header(table.rows[0])
+    _no_split(table.rows[0])
     for row in t.rows:
-        cells = table.add_row().cells
-        for cell, v, a in zip(cells, row, t.align):
+        r = table.add_row()
+        _no_split(r)
+        for cell, v, a, k, w in zip(r.cells, row, t.align, t.kinds, widths):
             cell.text = ""
+            cell.width = w
             par = cell.paragraphs[0]
+            links = url_parts(v) if k == "url" else []
+            if links:
+                for i, (u, host) in enumerate(links):
+                    if i:
+                        par.add_run("; ").font.size = Pt(font_pt)
+                    _hyperlink(par, u, host, font_pt)
+                continue
             par.add_run(v).font.size = Pt(font_pt)
             if a == "r":
                 par.alignment = ALIGN.RIGHT

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as _html
 from urllib.parse import quote
 
-from .tables import PeopleTable
+from .tables import PeopleTable, url_parts
 from .words import word
 
 __all__ = ["table_html", "section_html", "page"]
@@ -48,9 +48,9 @@ def table_html(t: PeopleTable) -> str:
         cells = []
         for v, a, k, nw in zip(row, t.align, t.kinds, short):
             a = "l nw" if nw else a
-            if k == "url" and v.startswith(("http://", "https://")):
-                host = v.split("/")[2] if v.count("/") >= 2 else v
-                cells.append(f'<td class="l"><a href="{_e(v)}" rel="noopener noreferrer">{_e(host)}</a></td>')
+            if k == "url" and url_parts(v):  # one or several sources: each a link named by its site
+                links = "<br>".join(f'<a href="{_e(u)}" rel="noopener noreferrer">{_e(h)}</a>' for u, h in url_parts(v))
+                cells.append(f'<td class="l">{links}</td>')
             else:
                 cells.append(f'<td class="{a}">{_e(v)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")

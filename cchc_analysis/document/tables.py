@@ -169,3 +169,22 @@ def people_table(data: pd.DataFrame, *, lang: str = "vi", columns=None, kinds: d
     align = ["l" if k in ("text", "code", "url", "bool") else "r" for k in ks]
     head = [headers.get(c) or label(str(c), lang) for c in columns]
     return PeopleTable(head, rows, align, ks, list(notes))
+
+
+def url_parts(cell: str) -> list[tuple[str, str]]:
+    """The links in a URL cell as ``(url, host)``: one URL, or several joined by ``|``,
+    ``;`` or spaces (as sources often list them).
+
+    >>> url_parts("https://a.vn/x | https://www.b.gov.vn/y")
+    [('https://a.vn/x', 'a.vn'), ('https://www.b.gov.vn/y', 'www.b.gov.vn')]
+    >>> url_parts("—")
+    []
+    """
+    import re
+
+    out = []
+    for u in re.split(r"\s*[|;]\s*|\s+", str(cell).strip()):
+        if u.startswith(("http://", "https://")):
+            out.append((u, u.split("/")[2] if u.count("/") >= 2 else u))
+    return out
+

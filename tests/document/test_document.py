@@ -118,3 +118,20 @@ def test_figure_ticks_follow_the_page_language(lang, expected):
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert expected in labels
     assert not any("." in t for t in labels) if lang == "vi" else not any("," in t for t in labels)
+
+
+def test_docx_sources_are_links_named_by_site_and_rows_do_not_split(tmp_path):
+    from docx import Document
+
+    sec = Section("x", "X", lang="vi")
+    sec.table(pd.DataFrame({"decision": ["1149/QĐ-BNV"], "source_url": ["https://a.gov.vn/p/1 | https://www.b.vn/q"]}),
+              name="t", caption="c", kinds={"source_url": "url"})
+    path = write_docx([sec], tmp_path / "r.docx", title="T", report_dir=tmp_path)
+    doc = Document(path)
+    xml = doc.tables[0]._tbl.xml
+    assert "w:hyperlink" in xml and "a.gov.vn" in xml and "www.b.vn" in xml and "https://a.gov.vn/p/1" not in xml
+    targets = {r.target_ref for r in doc.part.rels.values() if "hyperlink" in r.reltype}
+    assert {"https://a.gov.vn/p/1", "https://www.b.vn/q"} <= targets
+    assert all("w:cantSplit" in row._tr.xml for row in doc.tables[0].rows)
+    html = section_html(sec)
+    assert html.count('rel="noopener noreferrer">') >= 2 and ">www.b.vn</a>" in html
