@@ -86,6 +86,7 @@ def test_00_province_english_and_a_year_without_claims(tmp_path):
     assert sec["title"] == "Reproducing the published PAR INDEX"
     sec2, _, run2 = _run(tmp_path / "b", "00_reproduce_published.ipynb", year=2030, lang="en")
     assert sec2["skipped"] and "2030" in sec2["skipped"][0]
+    assert "indices" not in sec2["figures"]  # no empty placeholder figure for a year without published indices
 
 
 def test_01_published_default(tmp_path):
