@@ -147,11 +147,18 @@ def attribution_for_people(attribution: pd.DataFrame, *, lang: str = "vi") -> pd
     out = attribution.copy()
     out["sentence"] = out[f"sentence_{lang}"]
     places = out["measure"].eq("places") if "measure" in out else pd.Series(False, index=out.index)
-    out["value"] = [fmt_signed(v, lang, 0 if p else 2) if pd.notna(v) else None
+    out["value"] = [(_signed_places(v, lang) if p else fmt_signed(v, lang, 2)) if pd.notna(v) else None
                     for v, p in zip(out["value"], places)]
     is_field = out["group"].eq("field") & out["part"].astype(str).isin(FIELD_NAMES)
     out.loc[is_field, "part"] = [f"{p}. {FIELD_NAMES[str(p)][lang]}" for p in out.loc[is_field, "part"]]
     return out
+
+
+def _signed_places(v, lang: str) -> str:
+    """Rank places, signed: whole numbers as such, Shapley halves with one decimal (−9,5), so
+    that the parts visibly add up to the total (−9,5 + −1,5 = −11, not −10 + −2)."""
+    v = float(v)
+    return fmt_signed(v, lang, 0 if abs(v - round(v)) < 1e-9 else 1)
 
 
 def breaks_for_people(breaks: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
@@ -191,10 +198,11 @@ def findings(attribution: pd.DataFrame, movers: pd.DataFrame, intervals: pd.Data
         out.append(s + ".")
         own, oth = _rank_row(attribution, "rank", "own_score"), _rank_row(attribution, "rank", "others")
         if own is not None and bool(own["computable"]) and oth is not None:
-            out.append(f"Trong thay đổi {fmt_signed(moved, lang, 0)} bậc: {fmt_signed(own['value'], lang, 0)} do điểm "
-                       f"của chính đơn vị, {fmt_signed(oth['value'], lang, 0)} do điểm của các đơn vị khác." if vi else
-                       f"Of the {fmt_signed(moved, lang, 0)} places: {fmt_signed(own['value'], lang, 0)} from the unit's "
-                       f"own score, {fmt_signed(oth['value'], lang, 0)} from the other units' scores.")
+            o, t_ = _signed_places(own["value"], lang), _signed_places(oth["value"], lang)
+            out.append(f"Trong thay đổi {fmt_signed(moved, lang, 0)} bậc: {o} do điểm "
+                       f"của chính đơn vị, {t_} do điểm của các đơn vị khác." if vi else
+                       f"Of the {fmt_signed(moved, lang, 0)} places: {o} from the unit's "
+                       f"own score, {t_} from the other units' scores.")
         elif own is not None:
             out.append(str(own[f"sentence_{lang}"]))
         comp = attribution[(attribution["group"] == "field") & attribution["computable"].astype(bool)]

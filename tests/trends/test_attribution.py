@@ -179,3 +179,19 @@ def test_coverage_argument_marks_a_year_incomplete(frames):
     pd.testing.assert_frame_equal(att, same)
     with pytest.raises(ValueError, match="coverage"):
         rank_change_attribution(pub, unit="b", year_from=2022, year_to=2023, coverage=[2022])
+
+
+def test_half_places_are_shown_so_that_the_parts_add_up():
+    """Shapley parts of a rank change can be halves (−9.5 and −1.5 of −11): shown rounded
+    to whole places they would read −10 and −2, which do not add up."""
+    import pandas as pd
+
+    from cchc_analysis.trends import findings as tf
+
+    att = pd.DataFrame({
+        "group": ["rank", "rank", "rank"], "part": ["total", "own_score", "others"], "measure": "places",
+        "value": [-11.0, -9.5, -1.5], "computable": True, "unit_name": "Sở A", "rank_from": 1, "rank_to": 12,
+        "year_from": 2024, "year_to": 2025, "sentence_vi": "", "sentence_en": ""})
+    shown = tf.attribution_for_people(att, lang="vi")["value"].tolist()
+    assert shown == ["−11", "−9,5", "−1,5"]
+    assert [tf._signed_places(v, "vi") for v in (-9.5, -1.5, -2.0)] == ["−9,5", "−1,5", "−2"]  # the sentence's rule
