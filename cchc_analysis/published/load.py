@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import DataError, Problem
-from ..labels import register
+from ..labels import check_lang, register
 from ..text import clean_text, parse_number
 from ..units import LEVELS, load_units, resolve_units
 
@@ -186,7 +186,7 @@ def _read(path: Path, level: str) -> pd.DataFrame:
 
 
 def load_published(level: str = "ministry", *, years=None, path=None,
-                   rank_basis=TRUSTED_RANK_BASES) -> pd.DataFrame:
+                   rank_basis=TRUSTED_RANK_BASES, lang: str = "vi") -> pd.DataFrame:
     """The published PAR INDEX table of one level, name variants resolved to ``unit_id``.
 
     Parameters
@@ -201,6 +201,8 @@ def load_published(level: str = "ministry", *, years=None, path=None,
         the order in which an article lists units (``list_order``) are kept in
         ``rank_listed`` but ``rank`` is NA there, so trends, movers, attribution and claims
         do not rest on them. A rank with no basis given counts as ``stated``.
+    lang : ``"vi"`` (default): ``unit_name`` is the registry's Vietnamese name; ``"en"``:
+        its English name (for English pages), the Vietnamese one where the registry has none.
 
     Returns
     -------
@@ -230,6 +232,8 @@ def load_published(level: str = "ministry", *, years=None, path=None,
     (4, 17)
     >>> int(load_published("ministry", years=2022, rank_basis="all")["rank"].notna().sum())
     17
+    >>> load_published("ministry", years=2023, lang="en").loc[lambda d: d["rank"] == 9, "unit_name"].item()
+    'Ministry of Information and Communications'
     """
     if isinstance(rank_basis, str):
         rank_basis = RANK_BASES if rank_basis == "all" else (rank_basis,)
@@ -243,7 +247,11 @@ def load_published(level: str = "ministry", *, years=None, path=None,
     df = _read(p, level)
     if keep is not None:
         df = df[df["year"].isin(keep)]
-    names = load_units(level=level).set_index("unit_id")["name_vi"]
+    check_lang(lang)
+    reg = load_units(level=level).set_index("unit_id")
+    names = reg["name_vi"]
+    if lang == "en":
+        names = reg["name_en"].where(reg["name_en"].fillna("").str.strip() != "", reg["name_vi"])
     df = df.rename(columns={"unit_name": "name_in_source"})
     df["unit_name"] = df["unit_id"].map(names)
     df["year"] = df["year"].astype("int64")

@@ -15,7 +15,7 @@ from .trajectory import _is_scores, _unit_table, movers
 __all__ = ["load_trend_data", "load_coverage", "resolve_years", "pick_unit"]
 
 
-def load_trend_data(data_path: str = "", *, level: str = "ministry") -> pd.DataFrame:
+def load_trend_data(data_path: str = "", *, level: str = "ministry", lang: str = "vi") -> pd.DataFrame:
     """The data a trends notebook works on: published tables ("" ) or a unit-level workbook.
 
     Parameters
@@ -24,12 +24,13 @@ def load_trend_data(data_path: str = "", *, level: str = "ministry") -> pd.DataF
         (:func:`cchc_analysis.published.load_published`), else the path of a unit-level
         scores file read with :func:`cchc_analysis.io.read_scores`.
     level : ``"ministry"`` or ``"province"`` (published tables only).
+    lang : language of the units' names in the published tables (a workbook keeps its own).
     """
     if level not in ("ministry", "province"):
         raise ValueError(f"The value for `level` must be one of ['ministry', 'province'], but {level!r} was passed.")
     if data_path:
         return read_scores(data_path)
-    return load_published(level)
+    return load_published(level, lang=lang)
 
 
 def load_coverage(data: pd.DataFrame) -> pd.DataFrame | None:
