@@ -406,9 +406,8 @@ def read_tree_sheet(rows: list[list], header: TreeHeader, *, file: str, sheet: s
                                     f"unit '{uname}' has a self-assessment column but no appraisal column"))
             continue
         if unit_map and fold(uname) not in unit_map:  # the units sheet is the registry: no phantom units
-            from ._score_rows import natural_key  # (that module imports this one)
-
-            known = sorted({rec[1] for rec in unit_map.values()}, key=natural_key)
+            known = sorted({rec[1] for rec in unit_map.values()},  # natural order: 'Đơn vị 2' before 'Đơn vị 10'
+                           key=lambda t: [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in re.split(r"(\d+)", fold(t))])
             shown = ", ".join(f"'{k}'" for k in known[:4]) + (f" … ({len(known)})" if len(known) > 4 else "")
             problems.append(Problem(
                 file, sheet, h.row + 1 if unit_name is None else None, col_name(g["points"]) if unit_name is None else None,
