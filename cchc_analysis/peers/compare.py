@@ -34,6 +34,20 @@ def _spearman(a, b) -> float:
     return float(stats.spearmanr(a, b).statistic)
 
 
+def _row_spearman(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Spearman's ρ of each row pair of ``a`` and ``b`` (B × n; average ranks)."""
+    ra = stats.rankdata(a, axis=1)
+    rb = stats.rankdata(b, axis=1)
+    ra -= ra.mean(axis=1, keepdims=True)
+    rb -= rb.mean(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.sum(ra * rb, axis=1) / np.sqrt(np.sum(ra * ra, axis=1) * np.sum(rb * rb, axis=1))
+
+
+def _nan0(x):
+    return np.where(np.isfinite(x), x, 0.0)
+
+
 def recommendation(comparison: pd.DataFrame, *, min_group_size: int = 3, fairness_tol: float = 0.1) -> pd.DataFrame:
     """Pick one scheme of a comparison table and give every scheme its reason (vi, en).
 
@@ -61,6 +75,9 @@ def recommendation(comparison: pd.DataFrame, *, min_group_size: int = 3, fairnes
         raise ValueError(f"`comparison` lacks {sorted(need - set(comparison.columns))}; pass compare_schemes' table.")
     if len(comparison) == 0:
         raise ValueError("`comparison` is empty.")
+    if ({"fairness_model", "fairness_model_lo", "fairness_model_hi", "fairness_gain_lo"} <= set(comparison.columns)
+            and np.isfinite(comparison["fairness_model"].to_numpy(float)).all()):
+        return _recommendation_model(comparison, min_group_size=min_group_size, fairness_tol=fairness_tol)
     table = comparison
     n = len(table)
     absf = table["fairness"].abs().to_numpy(dtype=float)
@@ -131,6 +148,80 @@ def recommendation(comparison: pd.DataFrame, *, min_group_size: int = 3, fairnes
                         index=comparison.index)
 
 
+def _recommendation_model(table: pd.DataFrame, *, min_group_size: int, fairness_tol: float) -> pd.DataFrame:
+    """The rule of issue 20 (see :func:`compare_schemes`, Notes): regroup only when the single
+    league is significantly unfair after the two-way model and another scheme is
+    significantly fairer; stability only breaks ties."""
+    n = len(table)
+    names = table["scheme"].tolist()
+    kind, score = table["kind"].to_numpy(), table["score"].to_numpy()
+    official = (kind == "single") & (score == "index")
+    fm = table["fairness_model"].to_numpy(float)
+    flo, fhi = table["fairness_model_lo"].to_numpy(float), table["fairness_model_hi"].to_numpy(float)
+    glo = table["fairness_gain_lo"].to_numpy(float)
+    stab = table["stability"].to_numpy(float)
+    tau = table["kendall_tau"].to_numpy(float)
+    eligible = table["min_group"].to_numpy() >= min_group_size
+    off = np.flatnonzero(official)
+    o = int(off[0]) if len(off) else None
+    league_biased = o is not None and np.isfinite(flo[o]) and (flo[o] > 0 or fhi[o] < 0)
+    better = eligible & np.isfinite(glo) & (glo > 0) & ~official
+    if o is None:
+        pool = np.flatnonzero(eligible) if eligible.any() else np.arange(n)
+    elif league_biased and better.any():
+        pool = np.flatnonzero(better)
+    else:
+        pool = np.array([o])
+    absf = np.abs(np.where(np.isfinite(fm), fm, np.inf))
+    best = absf[pool].min()
+    ties = [i for i in pool if absf[i] <= best + fairness_tol / 2]
+    pick = sorted(ties, key=lambda i: (np.nan_to_num(stab[i], nan=np.inf), -np.nan_to_num(tau[i], nan=-np.inf), i))[0]
+    rec = np.zeros(n, dtype=bool)
+    rec[pick] = True
+
+    def f(x, lang):
+        return fmt_number(x, lang)
+
+    vi, en = [], []
+    for i in range(n):
+        ci_vi = f"{f(fm[i], 'vi')}, KTC {f(flo[i], 'vi')} đến {f(fhi[i], 'vi')}"
+        ci_en = f"{f(fm[i], 'en')}, CI {f(flo[i], 'en')} to {f(fhi[i], 'en')}"
+        if i == pick and official[i]:
+            if not league_biased:
+                vi.append(f"Đề xuất giữ bảng chung chính thức: sau khi tách năng lực bằng mô hình đơn vị × tiêu chí, "
+                          f"thiên lệch theo điểm tối đa ({ci_vi}) không khác 0 rõ rệt. Khác biệt còn lại là năng lực "
+                          "thật; chia nhóm sẽ xóa đi khác biệt đó.")
+                en.append(f"Recommended: keep the official single league: once ability is taken out by the unit × "
+                          f"criterion model, its bias by maximum ({ci_en}) is not clearly different from 0. What "
+                          "remains is genuine ability; grouping would remove these real differences.")
+            else:
+                vi.append(f"Đề xuất giữ bảng chung chính thức: có thiên lệch theo điểm tối đa ({ci_vi}) nhưng không "
+                          "phương án chia nhóm nào công bằng hơn rõ rệt; nên công bố kèm chỉ số điều chỉnh theo mô hình.")
+                en.append(f"Recommended: keep the official single league: it is biased by maximum ({ci_en}) but no "
+                          "grouping is clearly fairer; publish the model-adjusted index next to it.")
+        elif i == pick:
+            vi.append(f"Đề xuất: bảng chung thiên lệch rõ theo điểm tối đa và phương án này công bằng hơn rõ rệt "
+                      f"(thiên lệch sau mô hình {ci_vi}); độ ổn định chỉ dùng để chọn giữa các phương án ngang nhau "
+                      f"(độ rộng khoảng {f(stab[i], 'vi')}). Lưu ý: chia nhóm cũng xóa khác biệt năng lực thật giữa các nhóm.")
+            en.append(f"Recommended: the single league is clearly biased by maximum and this scheme is clearly "
+                      f"fairer (bias after the model {ci_en}); stability only breaks ties (interval width "
+                      f"{f(stab[i], 'en')}). Note: grouping also removes genuine differences in ability between groups.")
+        elif not eligible[i]:
+            mg = int(table["min_group"].iat[i])
+            vi.append(f"Không đề xuất: có nhóm chỉ {mg} đơn vị (cần ít nhất {min_group_size}).")
+            en.append(f"Not recommended: a group has only {mg} unit(s) (at least {min_group_size} needed).")
+        elif official[pick] and not league_biased:
+            vi.append(f"Không đề xuất: bảng chung không thiên lệch rõ sau mô hình, nên giữ bảng chung ({ci_vi}).")
+            en.append(f"Not recommended: the single league shows no clear bias after the model, so it is kept ({ci_en}).")
+        elif not better[i] and not official[i]:
+            vi.append(f"Không đề xuất: không công bằng hơn bảng chung một cách rõ rệt ({ci_vi}).")
+            en.append(f"Not recommended: not clearly fairer than the single league ({ci_en}).")
+        else:
+            vi.append(f"Không đề xuất: kém công bằng hơn hoặc kém ổn định hơn {names[pick]} ({ci_vi}).")
+            en.append(f"Not recommended: less fair, or as fair but less stable than {names[pick]} ({ci_en}).")
+    return pd.DataFrame({"scheme": names, "recommended": rec, "reason_vi": vi, "reason_en": en}, index=table.index)
+
+
 def compare_schemes(
     scores: pd.DataFrame,
     schemes=None,
@@ -145,6 +236,7 @@ def compare_schemes(
     min_group_size: int = 3,
     fairness_tol: float = 0.1,
     level: float | None = None,
+    n_boot: int = 999,
 ) -> pd.DataFrame:
     """Score each peer-group scheme on fairness, stability, agreement and group sizes; recommend one.
 
@@ -162,6 +254,7 @@ def compare_schemes(
     cut_shift : move of each cut point, as a share of the range of ``max_points``.
     min_group_size, fairness_tol : parameters of the recommendation rule (below).
     level : deprecated name of ``confidence`` (``FutureWarning``).
+    n_boot : bootstrap resamples of the units for the fairness intervals.
 
     Returns
     -------
@@ -175,15 +268,28 @@ def compare_schemes(
 
     Notes
     -----
+    **Fairness after the two-way model** (issue 20). ``fairness`` (Spearman of the rank
+    percentile with the maximum) is also +0.7 for a ranking by true ability when few-task
+    units really are better, so the rule does not use it. ``fairness_model`` is Spearman's
+    ρ between the maximum and each unit's *discrepancy*: its rank percentile under the
+    scheme minus the rank percentile of its ability (the model-adjusted index of
+    :func:`cchc_analysis.bias.model_index`) in the same groups; > 0 means few-task units are
+    ranked better than their ability. ``fairness_model_lo/hi``: its bootstrap interval
+    (``n_boot`` resamples of the units, ``confidence``); ``fairness_gain_lo/hi``: the
+    interval of ``|fairness_model(single league)| − |fairness_model(scheme)|`` (> 0:
+    fairer than the single league), from the same resamples.
+
     **Recommendation rule.** (1) Eligible schemes: smallest group of at least
-    ``min_group_size`` units (a league of one or two is no league; if none is eligible, all
-    are). (2) Among them, the *fair* ones: ``|fairness|`` within ``fairness_tol`` of the
-    smallest ``|fairness|`` (a Spearman correlation over ~40 units has a standard error of
-    about 0.15, so smaller differences are noise). (3) If the official single league
-    (``kind == "single"`` on ``index``) is among them, it is recommended: no change is
-    needed. (4) Otherwise the most stable (smallest ``stability``); ties go to the scheme
-    closest to the official order (larger ``kendall_tau``), then to the first listed.
-    Exactly one scheme is recommended.
+    ``min_group_size`` units (a league of one or two is no league). (2) The official single
+    league (``kind == "single"`` on ``index``) is kept unless its ``fairness_model``
+    interval excludes 0 *and* some eligible scheme's ``fairness_gain_lo > 0``. (3) Else,
+    among those significantly fairer schemes, the smallest ``|fairness_model|``; schemes
+    within ``fairness_tol / 2`` of it tie and the most stable wins (smallest
+    ``stability``), then the closest to the official order (larger ``kendall_tau``), then
+    the first listed. Exactly one scheme is recommended. (Without the model columns,
+    e.g. a table built by hand, :func:`recommendation` applies the rule before issue 20:
+    ``|fairness|`` within ``fairness_tol`` of the smallest, the official league if among
+    them, else the most stable.)
 
     Examples
     --------
@@ -230,6 +336,16 @@ def compare_schemes(
     draws = index_draws(scores, uid, year=y, n_draws=n_draws, n_trials=n_trials, survey="binomial", seed=seed)
     a = (1.0 - confidence) / 2.0
     rng_range = float(np.ptp(mx))
+    # ability from the two-way model (NaN where the model cannot be fitted)
+    try:
+        from ..bias.twoway import model_index
+
+        mi = model_index(scores, year=y).set_index("unit_id")["index_model"]
+        ability = pd.Series(uid.astype(str)).map(mi).to_numpy(float)
+    except ValueError:
+        ability = np.full(n, np.nan)
+    boot = np.random.default_rng([int(seed), 20]).integers(0, n, size=(int(n_boot), n)) if n_boot else None
+    disc = {}
     rows = []
     for s in schemes:
         frame = idx.assign(score=idx[s.score])
@@ -260,15 +376,45 @@ def compare_schemes(
                     moved.append(np.mean(band != band0))
             if d_rp:
                 cut_sens, cut_moved = float(np.mean(d_rp)), float(np.mean(moved))
+        fm = flo = fhi = np.nan
+        if np.isfinite(ability).all():
+            ra = _group_rank_pct_draws(ability[None, :], groups)[0]
+            e = np.round(rp - ra, TIE_DECIMALS)
+            disc[s.name] = e
+            fm = _spearman(e, mx) if np.ptp(e) > 0 else 0.0
+            if boot is not None:
+                fb = _nan0(_row_spearman(e[boot], mx[boot]))
+                flo, fhi = (float(v) for v in np.quantile(fb, [a, 1 - a]))
         rows.append({
             "year": y, "scheme": s.name, "kind": s.kind, "score": s.score, "n_units": n,
             "n_groups": int(len(sizes)), "min_group": int(sizes.min()), "max_group": int(sizes.max()),
-            "fairness": _spearman(rp, mx), "stability": float(np.mean(hi - lo)),
+            "fairness": _spearman(rp, mx), "fairness_model": fm, "fairness_model_lo": flo,
+            "fairness_model_hi": fhi, "stability": float(np.mean(hi - lo)),
             "kendall_tau": tau, "footrule": foot,
             "top_k_few_task_share": float(few[top].mean()),
             "cut_sensitivity": cut_sens, "cut_moved_share": cut_moved,
         })
     table = pd.DataFrame(rows)
+    # the gain in fairness over the single league, from the same resamples
+    e_off = None
+    if disc and boot is not None:
+        base_off = idx.assign(score=idx["index"])
+        g_off = _rank_one(base_off, single_league())["peer_group"].to_numpy()
+        ra_off = _group_rank_pct_draws(ability[None, :], g_off)[0]
+        e_off = np.round(official["rank_pct"].to_numpy(float) - ra_off, TIE_DECIMALS)
+        f_off = np.abs(_nan0(_row_spearman(e_off[boot], mx[boot])))
+    glo, ghi = [], []
+    for s in schemes:
+        if e_off is None or s.name not in disc:
+            glo.append(np.nan)
+            ghi.append(np.nan)
+            continue
+        gain = f_off - np.abs(_nan0(_row_spearman(disc[s.name][boot], mx[boot])))
+        lo_g, hi_g = np.quantile(gain, [a, 1 - a])
+        glo.append(float(lo_g))
+        ghi.append(float(hi_g))
+    table["fairness_gain_lo"] = glo
+    table["fairness_gain_hi"] = ghi
     rec = recommendation(table, min_group_size=min_group_size, fairness_tol=fairness_tol)
     table["recommended"] = rec["recommended"]
     table["reason_vi"] = rec["reason_vi"]
@@ -325,6 +471,13 @@ def recommendation_text(comparison: pd.DataFrame, lang: str = "vi") -> str:
         raise ValueError("`comparison` must have exactly one recommended scheme.")
     row = row.iloc[0]
     year = row["year"] if "year" in comparison.columns else ""
+    fm = float(row["fairness_model"]) if "fairness_model" in comparison.columns else np.nan
+    if np.isfinite(fm):
+        if lang == "vi":
+            return (f"Năm {year}: phương án đề xuất: {scheme_label(row['scheme'], 'vi')} "
+                    f"(thiên lệch sau mô hình {fmt_number(fm, 'vi')}). {row['reason_vi']}")
+        return (f"Year {year}: recommended scheme: {scheme_label(row['scheme'], 'en')} "
+                f"(bias after the model {fmt_number(fm, 'en')}). {row['reason_en']}")
     if lang == "vi":
         return (f"Năm {year}: phương án đề xuất: {scheme_label(row['scheme'], 'vi')} "
                 f"(thiên lệch {fmt_number(row['fairness'], 'vi')}). {row['reason_vi']}")

@@ -10,7 +10,7 @@ import pandas as pd
 from .._deprecation import renamed_keyword
 from ..ranking import competition_rank
 from ..resample import index_draws
-from ..stats import rank_confidence_sets
+from ..stats import rank_confidence_sets, row_competition_ranks
 from .league import _index_frame, _latest_year, _rank_one
 from .schemes import Scheme
 
@@ -32,7 +32,7 @@ def _group_rank_pct_draws(draws: np.ndarray, groups: np.ndarray) -> np.ndarray:
         if m == 1:
             out[:, cols] = 0.5
             continue
-        ranks = np.vstack([competition_rank(row) for row in draws[:, cols]])
+        ranks = row_competition_ranks(draws[:, cols])
         out[:, cols] = (ranks - 1.0) / (m - 1.0)
     return out
 
