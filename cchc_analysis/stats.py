@@ -159,13 +159,18 @@ def row_competition_ranks(x) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     d, u = x.shape
+    if x.size == 0:
+        return np.zeros((d, u), dtype=np.int32)
     xr = np.round(x, TIE_DECIMALS)
-    s = np.sort(xr, axis=1)
-    span = float(np.nanmax(np.abs(xr))) * 2 + 1.0 if xr.size else 1.0
-    off = (np.arange(d, dtype=float) * span)[:, None]
-    pos = np.searchsorted((s + off).ravel(), (xr + off).ravel(), side="right").reshape(d, u)
-    count_le = pos - (np.arange(d) * u)[:, None]
-    return (u + 1 - count_le).astype(np.int32)
+    order = np.argsort(-xr, axis=1, kind="stable")        # highest first, row by row
+    s = np.take_along_axis(xr, order, axis=1)
+    pos = np.broadcast_to(np.arange(u, dtype=np.int32), (d, u))
+    new = np.ones((d, u), dtype=bool)
+    new[:, 1:] = s[:, 1:] != s[:, :-1]
+    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)   # first position of the tie group
+    out = np.empty((d, u), dtype=np.int32)
+    np.put_along_axis(out, order, start + 1, axis=1)
+    return out
 
 
 def mogstad_rank_sets(draws, estimate, confidence: float) -> tuple[np.ndarray, np.ndarray]:

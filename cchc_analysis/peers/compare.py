@@ -44,6 +44,34 @@ def _row_spearman(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.sum(ra * rb, axis=1) / np.sqrt(np.sum(ra * ra, axis=1) * np.sum(rb * rb, axis=1))
 
 
+def _weighted_ranks(x: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Average ranks of ``x`` in each bootstrap resample given by its counts ``W`` (B × n):
+    the rank every copy of unit ``i`` gets in ``x`` repeated ``W[b]`` times (as
+    ``scipy.stats.rankdata`` of the resampled vector), in O(B·n) after one sort."""
+    o = np.argsort(x, kind="stable")
+    xs = x[o]
+    first = np.searchsorted(xs, xs, side="left")
+    last = np.searchsorted(xs, xs, side="right") - 1
+    cum = np.cumsum(W[:, o], axis=1, dtype=np.float64)
+    below = np.where(first > 0, cum[:, np.maximum(first - 1, 0)], 0.0)
+    within = cum[:, last] - below
+    R = np.empty(W.shape)
+    R[:, o] = below + (within + 1.0) / 2.0
+    return R
+
+
+def _boot_spearman(x: np.ndarray, y: np.ndarray, W: np.ndarray, ry: np.ndarray | None = None) -> np.ndarray:
+    """Spearman's ρ of ``(x, y)`` in each resample (counts ``W``); ``ry``: ``y``'s ranks, reused."""
+    rx = _weighted_ranks(x, W)
+    ry = _weighted_ranks(y, W) if ry is None else ry
+    n = W.sum(axis=1, keepdims=True)
+    mx = (W * rx).sum(axis=1, keepdims=True) / n
+    my = (W * ry).sum(axis=1, keepdims=True) / n
+    dx, dy = rx - mx, ry - my
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (W * dx * dy).sum(axis=1) / np.sqrt((W * dx * dx).sum(axis=1) * (W * dy * dy).sum(axis=1))
+
+
 def _nan0(x):
     return np.where(np.isfinite(x), x, 0.0)
 
@@ -344,7 +372,13 @@ def compare_schemes(
         ability = pd.Series(uid.astype(str)).map(mi).to_numpy(float)
     except ValueError:
         ability = np.full(n, np.nan)
-    boot = np.random.default_rng([int(seed), 20]).integers(0, n, size=(int(n_boot), n)) if n_boot else None
+    boot = ry_boot = None
+    if n_boot:
+        bi = np.random.default_rng([int(seed), 20]).integers(0, n, size=(int(n_boot), n))
+        boot = np.bincount((bi + n * np.arange(int(n_boot))[:, None]).ravel(),
+                           minlength=int(n_boot) * n).reshape(int(n_boot), n).astype(np.float64)
+        del bi
+        ry_boot = _weighted_ranks(mx, boot)
     disc = {}
     rows = []
     for s in schemes:
@@ -383,7 +417,7 @@ def compare_schemes(
             disc[s.name] = e
             fm = _spearman(e, mx) if np.ptp(e) > 0 else 0.0
             if boot is not None:
-                fb = _nan0(_row_spearman(e[boot], mx[boot]))
+                fb = _nan0(_boot_spearman(e, mx, boot, ry_boot))
                 flo, fhi = (float(v) for v in np.quantile(fb, [a, 1 - a]))
         rows.append({
             "year": y, "scheme": s.name, "kind": s.kind, "score": s.score, "n_units": n,
@@ -402,14 +436,14 @@ def compare_schemes(
         g_off = _rank_one(base_off, single_league())["peer_group"].to_numpy()
         ra_off = _group_rank_pct_draws(ability[None, :], g_off)[0]
         e_off = np.round(official["rank_pct"].to_numpy(float) - ra_off, TIE_DECIMALS)
-        f_off = np.abs(_nan0(_row_spearman(e_off[boot], mx[boot])))
+        f_off = np.abs(_nan0(_boot_spearman(e_off, mx, boot, ry_boot)))
     glo, ghi = [], []
     for s in schemes:
         if e_off is None or s.name not in disc:
             glo.append(np.nan)
             ghi.append(np.nan)
             continue
-        gain = f_off - np.abs(_nan0(_row_spearman(disc[s.name][boot], mx[boot])))
+        gain = f_off - np.abs(_nan0(_boot_spearman(disc[s.name], mx, boot, ry_boot)))
         lo_g, hi_g = np.quantile(gain, [a, 1 - a])
         glo.append(float(lo_g))
         ghi.append(float(hi_g))

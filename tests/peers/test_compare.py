@@ -213,3 +213,16 @@ def test_reasons_use_the_decimal_mark_of_their_language(make_world):
     # the rule before issue 20 (a table without the model columns) keeps its words
     old = peers.recommendation(t.drop(columns=["fairness_model_lo"]))
     assert "0,1" in old["reason_vi"].iat[1] and "0.1" in old["reason_en"].iat[1]
+
+
+def test_weighted_bootstrap_spearman_equals_spearman_of_the_resampled_vectors():
+    from cchc_analysis.peers.compare import _boot_spearman, _row_spearman
+
+    rng = np.random.default_rng(0)
+    x = np.round(rng.normal(size=30), 1)  # ties
+    y = rng.integers(0, 8, 30).astype(float)
+    idx = rng.integers(0, 30, (50, 30))
+    W = np.stack([np.bincount(r, minlength=30) for r in idx]).astype(float)
+    np.testing.assert_allclose(_boot_spearman(x, y, W), _row_spearman(x[idx], y[idx]), rtol=1e-10)
+    ref = [stats.spearmanr(x[r], y[r]).statistic for r in idx[:5]]
+    np.testing.assert_allclose(_boot_spearman(x, y, W)[:5], ref, rtol=1e-10)
