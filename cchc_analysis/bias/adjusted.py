@@ -203,7 +203,7 @@ def _beta_prior_ml(a: np.ndarray, n: np.ndarray, X: np.ndarray, *, rho_floor: fl
     that of the effective trials (gamma functions, so fractional points are allowed).
     """
     from scipy.optimize import minimize
-    from scipy.special import betaln, expit
+    from scipy.special import betaln, digamma, expit
 
     a = a.astype(float)
     n = n.astype(float)
@@ -212,24 +212,39 @@ def _beta_prior_ml(a: np.ndarray, n: np.ndarray, X: np.ndarray, *, rho_floor: fl
     b0 = np.zeros(X.shape[1])
     b0[0] = np.log(p0 / (1 - p0))
 
-    def nll(theta):
+    def nll(theta, grad=False):
         b, ls = theta[:-1], theta[-1]
         sv = np.exp(ls)
         mu = np.clip(expit(X @ b), 1e-12, 1 - 1e-12)
         al, be = mu * sv, (1 - mu) * sv
-        return -float(np.sum(betaln(a + al, n - a + be) - betaln(al, be)))
+        f = -float(np.sum(betaln(a + al, n - a + be) - betaln(al, be)))
+        if not grad:
+            return f
+        common = digamma(sv) - digamma(n + sv)
+        ga = digamma(a + al) - digamma(al) + common          # d ll / d alpha
+        gb = digamma(n - a + be) - digamma(be) + common      # d ll / d beta
+        g_b = X.T @ ((ga - gb) * sv * mu * (1 - mu))
+        g_ls = float(np.sum(ga * al + gb * be))
+        return f, -np.append(g_b, g_ls)
 
-    best = None
-    for ls0 in (np.log(10.0), np.log(1e3), np.log(s_max) - 1):
-        r = minimize(nll, np.append(b0, ls0), method="L-BFGS-B",
-                     bounds=[(-30, 30)] * X.shape[1] + [(np.log(1e-3), np.log(s_max))])
-        if best is None or r.fun < best.fun:
-            best = r
+    lo_ls, hi_ls = np.log(1e-3), np.log(s_max)
+
+    def nll_box(theta):  # log s kept inside its bounds (the likelihood is flat beyond s_max)
+        th = theta.copy()
+        th[-1] = np.clip(th[-1], lo_ls, hi_ls)
+        f, g = nll(th, True)
+        if theta[-1] > hi_ls or theta[-1] < lo_ls:
+            g[-1] = 0.0
+        return f, g
+
+    best = minimize(nll_box, np.append(b0, np.log(10.0)), jac=True, method="BFGS", options={"gtol": 1e-6})
+    best.x[-1] = np.clip(best.x[-1], lo_ls, hi_ls)
+    best.fun = nll(best.x)
     b, sv = best.x[:-1], float(np.exp(best.x[-1]))
     # the likelihood is flat towards s -> inf when the rates spread no more than chance: a
     # fit within 1e-4 log-likelihood units of the floor's is the floor
     at_floor = bool(best.x[-1] >= np.log(s_max) - 1e-3
-                    or nll(np.append(b, np.log(s_max))) - best.fun <= 1e-4)
+                    or nll(np.append(b, np.log(s_max))) - float(best.fun) <= 1e-4)
     if at_floor:
         sv = s_max
     return expit(X @ b), sv, 1.0 / (sv + 1.0), at_floor
