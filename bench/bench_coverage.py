@@ -17,7 +17,8 @@ Methods: ``quantile_t4`` (quantiles of the draws' ranks, 4 trials per criterion,
 seen: the old rank intervals), ``mogstad_t4`` (the old marginal sets), ``rank_sets`` (the
 new headline: marginal sets, trials from each criterion's scoring step, Jeffreys-smoothed
 rates; plus its simultaneous and τ-best sets). ``CCHC_BENCH_WORLDS`` sets the worlds per
-cell (default 100), ``CCHC_BENCH_DRAWS`` the bootstrap draws (default 1,000).
+cell (default 40; the table in notes/issue-20.md used 100), ``CCHC_BENCH_DRAWS`` the
+bootstrap draws (default 1,000).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def coverage_table(*, n_worlds: int = 100, n_draws: int = 1_000, sizes=SIZES, wo
 
 
 def run() -> list[dict]:
-    n_worlds = int(os.environ.get("CCHC_BENCH_WORLDS", 100))
+    n_worlds = int(os.environ.get("CCHC_BENCH_WORLDS", 40))
     n_draws = int(os.environ.get("CCHC_BENCH_DRAWS", 1_000))
     out = []
     for world in WORLDS:
