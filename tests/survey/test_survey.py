@@ -308,7 +308,7 @@ def test_quality_bursts_roles_and_too_few_respondents():
                times={"burst": burst_times, "spread": spread_times, "tiny": spread_times[:3]}, roles=roles)
     q = survey_quality(s).set_index("unit_id")
     assert q.loc["burst", "burst_share"] == pytest.approx(5 / 6) and q.loc["burst", "suspect_formal"]
-    assert "10 phút" in q.loc["burst", "reason_vi"] and "group sitting" in q.loc["burst", "reason_en"]
+    assert "30 phút" in q.loc["burst", "reason_vi"] and "group sitting" in q.loc["burst", "reason_en"]
     assert q.loc["spread", "burst_share"] == pytest.approx(1 / 6) and not q.loc["spread", "suspect_formal"]
     assert q.loc["spread", "median_gap_minutes"] == pytest.approx(24 * 60)
     assert q.loc["burst", "median_gap_minutes"] == pytest.approx(1.0)
