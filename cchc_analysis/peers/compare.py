@@ -9,7 +9,7 @@ from scipy import stats
 from .._deprecation import renamed_keyword
 from ..labels import check_lang
 from ..ranking import TIE_DECIMALS
-from ..text import fmt_number
+from ..text import fmt_number, fmt_pvalue
 from ..resample import index_draws
 from .intervals import _check_mc, _group_rank_pct_draws, _score_draws
 from .league import _index_frame, _latest_year, _rank_one
@@ -70,6 +70,28 @@ def _boot_spearman(x: np.ndarray, y: np.ndarray, W: np.ndarray, ry: np.ndarray |
     dx, dy = rx - mx, ry - my
     with np.errstate(invalid="ignore", divide="ignore"):
         return (W * dx * dy).sum(axis=1) / np.sqrt((W * dx * dx).sum(axis=1) * (W * dy * dy).sum(axis=1))
+
+
+def _league_bias_p(mi: pd.DataFrame, uid: np.ndarray, mx: np.ndarray) -> float:
+    """p-value of the single league's unfairness: the composition row of
+    :func:`cchc_analysis.bias.few_task_bias` (HC3 slope of the model's composition effect on
+    log M, ease variance by the delta method, H0: |effect| ≤ MATERIALITY points per doubling)."""
+    from ..bias.battery import MATERIALITY
+    from ..bias.twoway import slope_test
+
+    fit = mi.attrs["fit"]
+    key = pd.Index(mi["unit_id"].astype(str))
+    rows = key.get_indexer(uid.astype(str))
+    pos = pd.Index(fit.unit_ids).get_indexer(uid.astype(str))
+    if (rows < 0).any() or (pos < 0).any() or np.any(mx <= 0):
+        return np.nan
+    comp = mi["composition"].to_numpy(float)[rows]
+    _, g_comp = fit.gradients()
+    r = slope_test(fit, comp, np.log(mx), gradient=g_comp[pos])
+    if not (np.isfinite(r["se"]) and r["se"] > 0):
+        return np.nan
+    z = (abs(r["beta"]) * np.log(2) - MATERIALITY) / (r["se"] * np.log(2))
+    return float(stats.norm.sf(z))
 
 
 def _nan0(x):
@@ -192,7 +214,14 @@ def _recommendation_model(table: pd.DataFrame, *, min_group_size: int, fairness_
     eligible = table["min_group"].to_numpy() >= min_group_size
     off = np.flatnonzero(official)
     o = int(off[0]) if len(off) else None
-    league_biased = o is not None and np.isfinite(flo[o]) and (flo[o] > 0 or fhi[o] < 0)
+    if "league_biased" in table.columns and pd.notna(table["league_biased"].iat[0]):
+        # the calibrated test of the few-task audit (composition row of few_task_bias)
+        league_biased = o is not None and bool(table["league_biased"].iat[0])
+    else:
+        league_biased = o is not None and np.isfinite(flo[o]) and (flo[o] > 0 or fhi[o] < 0)
+    lp = float(table["league_bias_p"].iat[0]) if "league_bias_p" in table.columns else np.nan
+    p_vi = f"; kiểm định cơ cấu tiêu chí {fmt_pvalue(lp, 'vi')}" if np.isfinite(lp) else ""
+    p_en = f"; criteria-mix test {fmt_pvalue(lp, 'en')}" if np.isfinite(lp) else ""
     better = eligible & np.isfinite(glo) & (glo > 0) & ~official
     if o is None:
         pool = np.flatnonzero(eligible) if eligible.any() else np.arange(n)
@@ -217,15 +246,16 @@ def _recommendation_model(table: pd.DataFrame, *, min_group_size: int, fairness_
         if i == pick and official[i]:
             if not league_biased:
                 vi.append(f"Đề xuất giữ bảng chung chính thức: sau khi tách năng lực bằng mô hình đơn vị × tiêu chí, "
-                          f"thiên lệch theo điểm tối đa ({ci_vi}) không khác 0 rõ rệt. Khác biệt còn lại là năng lực "
-                          "thật; chia nhóm sẽ xóa đi khác biệt đó.")
+                          f"không có bằng chứng rõ rằng cơ cấu tiêu chí ưu ái theo điểm tối đa (thiên lệch {ci_vi}{p_vi}). "
+                          "Khác biệt còn lại là năng lực thật; chia nhóm sẽ xóa đi khác biệt đó.")
                 en.append(f"Recommended: keep the official single league: once ability is taken out by the unit × "
-                          f"criterion model, its bias by maximum ({ci_en}) is not clearly different from 0. What "
-                          "remains is genuine ability; grouping would remove these real differences.")
+                          f"criterion model, there is no clear evidence that the criteria mix favours units by their "
+                          f"maximum (bias {ci_en}{p_en}). What remains is genuine ability; grouping would remove these "
+                          "real differences.")
             else:
-                vi.append(f"Đề xuất giữ bảng chung chính thức: có thiên lệch theo điểm tối đa ({ci_vi}) nhưng không "
-                          "phương án chia nhóm nào công bằng hơn rõ rệt; nên công bố kèm chỉ số điều chỉnh theo mô hình.")
-                en.append(f"Recommended: keep the official single league: it is biased by maximum ({ci_en}) but no "
+                vi.append(f"Đề xuất giữ bảng chung chính thức: có thiên lệch theo điểm tối đa ({ci_vi}{p_vi}) nhưng "
+                          "không phương án chia nhóm nào công bằng hơn rõ rệt; nên công bố kèm chỉ số điều chỉnh theo mô hình.")
+                en.append(f"Recommended: keep the official single league: it is biased by maximum ({ci_en}{p_en}) but no "
                           "grouping is clearly fairer; publish the model-adjusted index next to it.")
         elif i == pick:
             vi.append(f"Đề xuất: bảng chung thiên lệch rõ theo điểm tối đa và phương án này công bằng hơn rõ rệt "
@@ -239,8 +269,9 @@ def _recommendation_model(table: pd.DataFrame, *, min_group_size: int, fairness_
             vi.append(f"Không đề xuất: có nhóm chỉ {mg} đơn vị (cần ít nhất {min_group_size}).")
             en.append(f"Not recommended: a group has only {mg} unit(s) (at least {min_group_size} needed).")
         elif official[pick] and not league_biased:
-            vi.append(f"Không đề xuất: bảng chung không thiên lệch rõ sau mô hình, nên giữ bảng chung ({ci_vi}).")
-            en.append(f"Not recommended: the single league shows no clear bias after the model, so it is kept ({ci_en}).")
+            vi.append(f"Không đề xuất: bảng chung không thiên lệch rõ sau mô hình, nên giữ bảng chung (thiên lệch {ci_vi}).")
+            en.append(f"Not recommended: the single league shows no clear bias after the model, so it is kept "
+                      f"(bias {ci_en}).")
         elif not better[i] and not official[i]:
             vi.append(f"Không đề xuất: không công bằng hơn bảng chung một cách rõ rệt ({ci_vi}).")
             en.append(f"Not recommended: not clearly fairer than the single league ({ci_en}).")
@@ -309,8 +340,14 @@ def compare_schemes(
 
     **Recommendation rule.** (1) Eligible schemes: smallest group of at least
     ``min_group_size`` units (a league of one or two is no league). (2) The official single
-    league (``kind == "single"`` on ``index``) is kept unless its ``fairness_model``
-    interval excludes 0 *and* some eligible scheme's ``fairness_gain_lo > 0``. (3) Else,
+    league (``kind == "single"`` on ``index``) is kept unless it is significantly unfair
+    *and* some eligible scheme's ``fairness_gain_lo > 0``. "Significantly unfair"
+    (``league_biased``) is the calibrated test of the few-task audit, the composition row of
+    :func:`cchc_analysis.bias.few_task_bias` (``league_bias_p`` ≤ 1 − ``confidence``: the
+    model's composition effect has a slope on log M beyond 1 index point per doubling;
+    the bootstrap interval of ``fairness_model`` is too liberal on 15 units, 13 % false
+    regroupings in the disjoint-criteria calibration world); where the model cannot be
+    fitted, the interval of ``fairness_model`` excluding 0. (3) Else,
     among those significantly fairer schemes, the smallest ``|fairness_model|``; schemes
     within ``fairness_tol / 2`` of it tie and the most stable wins (smallest
     ``stability``), then the closest to the official order (larger ``kendall_tau``), then
@@ -365,11 +402,14 @@ def compare_schemes(
     a = (1.0 - confidence) / 2.0
     rng_range = float(np.ptp(mx))
     # ability from the two-way model (NaN where the model cannot be fitted)
+    league_p = np.nan
     try:
         from ..bias.twoway import model_index
 
-        mi = model_index(scores, year=y).set_index("unit_id")["index_model"]
-        ability = pd.Series(uid.astype(str)).map(mi).to_numpy(float)
+        mi = model_index(scores, year=y)
+        mm = mi.set_index("unit_id")
+        ability = pd.Series(uid.astype(str)).map(mm["index_model"]).to_numpy(float)
+        league_p = _league_bias_p(mi, uid, mx)
     except ValueError:
         ability = np.full(n, np.nan)
     boot = ry_boot = None
@@ -449,6 +489,8 @@ def compare_schemes(
         ghi.append(float(hi_g))
     table["fairness_gain_lo"] = glo
     table["fairness_gain_hi"] = ghi
+    table["league_bias_p"] = league_p
+    table["league_biased"] = bool(league_p <= 1 - confidence) if np.isfinite(league_p) else np.nan
     rec = recommendation(table, min_group_size=min_group_size, fairness_tol=fairness_tol)
     table["recommended"] = rec["recommended"]
     table["reason_vi"] = rec["reason_vi"]

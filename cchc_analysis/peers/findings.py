@@ -136,6 +136,8 @@ def findings(comparison: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
         f = float(r0["fairness_model"])
         lo, hi = float(r0.get("fairness_model_lo", np.nan)), float(r0.get("fairness_model_hi", np.nan))
         sig = np.isfinite(lo) and (lo > 0 or hi < 0)
+        if "league_biased" in r0 and pd.notna(r0["league_biased"]):
+            sig = bool(r0["league_biased"])
         if sig and f > 0:
             s = (f"Bảng chung (chính thức) xếp đơn vị ít nhiệm vụ cao hơn năng lực của họ (thiên lệch {fmt_number(f, lang)}"
                  f"{ci(r0)}; 0 = công bằng)" if vi else

@@ -54,13 +54,14 @@ def test_rule_regroups_for_composition_and_keeps_the_league_for_ability(seed, ma
     schemes = [single_league(), by_max_band(2), by_max_band(3)]
     comp = compare_schemes(composition_world(seed=seed), schemes, n_draws=50).set_index("scheme")
     assert comp.loc["single_league", "fairness_model_lo"] > 0  # few-task units ranked above their ability
+    assert comp["league_biased"].all() and comp["league_bias_p"].iat[0] < 0.05  # the audit's composition row
     assert not comp.loc["single_league", "recommended"]
     rec = comp[comp["recommended"]].iloc[0]
     assert rec["fairness_gain_lo"] > 0 and "removes genuine differences" in rec["reason_en"]
     abil = compare_schemes(composition_world(seed=seed, ability_slope=-0.8), schemes, n_draws=50).set_index("scheme")
     assert abil.loc["single_league", "fairness"] > 0.5  # the old target calls the true ranking unfair
     assert abil.loc["single_league", "fairness_model_lo"] < 0 < abil.loc["single_league", "fairness_model_hi"]
-    assert abil.loc["single_league", "recommended"]
+    assert abil.loc["single_league", "recommended"] and not abil["league_biased"].any()
 
 
 def test_fairness_model_is_spearman_of_the_discrepancy_from_ability(make_world):
@@ -226,3 +227,12 @@ def test_weighted_bootstrap_spearman_equals_spearman_of_the_resampled_vectors():
     np.testing.assert_allclose(_boot_spearman(x, y, W), _row_spearman(x[idx], y[idx]), rtol=1e-10)
     ref = [stats.spearmanr(x[r], y[r]).statistic for r in idx[:5]]
     np.testing.assert_allclose(_boot_spearman(x, y, W)[:5], ref, rtol=1e-10)
+
+
+def test_league_bias_p_is_the_composition_row_of_the_audit(make_world):
+    from cchc_analysis.bias import few_task_bias
+
+    s = make_world(seed=3)
+    t = compare_schemes(s, [single_league()], n_draws=20, n_boot=50)
+    audit = few_task_bias(s, n_perm=99).set_index("test")
+    assert t["league_bias_p"].iat[0] == pytest.approx(audit.loc["composition", "p_val"], rel=1e-9)
