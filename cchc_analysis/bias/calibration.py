@@ -183,7 +183,7 @@ def run_calibration(
 
     Examples
     --------
-    >>> t = run_calibration(n_worlds=3, scenarios=("ability",), sizes=(15,))
+    >>> t = run_calibration(n_worlds=3, scenarios=("ability",), sizes=(15,), peers=False)
     >>> sorted(t["metric"])[:3]
     ['reject_ability', 'reject_association', 'reject_composition']
     """
