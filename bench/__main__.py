@@ -3,7 +3,7 @@
 Each ``bench/bench_*.py`` module exposes ``run() -> list[dict]``; every dict is one
 printed line with at least ``name`` and ``seconds``, and where there is a baseline,
 ``baseline_seconds`` and ``ratio`` (baseline / ours), measured in the same run.
-Pass module names to run only some: ``python -m bench bench_scoring``.
+Pass module names to run only some: ``python -m bench bench_scoring`` (or ``python -m bench scoring``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     here = Path(__file__).parent
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
     if argv:
-        names = [n for n in names if n in argv]
+        names = [n for n in names if n in argv or n.removeprefix("bench_") in argv]
     for name in names:
         mod = importlib.import_module(f"bench.{name}")
         print(f"== {name}: {(mod.__doc__ or '').strip().splitlines()[0] if mod.__doc__ else ''}")

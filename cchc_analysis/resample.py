@@ -48,8 +48,8 @@ def _padded(groups: np.ndarray, n_groups: int, *arrays, fill=0.0):
 
 
 def criterion_index_draws(unit, n_units: int, points, max_points, *, applicable=None, survey=None,
-                          n_trials: float = 4, survey_sd=0.0, n_draws: int, rng: np.random.Generator,
-                          chunk_elems: int = 4_000_000) -> np.ndarray:
+                          n_trials=4, survey_sd=0.0, n_draws: int, rng: np.random.Generator,
+                          chunk_elems: int = 4_000_000, jeffreys: bool = False) -> np.ndarray:
     """Draws (``n_draws × n_units``) of each unit's applicable index, from plain arrays.
 
     Parameters
@@ -60,7 +60,14 @@ def criterion_index_draws(unit, n_units: int, points, max_points, *, applicable=
     points, max_points : per criterion row; ``points`` is ignored where not applicable.
     applicable : bool per row (default: all applicable).
     survey : bool per row, True for survey criteria (default: none).
-    n_trials : effective Binomial trials of an appraisal criterion (``np.inf``: no noise).
+    n_trials : effective Binomial trials of an appraisal criterion (``np.inf``: no noise); a
+        scalar, or one value per row (each criterion's scoring step, e.g. from
+        :func:`cchc_analysis.bias.twoway.detect_trials`).
+    jeffreys : draw each appraisal criterion from its Jeffreys-smoothed rate
+        ``r̃ = (k + ½) / (m + 1)`` (the mean of the Beta(k + ½, m − k + ½) posterior of
+        ``k = r·m`` successes out of ``m`` trials) instead of ``r``: criteria at 0 % or
+        100 % then carry uncertainty too (with ``r`` they are held fixed, so an
+        all-or-nothing criterion never moves).
     survey_sd : SD of a survey criterion's rate (scalar or per row; 0: no noise).
     n_draws : number of draws.
     rng : ``numpy.random.Generator``.
@@ -83,6 +90,10 @@ def criterion_index_draws(unit, n_units: int, points, max_points, *, applicable=
     is_survey = np.zeros(len(M), bool) if survey is None else np.asarray(survey, dtype=bool)[keep]
     sd_s = np.broadcast_to(np.asarray(survey_sd, dtype=float), keep.shape)[keep]
     U = int(n_units)
+    if np.ndim(n_trials) or jeffreys:
+        t_row = np.broadcast_to(np.asarray(n_trials, dtype=float), keep.shape)[keep]
+        return _draws_per_row_trials(uidx, U, pts_in, M, app, is_survey, sd_s, t_row, n_draws, rng,
+                                     chunk_elems, jeffreys)
     P = np.where(app, pts_in, 0.0)
     Mapp = np.where(app, M, 0.0)
     tot_max = np.bincount(uidx, weights=Mapp, minlength=U)
@@ -135,10 +146,70 @@ def criterion_index_draws(unit, n_units: int, points, max_points, *, applicable=
     return out
 
 
+def _draws_per_row_trials(uidx, U, pts_in, M, app, is_survey, sd_s, t_row, n_draws, rng, chunk_elems,
+                          jeffreys):
+    """The engine with trials given per row (and optional Jeffreys smoothing).
+
+    Rows are grouped by their (integer, ≤ 8) number of trials; each group is drawn by the
+    inverse CDF of a 16-bit uniform as in the scalar path; rows with more (or fractional)
+    trials by a normal with the binomial's SD, clipped to [0, 1].
+    """
+    P = np.where(app, pts_in, 0.0)
+    Mapp = np.where(app, M, 0.0)
+    tot_max = np.bincount(uidx, weights=Mapp, minlength=U)
+    rate = np.divide(P, M, out=np.zeros_like(P), where=M > 0)
+    ok_t = np.isfinite(t_row) & (t_row > 0)
+    t_safe = np.where(ok_t, t_row, 1.0)
+    r_draw = (rate * t_safe + 0.5) / (t_safe + 1.0) if jeffreys else rate
+    inner = (r_draw > 0) & (r_draw < 1)
+    stoch_a = app & ~is_survey & ok_t & (M > 0) & inner
+    sd_s = np.where(is_survey, sd_s, 0.0)
+    stoch_s = app & is_survey & (sd_s > 0)
+    base = np.bincount(uidx, weights=np.where(stoch_a | stoch_s, 0.0, P), minlength=U)
+    m_int = np.round(t_safe)
+    exact = stoch_a & (np.abs(t_safe - m_int) < 1e-9) & (m_int <= 8)
+    approx = stoch_a & ~exact
+    groups = []
+    for m in np.unique(m_int[exact]).astype(int):
+        ia = np.flatnonzero(exact & (m_int == m))
+        cdf = np.stack([binom.cdf(j, m, r_draw[ia]) for j in range(m)], axis=-1)
+        thr = np.clip(np.round(cdf * 65536.0), 0, 65535)
+        (Wa, Ca) = _padded(uidx[ia], U, (M[ia] / m).astype(np.float32), thr, fill=0.0)
+        groups.append(("exact", Wa, Ca.astype(np.uint16)))
+    normals = []
+    ib = np.flatnonzero(approx)
+    if len(ib):
+        normals.append(_padded(uidx[ib], U, M[ib].astype(np.float32), r_draw[ib].astype(np.float32),
+                               np.sqrt(r_draw[ib] * (1 - r_draw[ib]) / t_safe[ib]).astype(np.float32)))
+    iS = np.flatnonzero(stoch_s)
+    if len(iS):
+        normals.append(_padded(uidx[iS], U, M[iS].astype(np.float32), rate[iS].astype(np.float32),
+                               sd_s[iS].astype(np.float32)))
+    width = sum(g[1].shape[1] * g[2].shape[-1] for g in groups) + sum(w[0].shape[1] for w in normals)
+    step = max(1, min(n_draws, chunk_elems // max(1, U * max(width, 1))))
+    out = np.empty((n_draws, U))
+    for s0 in range(0, n_draws, step):
+        d = min(step, n_draws - s0)
+        pts = np.broadcast_to(base, (d, U)).copy()
+        for _, Wa, Ca in groups:
+            nbytes = 2 * d * Wa.shape[0] * Wa.shape[1]
+            u = np.frombuffer(rng.bytes(nbytes), dtype=np.uint16).reshape((d,) + Wa.shape)
+            k = (u >= Ca[..., 0]).view(np.uint8)
+            for j in range(1, Ca.shape[-1]):
+                k += (u >= Ca[..., j]).view(np.uint8)
+            pts += np.einsum("duk,uk->du", k.astype(np.float32), Wa)
+        for W, R, S in normals:
+            z = rng.standard_normal((d,) + W.shape, dtype=np.float32)
+            pts += np.einsum("duk,uk->du", np.clip(R + S * z, 0, 1), W)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[s0:s0 + d] = 100.0 * pts / tot_max
+    return out
+
+
 def index_draws(scores: pd.DataFrame, unit_ids, *, n_draws: int, year: int | None = None,
                 n_trials: float = 4, respondents=np.inf, response_sd: float = 0.25,
                 survey: str = "normal", rng: np.random.Generator | None = None,
-                seed: int | None = None) -> np.ndarray:
+                seed: int | None = None, jeffreys: bool = False) -> np.ndarray:
     """Draws (``n_draws × len(unit_ids)``) of the applicable index of each unit, from a scores table.
 
     This is the call for an analysis that needs the index of each unit of one year
@@ -154,7 +225,10 @@ def index_draws(scores: pd.DataFrame, unit_ids, *, n_draws: int, year: int | Non
     unit_ids : the units, in the order of the result's columns.
     n_draws : number of draws.
     year : keep this year's rows (default: all rows; pass one year's rows then).
-    n_trials : effective Binomial trials per criterion (4 = scored in quarters).
+    n_trials : effective Binomial trials per criterion (4 = scored in quarters): a scalar,
+        or one value per row of ``scores``.
+    jeffreys : draw appraisal criteria from their Jeffreys-smoothed rates (see
+        :func:`criterion_index_draws`).
     respondents : respondents behind each survey criterion: a scalar, or one value per
         row of ``scores`` (``np.inf``: no survey noise).
     response_sd : SD of one survey answer on the 0..1 scale.
@@ -179,11 +253,14 @@ def index_draws(scores: pd.DataFrame, unit_ids, *, n_draws: int, year: int | Non
         raise ValueError("pass `rng` or `seed`, not both.")
     sc = scores
     resp = np.asarray(respondents, dtype=float)
+    trials = np.asarray(n_trials, dtype=float) if np.ndim(n_trials) else n_trials
     if year is not None:
         mask = (scores["year"] == int(year)).to_numpy()
         sc = scores[mask]
         if resp.ndim:
             resp = resp[mask]
+        if np.ndim(trials):
+            trials = trials[mask]
     ids = pd.Index(pd.Series(list(unit_ids), dtype=str))
     uidx = ids.get_indexer(sc["unit_id"].astype(str))
     is_survey = ((sc["component"].astype(str).to_numpy() == "survey") if "component" in sc.columns
@@ -194,4 +271,4 @@ def index_draws(scores: pd.DataFrame, unit_ids, *, n_draws: int, year: int | Non
         uidx, len(ids), sc["points"].to_numpy(float), sc["max_points"].to_numpy(float),
         applicable=sc["applicable"].to_numpy(bool),
         survey=is_survey if survey == "normal" else None,
-        n_trials=n_trials, survey_sd=sd, n_draws=n_draws, rng=rng)
+        n_trials=trials, survey_sd=sd, n_draws=n_draws, rng=rng, jeffreys=jeffreys)

@@ -159,13 +159,18 @@ def row_competition_ranks(x) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     d, u = x.shape
+    if x.size == 0:
+        return np.zeros((d, u), dtype=np.int32)
     xr = np.round(x, TIE_DECIMALS)
-    s = np.sort(xr, axis=1)
-    span = float(np.nanmax(np.abs(xr))) * 2 + 1.0 if xr.size else 1.0
-    off = (np.arange(d, dtype=float) * span)[:, None]
-    pos = np.searchsorted((s + off).ravel(), (xr + off).ravel(), side="right").reshape(d, u)
-    count_le = pos - (np.arange(d) * u)[:, None]
-    return (u + 1 - count_le).astype(np.int32)
+    order = np.argsort(-xr, axis=1, kind="stable")        # highest first, row by row
+    s = np.take_along_axis(xr, order, axis=1)
+    pos = np.broadcast_to(np.arange(u, dtype=np.int32), (d, u))
+    new = np.ones((d, u), dtype=bool)
+    new[:, 1:] = s[:, 1:] != s[:, :-1]
+    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)   # first position of the tie group
+    out = np.empty((d, u), dtype=np.int32)
+    np.put_along_axis(out, order, start + 1, axis=1)
+    return out
 
 
 def mogstad_rank_sets(draws, estimate, confidence: float) -> tuple[np.ndarray, np.ndarray]:
@@ -177,6 +182,7 @@ def mogstad_rank_sets(draws, estimate, confidence: float) -> tuple[np.ndarray, n
     ``confidence`` quantile over draws of ``maxₖ |(Δ*ₖⱼ − Δ̂ₖⱼ)/seₖⱼ|`` (``seₖⱼ`` the SD
     of ``Δ*ₖⱼ``; a difference without noise is known exactly), and the set is
     ``[1 + #{k: interval > 0}, p − #{k: interval < 0}]`` (1 = highest). O(units² × draws).
+    The marginal sets of :func:`rank_confidence_sets`.
 
     Returns
     -------
@@ -190,31 +196,89 @@ def mogstad_rank_sets(draws, estimate, confidence: float) -> tuple[np.ndarray, n
     >>> lo.tolist(), hi.tolist()
     ([1, 2, 2], [1, 3, 3])
     """
+    r = rank_confidence_sets(draws, estimate, confidence)
+    return r["lo"], r["hi"]
+
+
+def rank_confidence_sets(draws, estimate, confidence: float, *, tau: int | None = None,
+                         chunk_elems: int = 8_000_000) -> dict:
+    """Confidence sets for ranks: marginal, simultaneous and the τ-best set (Mogstad et al. 2024).
+
+    ``draws`` (draws × units) are bootstrap draws of the units' scores, used for the
+    distribution of ``Δ* − Δ̂`` (``Δ̂ₖⱼ = θ̂ₖ − θ̂ⱼ``, ``Δ*ₖⱼ`` the same difference in a
+    draw, minus its draw mean: the draws' own bias, e.g. from smoothing, is not taken for
+    estimation error), ``seₖⱼ`` its SD.
+
+    - **marginal** (``lo, hi``): for each ``j`` the critical value ``ĉⱼ`` is the
+      ``confidence`` quantile of ``maxₖ |Δ*ₖⱼ − Δ̂ₖⱼ| / seₖⱼ``; then
+      ``CSⱼ = [1 + #{k: Δ̂ₖⱼ − ĉⱼ seₖⱼ > 0}, p − #{k: Δ̂ₖⱼ + ĉⱼ seₖⱼ < 0}]``: each set
+      covers its unit's true rank with probability ≥ ``confidence``;
+    - **simultaneous** (``simul_lo, simul_hi``): one ``ĉ``, the quantile of the maximum
+      over *all* pairs: all sets cover all true ranks at once with probability ≥
+      ``confidence`` (single-step; csranks' step-down pass would tighten them a little);
+    - **τ-best** (``tau_best``, when ``tau`` is given): the units whose simultaneous lower
+      rank bound is ≤ τ (csranks' ``cstaubest``): the set contains every unit truly in the
+      top τ with probability ≥ ``confidence``.
+
+    Ranks: 1 = highest; differences within ``TIE_DECIMALS`` decimals count as 0.
+    O(units² × draws), in chunks of ``chunk_elems`` elements.
+
+    Returns
+    -------
+    dict
+        ``lo, hi, simul_lo, simul_hi`` (int arrays), ``c`` (marginal critical values),
+        ``c_simul``, and ``tau_best`` (bool array) when ``tau`` is given.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> est = np.array([95.0, 85.0, 84.0, 60.0])
+    >>> r = rank_confidence_sets(est + rng.standard_normal((4000, 4)), est, 0.9, tau=1)
+    >>> r["lo"].tolist(), r["hi"].tolist(), r["tau_best"].tolist()
+    ([1, 2, 2, 4], [1, 3, 3, 4], [True, False, False, False])
+    """
     draws = np.asarray(draws, dtype=float)
     est = np.asarray(estimate, dtype=float)
     n, p = draws.shape
-    lo = np.empty(p, dtype=int)
-    hi = np.empty(p, dtype=int)
-    dev = draws - est[None, :]
-    for j in range(p):
-        d = dev - dev[:, [j]]  # (Δ*_kj − Δ̂_kj) for every k
-        se = d.std(axis=0)
-        noisy = se > 1e-12
-        noisy[j] = False
-        delta = est - est[j]
-        if noisy.any():
-            t = np.abs(d[:, noisy] / se[noisy]).max(axis=1)
-            c = float(np.quantile(t, confidence))
-        else:
-            c = 0.0
-        low = np.where(noisy, delta - c * se, delta)
-        up = np.where(noisy, delta + c * se, delta)
-        low[j], up[j] = 0.0, 0.0
-        above = np.sum(np.round(low, TIE_DECIMALS) > 0)
-        below = np.sum(np.round(up, TIE_DECIMALS) < 0)
-        lo[j] = 1 + above
-        hi[j] = p - below
-    return lo, hi
+    if est.shape != (p,):
+        raise ValueError(f"`estimate` must have one value per column of `draws` ({p}), got shape {est.shape}.")
+    if not 0 < confidence < 1:
+        raise ValueError(f"`confidence` must lie strictly between 0 and 1, but {confidence!r} was passed.")
+    dev = draws - draws.mean(axis=0)
+    v = np.einsum("ij,ij->j", dev, dev) / n
+    cov = dev.T @ dev / n
+    var = v[:, None] + v[None, :] - 2 * cov          # var(Δ*_kj), symmetric
+    se = np.sqrt(np.maximum(var, 0.0))
+    noisy = se > 1e-12 * np.maximum(1.0, np.abs(est).max(initial=0.0))
+    np.fill_diagonal(noisy, False)
+    inv = np.where(noisy, 1.0 / np.where(noisy, se, 1.0), 0.0)
+    T = np.zeros((n, p))                              # max_k |Δ*_kj − Δ̂_kj| / se_kj per draw
+    b = max(1, int(chunk_elems // max(1, n * p)))
+    for j0 in range(0, p, b):
+        js = np.arange(j0, min(p, j0 + b))
+        D = np.abs(dev[:, None, :] - dev[:, js, None]) * inv[js][None, :, :]
+        T[:, js] = D.max(axis=2)
+    c = np.quantile(T, confidence, axis=0)
+    c_sim = float(np.quantile(T.max(axis=1), confidence)) if p else 0.0
+    delta = est[None, :] - est[:, None]               # row j, column k: θ̂_k − θ̂_j
+
+    def _sets(cj):
+        low = np.where(noisy, delta - cj * se, delta)
+        up = np.where(noisy, delta + cj * se, delta)
+        np.fill_diagonal(low, 0.0)
+        np.fill_diagonal(up, 0.0)
+        above = (np.round(low, TIE_DECIMALS) > 0).sum(axis=1)
+        below = (np.round(up, TIE_DECIMALS) < 0).sum(axis=1)
+        return (1 + above).astype(int), (p - below).astype(int)
+
+    lo, hi = _sets(c[:, None])
+    slo, shi = _sets(c_sim)
+    out = {"lo": lo, "hi": hi, "simul_lo": slo, "simul_hi": shi, "c": c, "c_simul": c_sim}
+    if tau is not None:
+        if not 1 <= int(tau) <= p:
+            raise ValueError(f"`tau` must be between 1 and {p}, but {tau!r} was passed.")
+        out["tau_best"] = slo <= int(tau)
+    return out
 
 
 # --- association tests ---

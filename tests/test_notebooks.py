@@ -141,7 +141,10 @@ def test_02_too_few_units(tmp_path):
 def test_03_bundled_english(tmp_path):
     sec, out, run = _run(tmp_path, "03_peer_group_schemes.ipynb", n_draws=200, lang="en")
     _check_page(sec, run, lang="en")
-    assert sec["findings"][0].startswith("Recommended for 2023: 2 bands of maximum (quantiles)")
+    # issue 20: the league is biased after the ability model, but no grouping is clearly fairer on 36 units
+    assert sec["findings"][0].startswith("Recommended for 2023: Single league (official): bias by maximum after the "
+                                         "ability model 0.44 (CI 0.12 to 0.71)")
+    assert "no grouping is clearly fairer" in sec["findings"][1]
     comp = _tables(sec)["scheme_comparison"]["table"]
     assert len(comp["rows"]) == 8 and sum(r[comp["header"].index("Recommended")] == "Yes" for r in comp["rows"]) == 1
     assert not any("max_band" in c for r in comp["rows"] for c in r)  # codes in words, also inside reasons

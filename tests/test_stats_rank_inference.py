@@ -36,3 +36,54 @@ def test_mogstad_sets_separate_known_gaps():
     assert lo.tolist() == [1, 2, 2, 4] and hi.tolist() == [1, 3, 3, 4]
     lo, hi = mogstad_rank_sets(np.tile(est, (10, 1)), est, 0.9)  # no noise: the ranks themselves
     assert lo.tolist() == [1, 2, 2, 4] and hi.tolist() == [1, 3, 3, 4]
+
+
+def _loop_sets(draws, est, conf):
+    """The marginal sets by a direct loop over units and pairs (the definition)."""
+    dev = draws - draws.mean(axis=0)
+    p = len(est)
+    lo, hi = [], []
+    for j in range(p):
+        d = dev - dev[:, [j]]
+        se = d.std(axis=0)
+        ks = [k for k in range(p) if k != j and se[k] > 1e-12]
+        c = np.quantile(np.abs(d[:, ks] / se[ks]).max(axis=1), conf) if ks else 0.0
+        above = sum(est[k] - est[j] - (c * se[k] if k in ks else 0) > 0 for k in range(p) if k != j)
+        below = sum(est[k] - est[j] + (c * se[k] if k in ks else 0) < 0 for k in range(p) if k != j)
+        lo.append(1 + above)
+        hi.append(p - below)
+    return lo, hi
+
+
+def test_rank_confidence_sets_marginal_equal_the_loop_and_simultaneous_contain_them():
+    from cchc_analysis.stats import rank_confidence_sets
+
+    rng = np.random.default_rng(4)
+    est = np.sort(rng.normal(70, 6, 12))[::-1]
+    sd = rng.uniform(0.5, 3, 12)
+    draws = est + sd * rng.standard_normal((3000, 12))
+    r = rank_confidence_sets(draws, est, 0.9, tau=3, chunk_elems=5_000)  # several chunks
+    lo, hi = _loop_sets(draws, est, 0.9)
+    assert r["lo"].tolist() == lo and r["hi"].tolist() == hi
+    assert (r["simul_lo"] <= r["lo"]).all() and (r["simul_hi"] >= r["hi"]).all()
+    assert r["c_simul"] >= r["c"].max() - 1e-12
+    assert r["tau_best"][:3].all() and r["tau_best"].sum() == (r["simul_lo"] <= 3).sum()
+
+
+def test_rank_confidence_sets_cover_at_the_nominal_level_for_normal_estimates():
+    # known truth, independent normal estimates; the bootstrap draws are centred at the estimate
+    from cchc_analysis.stats import rank_confidence_sets
+
+    rng = np.random.default_rng(11)
+    theta = np.linspace(0, 6, 10)
+    true_rank = 10 - np.arange(10)
+    cover_m = cover_s = top = 0
+    worlds = 150
+    for _ in range(worlds):
+        est = theta + rng.standard_normal(10)
+        r = rank_confidence_sets(est + rng.standard_normal((800, 10)), est, 0.9, tau=2)
+        inside = (r["lo"] <= true_rank) & (true_rank <= r["hi"])
+        cover_m += inside.mean()
+        cover_s += ((r["simul_lo"] <= true_rank) & (true_rank <= r["simul_hi"])).all()
+        top += r["tau_best"][-2:].all()
+    assert cover_m / worlds >= 0.9 and cover_s / worlds >= 0.88 and top / worlds >= 0.88

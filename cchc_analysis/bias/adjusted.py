@@ -165,21 +165,103 @@ def _beta_prior_mom(a: np.ndarray, n: np.ndarray) -> tuple[float, float, float, 
 
 
 _TRIALS = ("points", "criteria")
+_METHODS = ("ml", "moments")
+_PRIOR_BY = (None, "unit_type", "log_max")
+#: floor of the intra-unit correlation ρ = 1/(α₀ + β₀ + 1): a prior at the floor is degenerate
+RHO_FLOOR = 1e-6
+
+_MSG_DEGENERATE = {
+    "vi": ("Năm {year}: chỉ số giữa các đơn vị không phân tán hơn mức nhiễu ngẫu nhiên, nên chỉ số co về trung bình "
+           "không phân biệt được các đơn vị: mọi đơn vị nhận cùng giá trị (đồng hạng)."),
+    "en": ("Year {year}: the units' rates spread no more than chance, so the shrunk index cannot tell the units "
+           "apart: every unit gets the same value (tied ranks)."),
+}
 
 
-def shrunk_index(scores: pd.DataFrame, *, trials: str = "points") -> pd.DataFrame:
+def _prior_design(base: pd.DataFrame, pos: np.ndarray, prior_by) -> np.ndarray:
+    """Design matrix of the prior mean's logit (intercept, then unit type or log M)."""
+    n = len(pos)
+    cols = [np.ones(n)]
+    if prior_by == "log_max":
+        lm = np.log(base["max_points"].to_numpy(float)[pos])
+        if np.ptp(lm) > 0:
+            cols.append((lm - lm.mean()) / lm.std())
+    elif prior_by == "unit_type":
+        if "unit_type" not in base.columns:
+            raise ValueError("prior_by='unit_type' needs a `unit_type` column in the scores.")
+        t = base["unit_type"].astype(str).to_numpy()[pos]
+        for v in sorted(set(t))[1:]:
+            cols.append((t == v).astype(float))
+    return np.column_stack(cols)
+
+
+def _beta_prior_ml(a: np.ndarray, n: np.ndarray, X: np.ndarray, *, rho_floor: float = RHO_FLOOR):
+    """Beta-binomial maximum likelihood: prior mean ``expit(X β)`` per unit, common strength
+    ``s = α₀ + β₀``, with ``ρ = 1/(s + 1) ≥ rho_floor``. Returns ``(mu, s, rho, at_floor)``.
+
+    The log-likelihood ``Σ lnB(aᵢ + μᵢ s, nᵢ − aᵢ + (1 − μᵢ) s) − lnB(μᵢ s, (1 − μᵢ) s)`` is
+    that of the effective trials (gamma functions, so fractional points are allowed).
+    """
+    from scipy.optimize import minimize
+    from scipy.special import betaln, digamma, expit
+
+    a = a.astype(float)
+    n = n.astype(float)
+    s_max = 1.0 / rho_floor - 1.0
+    p0 = np.clip(a.sum() / n.sum(), 1e-6, 1 - 1e-6)
+    b0 = np.zeros(X.shape[1])
+    b0[0] = np.log(p0 / (1 - p0))
+
+    def nll(theta, grad=False):
+        b, ls = theta[:-1], theta[-1]
+        sv = np.exp(ls)
+        mu = np.clip(expit(X @ b), 1e-12, 1 - 1e-12)
+        al, be = mu * sv, (1 - mu) * sv
+        f = -float(np.sum(betaln(a + al, n - a + be) - betaln(al, be)))
+        if not grad:
+            return f
+        common = digamma(sv) - digamma(n + sv)
+        ga = digamma(a + al) - digamma(al) + common          # d ll / d alpha
+        gb = digamma(n - a + be) - digamma(be) + common      # d ll / d beta
+        g_b = X.T @ ((ga - gb) * sv * mu * (1 - mu))
+        g_ls = float(np.sum(ga * al + gb * be))
+        return f, -np.append(g_b, g_ls)
+
+    lo_ls, hi_ls = np.log(1e-3), np.log(s_max)
+
+    def nll_box(theta):  # log s kept inside its bounds (the likelihood is flat beyond s_max)
+        th = theta.copy()
+        th[-1] = np.clip(th[-1], lo_ls, hi_ls)
+        f, g = nll(th, True)
+        if theta[-1] > hi_ls or theta[-1] < lo_ls:
+            g[-1] = 0.0
+        return f, g
+
+    best = minimize(nll_box, np.append(b0, np.log(10.0)), jac=True, method="BFGS", options={"gtol": 1e-6})
+    best.x[-1] = np.clip(best.x[-1], lo_ls, hi_ls)
+    best.fun = nll(best.x)
+    b, sv = best.x[:-1], float(np.exp(best.x[-1]))
+    # the likelihood is flat towards s -> inf when the rates spread no more than chance: a
+    # fit within 1e-4 log-likelihood units of the floor's is the floor
+    at_floor = bool(best.x[-1] >= np.log(s_max) - 1e-3
+                    or nll(np.append(b, np.log(s_max))) - float(best.fun) <= 1e-4)
+    if at_floor:
+        sv = s_max
+    return expit(X @ b), sv, 1.0 / (sv + 1.0), at_floor
+
+
+def shrunk_index(scores: pd.DataFrame, *, trials: str = "points", method: str = "ml",
+                 prior_by: str | None = None) -> pd.DataFrame:
     """Empirical-Bayes (beta-binomial) shrunk index: small units pulled toward the mean.
 
     Each unit-year's achievement rate ``p_i = O_i / M_i`` is treated as a binomial
-    proportion out of ``n_i`` *effective trials*; the rates of the year get a common
-    prior ``Beta(α₀, β₀)`` fitted by the method of moments (Kleinman 1973, see
-    Notes), and the posterior mean is
+    proportion out of ``n_i`` *effective trials*; the rates of the year get a prior
+    ``Beta(μᵢ s, (1 − μᵢ) s)`` and the posterior mean is
 
-        ``p̃_i = (n_i p_i + α₀) / (n_i + α₀ + β₀) = w_i p_i + (1 − w_i) μ``,
-        ``w_i = n_i / (n_i + α₀ + β₀)``,  ``μ = α₀ / (α₀ + β₀)``.
+        ``p̃_i = w_i p_i + (1 − w_i) μᵢ``,  ``w_i = n_i / (n_i + s)``.
 
     ``index_shrunk = 100 × p̃_i``. Units with few effective trials are pulled hardest
-    toward the prior mean ``μ`` (the pooled index of the year).
+    toward their prior mean ``μᵢ``.
 
     Parameters
     ----------
@@ -188,29 +270,36 @@ def shrunk_index(scores: pd.DataFrame, *, trials: str = "points") -> pd.DataFram
     trials : {"points", "criteria"}
         Effective trials ``n_i``: the applicable maximum points ``M_i`` (default) or the
         number of applicable criteria.
+    method : {"ml", "moments"}
+        How the prior is fitted: ``"ml"`` (default) beta-binomial maximum likelihood;
+        ``"moments"`` Kleinman's weighted method of moments (the estimator before issue
+        20; common prior only).
+    prior_by : {None, "unit_type", "log_max"}
+        What the prior mean may depend on (``"ml"`` only): nothing (one mean per year),
+        the unit type (one mean per type), or ``log M_i`` (logit-linear): a common mean
+        pulls genuinely better small units toward the busy units' mean.
 
     Returns
     -------
     DataFrame
         One row per unit and year: ``year, unit_id, [unit_name, unit_type],
         max_points, n_applicable, n_trials, index, index_shrunk, weight, prior_alpha,
-        prior_beta, prior_mean`` (``prior_mean`` in index units, 0..100). Units with
-        no applicable criterion have NaN ``index``/``index_shrunk``/``weight`` and do
-        not enter the prior.
+        prior_beta, prior_mean, prior_degenerate`` (``prior_mean`` in index units,
+        0..100). Units with no applicable criterion have NaN ``index``/``index_shrunk``/
+        ``weight`` and do not enter the prior.
 
     Notes
     -----
-    Points are not Bernoulli trials (a criterion is scored in steps of its maximum),
-    so ``n_i`` is an *effective* number of trials: the prior's strength ``α₀ + β₀`` is
-    estimated from the spread of the rates *given* that choice of ``n_i``, and the
-    weights ``w_i`` rank units by size correctly whichever unit is chosen; the
-    calibration study (``python -m cchc_analysis.bias.calibration``) checks that the shrunk
-    index tracks the true ability. The moment estimator: ``μ̂ = Σ a_i / Σ n_i``,
+    The prior's strength ``s = α₀ + β₀`` is bounded by ``ρ = 1/(s + 1) ≥ RHO_FLOOR``
+    (10⁻⁶). When the estimate reaches that floor the rates spread no more than chance:
+    the prior is **degenerate** (``prior_degenerate``), the data cannot tell the units
+    apart, every unit gets its prior mean exactly (weight 0, so ranks by the shrunk index
+    are ties rather than an order read from numerical residue) and a ``UserWarning`` says
+    so in Vietnamese and English. Points are not Bernoulli trials, so ``n_i`` is an
+    *effective* number of trials; the calibration study (``make calibrate``) checks that
+    the shrunk index tracks the true ability. The moment estimator: ``μ̂ = Σ a_i / Σ n_i``,
     ``S = Σ n_i (p_i − μ̂)²``, ``ρ̂ = (S / (μ̂(1−μ̂)) − (I−1)) / (N − Σ n_i²/N − (I−1))``
-    with ``N = Σ n_i``, ``α₀ + β₀ = 1/ρ̂ − 1`` (the binomial analogue of the
-    DerSimonian–Laird estimator). When the rates spread no more than binomial noise
-    (``ρ̂ ≤ 0``) ``ρ̂`` is floored at 1e-9: the weights are then ≈ 0 and every unit is
-    shrunk to the mean — the data cannot tell the units apart.
+    (the binomial analogue of DerSimonian–Laird).
 
     Examples
     --------
@@ -219,7 +308,7 @@ def shrunk_index(scores: pd.DataFrame, *, trials: str = "points") -> pd.DataFram
     ...     "criterion": [f"k{i}" for i in range(2)] + [f"k{i}" for i in range(8)] * 2,
     ...     "max_points": 1.0, "applicable": True,
     ...     "points": [1, 1] + [1, 1, 1, 1, 0, 1, 0, 1] + [0, 0, 0, 1, 0, 0, 1, 0.0]})
-    >>> out = shrunk_index(scores)
+    >>> out = shrunk_index(scores, method="moments")
     >>> out[["unit_id", "index", "weight"]].round(3)
       unit_id  index  weight
     0       a  100.0   0.615
@@ -228,30 +317,59 @@ def shrunk_index(scores: pd.DataFrame, *, trials: str = "points") -> pd.DataFram
     >>> bool(((out["index_shrunk"] - out["index"]).abs() <= (out["prior_mean"] - out["index"]).abs()).all())
     True
     """
+    import warnings
+
     if trials not in _TRIALS:
         raise ValueError(f"The value for `trials` must be one of {list(_TRIALS)}, but {trials!r} was passed.")
+    if method not in _METHODS:
+        raise ValueError(f"The value for `method` must be one of {list(_METHODS)}, but {method!r} was passed.")
+    if prior_by not in _PRIOR_BY:
+        raise ValueError(f"The value for `prior_by` must be one of {list(_PRIOR_BY)}, but {prior_by!r} was passed.")
+    if prior_by is not None and method != "ml":
+        raise ValueError("`prior_by` needs method='ml' (the moment estimator has one common prior).")
     base = standardised_index(scores)
     out = base.drop(columns=["expected_points", "expected_index", "oe_ratio", "index_adjusted", "points"])
     out = out.copy()
     n_all = (base["max_points"] if trials == "points" else base["n_applicable"]).to_numpy(dtype=float)
     out["n_trials"] = n_all
-    for c in ("index_shrunk", "weight", "prior_alpha", "prior_beta", "prior_mean"):
-        out[c] = np.nan
-    for _, idx in base.groupby("year", sort=True).groups.items():
+    cols = {c: np.full(len(out), np.nan) for c in ("index_shrunk", "weight", "prior_alpha", "prior_beta",
+                                                   "prior_mean")}
+    degenerate = np.zeros(len(out), bool)
+    mx_all = base["max_points"].to_numpy(float)
+    pts_all = base["points"].to_numpy(float)
+    for yr, idx in base.groupby("year", sort=True).groups.items():
         pos = base.index.get_indexer(idx)
-        mx = base["max_points"].to_numpy()[pos]
-        ok = pos[mx > 0]
+        ok = pos[mx_all[pos] > 0]
         if len(ok) == 0:
             continue
-        p = base["points"].to_numpy()[ok] / base["max_points"].to_numpy()[ok]
+        p = pts_all[ok] / mx_all[ok]
         n = n_all[ok]
-        alpha0, beta0, mu, _ = _beta_prior_mom(n * p, n)
-        w = n / (n + alpha0 + beta0)
-        out.loc[ok, "weight"] = w
-        out.loc[ok, "index_shrunk"] = 100.0 * (w * p + (1.0 - w) * mu)
-        out.loc[pos, "prior_alpha"] = alpha0
-        out.loc[pos, "prior_beta"] = beta0
-        out.loc[pos, "prior_mean"] = 100.0 * mu
+        if method == "moments":
+            alpha0, beta0, mu, rho = _beta_prior_mom(n * p, n)
+            mu = np.full(len(ok), mu)
+            strength = alpha0 + beta0
+            at_floor = rho <= RHO_FLOOR
+        else:
+            mu, strength, rho, at_floor = _beta_prior_ml(n * p, n, _prior_design(base, ok, prior_by))
+            if len(ok) < 2:
+                at_floor = True
+        w = np.zeros(len(ok)) if at_floor else n / (n + strength)
+        cols["weight"][ok] = w
+        cols["index_shrunk"][ok] = 100.0 * (w * p + (1.0 - w) * mu)
+        cols["prior_alpha"][ok] = mu * strength
+        cols["prior_beta"][ok] = (1 - mu) * strength
+        cols["prior_mean"][ok] = 100.0 * mu
+        rest = np.setdiff1d(pos, ok)
+        if len(rest) and prior_by is None:
+            cols["prior_alpha"][rest], cols["prior_beta"][rest] = mu[0] * strength, (1 - mu[0]) * strength
+            cols["prior_mean"][rest] = 100.0 * mu[0]
+        if at_floor:
+            degenerate[pos] = True
+            warnings.warn(_MSG_DEGENERATE["vi"].format(year=yr) + " / " + _MSG_DEGENERATE["en"].format(year=yr),
+                          UserWarning, stacklevel=2)
+    for c, v in cols.items():
+        out[c] = v
+    out["prior_degenerate"] = degenerate
     return out
 
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -105,7 +106,7 @@ def simulate_world(scenario: str, n: int, rng: np.random.Generator):
     return scores, pd.DataFrame({"unit_id": ids, "ability": a})
 
 
-def _one_world(scenario: str, n: int, i: int, seed: int, alpha: float) -> dict:
+def _one_world(scenario: str, n: int, i: int, seed: int, alpha: float, peers: bool = True) -> dict:
     rng = np.random.default_rng([seed, SCENARIOS.index(scenario), n, i])
     scores, truth = simulate_world(scenario, n, rng)
     units = unit_sizes(scores)
@@ -113,13 +114,39 @@ def _one_world(scenario: str, n: int, i: int, seed: int, alpha: float) -> dict:
     y = units["index"].to_numpy(float)
     units, rows = _model_rows(scores, units, x, y, year=2023)
     out = {f"reject_{r['test']}": float(np.isfinite(r["p_val"]) and r["p_val"] <= alpha) for r in rows}
-    shr = shrunk_index(scores).set_index("unit_id")["index_shrunk"]
-    m = units.assign(ability=units["unit_id"].map(truth.set_index("unit_id")["ability"]),
-                     shrunk=units["unit_id"].map(shr))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a degenerate prior (ties) is part of the study
+        shr = shrunk_index(scores).set_index("unit_id")["index_shrunk"]
+        shr_m = shrunk_index(scores, prior_by="log_max").set_index("unit_id")["index_shrunk"]
+    ab = units["unit_id"].map(truth.set_index("unit_id")["ability"])
+    m = units.assign(ability=ab, shrunk=units["unit_id"].map(shr), shrunk_logm=units["unit_id"].map(shr_m))
     for name, col in (("raw", "index"), ("standardised", "index_adjusted"), ("shrunk", "shrunk"),
-                      ("model", "index_model")):
+                      ("shrunk_logm", "shrunk_logm"), ("model", "index_model")):
         out[f"truth_rho_{name}"] = float(stats.spearmanr(m["ability"], m[col])[0])
+    if peers:
+        out.update(_peer_metrics(scores, truth))
     return out
+
+
+def _peer_metrics(scores, truth) -> dict:
+    """The peer-group rule on this world: does it regroup, and is the recommended scheme's
+    implied overall order as close to the true ability as the single league's?"""
+    from ..peers import by_max_band, compare_schemes, peer_rank, single_league
+    from ..peers.compare import _implied_positions
+
+    schemes = [single_league(), by_max_band(2), by_max_band(3)]
+    t = compare_schemes(scores, schemes, n_draws=20, n_boot=499)
+    rec = t.loc[t["recommended"], "scheme"].iat[0]
+    ab = truth.set_index("unit_id")["ability"]
+    rho = {}
+    for s in schemes:
+        if s.name in (rec, "single_league"):
+            r = peer_rank(scores, s)
+            pos = _implied_positions(r["rank_pct"].to_numpy(float), r["score"].to_numpy(float),
+                                     r["unit_id"].to_numpy())
+            rho[s.name] = float(stats.spearmanr(-pos, r["unit_id"].map(ab))[0])
+    return {"regroup": float(rec != "single_league"), "truth_rho_league": rho["single_league"],
+            "truth_rho_recommended": rho[rec]}
 
 
 def run_calibration(
@@ -132,6 +159,7 @@ def run_calibration(
     progress: bool = False,
     n_worlds_power=None,
     n_perm=None,
+    peers: bool = True,
 ) -> pd.DataFrame:
     """Run the simulation study (see the module notes for the worlds).
 
@@ -143,6 +171,10 @@ def run_calibration(
     scenarios, sizes : subsets of :data:`SCENARIOS` and of the numbers of units.
     progress : print one line per scenario and size.
     n_worlds_power, n_perm : accepted for compatibility, unused.
+    peers : also run the peer-group rule (:func:`~cchc_analysis.peers.compare_schemes` on the
+        single league and 2- and 3-band schemes): ``regroup`` (share of worlds where it
+        leaves the single league), ``truth_rho_league`` / ``truth_rho_recommended``
+        (Spearman of each one's overall order with the true ability).
 
     Returns
     -------
@@ -151,7 +183,7 @@ def run_calibration(
 
     Examples
     --------
-    >>> t = run_calibration(n_worlds=3, scenarios=("ability",), sizes=(15,))
+    >>> t = run_calibration(n_worlds=3, scenarios=("ability",), sizes=(15,), peers=False)
     >>> sorted(t["metric"])[:3]
     ['reject_ability', 'reject_association', 'reject_composition']
     """
@@ -162,7 +194,7 @@ def run_calibration(
     for sc in scenarios:
         for n in sizes:
             t0 = time.perf_counter()
-            df = pd.DataFrame([_one_world(sc, int(n), i, seed, alpha) for i in range(n_worlds)])
+            df = pd.DataFrame([_one_world(sc, int(n), i, seed, alpha, peers) for i in range(n_worlds)])
             for metric in df.columns:
                 v = df[metric].to_numpy(float)
                 v = v[np.isfinite(v)]
@@ -177,6 +209,10 @@ def run_calibration(
                         target, ok = "false unfair verdict <= alpha + 0.02", bool(value <= alpha + 0.02)
                     else:
                         target = "power"
+                elif metric == "truth_rho_recommended" and sc in _NULL:
+                    lg = df["truth_rho_league"].to_numpy(float)
+                    target = "recommended no further from the truth than the league"
+                    ok = bool(np.nanmean(df[metric].to_numpy(float)) >= np.nanmean(lg) - 1e-9)
                 elif metric.startswith("truth_rho"):
                     target = "higher is better"
                 rows.append({"scenario": sc, "n_units": int(n), "metric": metric, "value": value, "mc_se": se,
@@ -219,7 +255,11 @@ _SUMMARY = {
     "truth_rho_raw": "truth_rho_raw",
     "truth_rho_standardised": "truth_rho_standardised",
     "truth_rho_shrunk": "truth_rho_shrunk",
+    "truth_rho_shrunk_logm": "truth_rho_shrunk_logm",
     "truth_rho_model": "truth_rho_model",
+    "regroup": "regroup_rate",
+    "truth_rho_league": "truth_rho_league",
+    "truth_rho_recommended": "truth_rho_recommended",
 }
 
 
@@ -256,7 +296,8 @@ def calibration_summary(table: pd.DataFrame) -> pd.DataFrame:
         rows.append(row)
     cols = ["scenario", "n_units", "n_worlds", "primary_rejection_rate", "unfair_verdict_rate", "unfair_mc_se",
             "ability_rejection_rate", "truth_rho_raw", "truth_rho_standardised", "truth_rho_shrunk",
-            "truth_rho_model", "ok"]
+            "truth_rho_shrunk_logm", "truth_rho_model", "regroup_rate", "truth_rho_league", "truth_rho_recommended",
+            "ok"]
     return pd.DataFrame(rows, columns=cols)
 
 

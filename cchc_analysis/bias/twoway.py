@@ -50,7 +50,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.special import expit
 
-__all__ = ["TwoWayFit", "fit_twoway", "model_index", "slope_test", "detect_trials"]
+__all__ = ["TwoWayFit", "fit_twoway", "model_index", "slope_test", "detect_trials", "row_trials"]
 
 
 def detect_trials(points, max_points, *, max_trials: int = 20) -> int:
@@ -73,6 +73,42 @@ def detect_trials(points, max_points, *, max_trials: int = 20) -> int:
         if np.all(np.abs(x - np.round(x)) < 1e-6):
             return t
     return int(max_trials)
+
+
+def row_trials(criterion, points, max_points, *, trials=None, max_trials: int = 20) -> np.ndarray:
+    """Binomial trials of each criterion row, from its criterion's scoring step.
+
+    Criterion ``c``'s trials ``t_c`` (for its largest maximum ``m_c``) are detected from
+    the points seen (:func:`detect_trials`) unless given (``trials``: an int for all, or a
+    dict ``criterion -> int``; missing criteria are detected); a row with maximum ``m``
+    has ``t_c · m / m_c`` trials (the same step in points).
+
+    Examples
+    --------
+    >>> row_trials(["x", "x", "y", "y"], [0.5, 2, 1, 0], [2, 2, 1, 1]).tolist()
+    [4.0, 4.0, 1.0, 1.0]
+    """
+    crit = np.asarray(criterion).astype(str)
+    k = np.asarray(points, dtype=float)
+    m = np.asarray(max_points, dtype=float)
+    crits, ci = np.unique(crit, return_inverse=True)
+    C = len(crits)
+    mref = np.zeros(C)
+    np.maximum.at(mref, ci, np.where(np.isfinite(m), m, 0.0))
+    k = np.clip(np.where(np.isfinite(k), k, 0.0), 0, np.where(np.isfinite(m), m, 0.0))
+    order = np.argsort(ci, kind="stable")
+    bounds = np.searchsorted(ci[order], np.arange(C + 1))
+    t_c = np.empty(C)
+    for j, c in enumerate(crits):
+        if isinstance(trials, dict) and c in trials:
+            t_c[j] = float(trials[c])
+        elif trials is not None and not isinstance(trials, dict):
+            t_c[j] = float(trials)
+        else:
+            sel = order[bounds[j]:bounds[j + 1]]
+            t_c[j] = detect_trials(k[sel], m[sel], max_trials=max_trials)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(mref[ci] > 0, t_c[ci] * m / np.where(mref[ci] > 0, mref[ci], 1.0), t_c[ci])
 
 
 @dataclass

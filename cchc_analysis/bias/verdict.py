@@ -132,10 +132,13 @@ def bias_verdict(results: pd.DataFrame, *, lang: str = "vi", decomposition: pd.D
     if mech == "composition":
         if comp is not None and float(comp["effect_size"]) < 0:
             parts.append("Thiên lệch: chỉ số gốc ưu ái đơn vị ít nhiệm vụ vì tiêu chí của họ dễ hơn. Khuyến nghị: công bố "
-                         "kèm chỉ số điều chỉnh theo mô hình (hoặc xếp hạng theo nhóm điểm tối đa) bên cạnh chỉ số gốc."
+                         "kèm chỉ số điều chỉnh theo mô hình (hoặc xếp hạng theo nhóm điểm tối đa) bên cạnh chỉ số gốc. "
+                         "Chỉ số điều chỉnh giữ khác biệt năng lực thật; chia nhóm thì xóa cả khác biệt thật giữa các nhóm."
                          if vi else
                          "Unfair: the raw index favours few-task units because their criteria are easier. Advice: "
-                         "publish the model-adjusted index (or rank within maximum bands) next to the raw index.")
+                         "publish the model-adjusted index (or rank within maximum bands) next to the raw index. "
+                         "The adjusted index keeps genuine differences in ability; bands also remove the real "
+                         "differences between groups.")
         else:
             parts.append("Thiên lệch: chỉ số gốc ưu ái đơn vị nhiều nhiệm vụ vì tiêu chí của họ dễ hơn. Khuyến nghị: "
                          "công bố kèm chỉ số điều chỉnh theo mô hình." if vi else

@@ -62,7 +62,7 @@ recommendation), :mod:`~cchc_analysis.peers.plots`.
 """
 
 from .compare import compare_schemes, recommendation, recommendation_text, recommended_scheme
-from .intervals import peer_rank_intervals, rank_intervals
+from .intervals import peer_rank_intervals, rank_intervals, rank_sets
 from .league import peer_rank, rank_table
 from . import findings  # noqa: F401  (the page in words)
 from .schemes import (
@@ -93,6 +93,7 @@ __all__ = [
     "natural_breaks",
     "peer_rank",
     "peer_rank_intervals",
+    "rank_sets",
     "rank_intervals",  # deprecated alias of peer_rank_intervals (FutureWarning)
     "compare_schemes",
     "recommendation",

@@ -3,6 +3,7 @@ The comparison and the recommendation come from :mod:`cchc_analysis.peers.compar
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..labels import check_lang, fill_texts, register, register_values
@@ -26,11 +27,17 @@ register({
 _TEXTS = {
     "title": {"vi": "Xếp hạng theo nhóm tương đồng", "en": "Peer-group ranking schemes"},
     "intro": {"vi": "Các phương án xếp hạng được so sánh về độ công bằng (tương quan giữa vị trí trong nhóm và điểm "
-                    "tối đa phát sinh; 0 = công bằng, dương = đơn vị ít nhiệm vụ được lợi), độ ổn định (Monte Carlo), "
-                    "mức khác biệt so với bảng chung và cỡ nhóm; một phương án được đề xuất.",
+                    "tối đa phát sinh; 0 = công bằng, dương = đơn vị ít nhiệm vụ được lợi), độ công bằng sau mô hình "
+                    "năng lực (cùng tương quan, với vị trí trừ đi vị trí theo năng lực của mô hình đơn vị × tiêu chí: "
+                    "chỉ phần lợi không do năng lực), độ ổn định (Monte Carlo), mức khác biệt so với bảng chung và cỡ "
+                    "nhóm. Chỉ chia nhóm khi bảng chung thiên lệch rõ sau mô hình và một phương án công bằng hơn rõ "
+                    "rệt; độ ổn định chỉ dùng khi ngang nhau.",
               "en": "The schemes are compared on fairness (correlation of the within-group position with the "
-                    "applicable maximum; 0 = fair, positive = few-task units gain), stability (Monte Carlo), "
-                    "distance to the single league and group sizes; one is recommended."},
+                    "applicable maximum; 0 = fair, positive = few-task units gain), fairness after the ability model "
+                    "(the same correlation for the position minus the position by ability from the unit × criterion "
+                    "model: only the gain that is not ability), stability (Monte Carlo), distance to the single league "
+                    "and group sizes. Units are regrouped only when the single league is clearly biased after the "
+                    "model and a scheme is clearly fairer; stability only breaks ties."},
     "h_compare": {"vi": "So sánh các phương án", "en": "Schemes compared"},
     "h_groups": {"vi": "Nhóm của phương án đề xuất", "en": "Groups of the recommended scheme"},
     "cap_compare": {"vi": "Các phương án xếp hạng: công bằng, ổn định, cỡ nhóm, lý do đề xuất hay không",
@@ -45,6 +52,7 @@ _TEXTS = {
                    "en": "Units by applicable maximum and index, coloured by group of the recommended scheme"},
     "cap_ranks": {"vi": "Hạng của từng đơn vị theo từng phương án", "en": "Each unit's rank under each scheme"},
     "h_fairness": {"vi": "Thiên lệch", "en": "Bias"},
+    "h_fairness_model": {"vi": "Thiên lệch sau mô hình", "en": "Bias after the model"},
     "h_stability": {"vi": "Độ rộng khoảng hạng", "en": "Rank interval width"},
     "h_tau": {"vi": "Kendall τ", "en": "Kendall τ"},
     "h_min_group": {"vi": "Nhóm nhỏ nhất", "en": "Smallest group"},
@@ -97,22 +105,58 @@ def findings(comparison: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
     q = " (dữ liệu giả lập)" if (synthetic and vi) else (" (synthetic data)" if synthetic else "")
     rec = c[c["recommended"].astype(bool)] if "recommended" in c else c.iloc[:0]
     single = c[c["scheme"] == "single_league"]
+    model = "fairness_model" in c and np.isfinite(pd.to_numeric(c["fairness_model"], errors="coerce")).all()
+    fcol = "fairness_model" if model else "fairness"
+
+    def ci(row):
+        if not model or not np.isfinite(row.get("fairness_model_lo", np.nan)):
+            return ""
+        lo, hi = fmt_number(row["fairness_model_lo"], lang), fmt_number(row["fairness_model_hi"], lang)
+        return f" (KTC {lo} đến {hi})" if vi else f" (CI {lo} to {hi})"
+
+    what_vi = "thiên lệch theo điểm tối đa sau mô hình năng lực" if model else "thiên lệch theo điểm tối đa"
+    what_en = "bias by maximum after the ability model" if model else "bias by maximum"
     if len(rec):
         r = rec.iloc[0]
-        s = (f"Đề xuất năm {year}: {scheme_label(r['scheme'], lang)}: thiên lệch theo điểm tối đa "
-             f"{fmt_number(r['fairness'], lang)}" if vi else
-             f"Recommended for {year}: {scheme_label(r['scheme'], lang, )}: bias by maximum "
-             f"{fmt_number(r['fairness'], lang)}")
+        s = (f"Đề xuất năm {year}: {scheme_label(r['scheme'], lang)}: {what_vi} "
+             f"{fmt_number(r[fcol], lang)}{ci(r)}" if vi else
+             f"Recommended for {year}: {scheme_label(r['scheme'], lang, )}: {what_en} "
+             f"{fmt_number(r[fcol], lang)}{ci(r)}")
         if len(single) and r["scheme"] != "single_league":
-            s += (f" (bảng chung {fmt_number(single['fairness'].iloc[0], lang)})" if vi else
-                  f" (single league {fmt_number(single['fairness'].iloc[0], lang)})")
+            s += (f" (bảng chung {fmt_number(single[fcol].iloc[0], lang)})" if vi else
+                  f" (single league {fmt_number(single[fcol].iloc[0], lang)})")
         s += (f", nhóm nhỏ nhất {fmt_int(r['min_group'], lang)} đơn vị" if vi else
               f", the smallest group {int(r['min_group'])} units")
         out.append(s + q + ".")
     else:
         out.append(("Không có phương án nào đạt các điều kiện để đề xuất" if vi else
                     "No scheme meets the conditions for a recommendation") + q + ".")
-    if len(single):
+    if len(single) and model:
+        r0 = single.iloc[0]
+        f = float(r0["fairness_model"])
+        lo, hi = float(r0.get("fairness_model_lo", np.nan)), float(r0.get("fairness_model_hi", np.nan))
+        sig = np.isfinite(lo) and (lo > 0 or hi < 0)
+        if "league_biased" in r0 and pd.notna(r0["league_biased"]):
+            sig = bool(r0["league_biased"])
+        if sig and f > 0:
+            s = (f"Bảng chung (chính thức) xếp đơn vị ít nhiệm vụ cao hơn năng lực của họ (thiên lệch {fmt_number(f, lang)}"
+                 f"{ci(r0)}; 0 = công bằng)" if vi else
+                 f"The single (official) league ranks few-task units above their ability (bias {fmt_number(f, lang)}"
+                 f"{ci(r0)}; 0 = fair)")
+        elif sig:
+            s = (f"Bảng chung (chính thức) xếp đơn vị nhiều nhiệm vụ cao hơn năng lực của họ (thiên lệch "
+                 f"{fmt_number(f, lang)}{ci(r0)})" if vi else
+                 f"The single (official) league ranks busy units above their ability (bias {fmt_number(f, lang)}{ci(r0)})")
+        else:
+            s = (f"Sau khi tách năng lực, bảng chung (chính thức) không thiên lệch rõ theo điểm tối đa "
+                 f"({fmt_number(f, lang)}{ci(r0)}): khác biệt giữa đơn vị ít và nhiều nhiệm vụ là năng lực thật" if vi else
+                 f"Once ability is taken out, the single (official) league shows no clear bias by maximum "
+                 f"({fmt_number(f, lang)}{ci(r0)}): the gap between few-task and busy units is genuine ability")
+        if sig and len(rec) and rec["scheme"].iloc[0] == "single_league":
+            s += ("; không cách chia nhóm nào công bằng hơn rõ rệt, nên công bố kèm chỉ số điều chỉnh theo mô hình" if vi
+                  else "; no grouping is clearly fairer, so publish the model-adjusted index next to it")
+        out.append(s + ".")
+    elif len(single):
         f = float(single["fairness"].iloc[0])
         share = single["top_k_few_task_share"].iloc[0] if "top_k_few_task_share" in single else None
         if f > 0.1:

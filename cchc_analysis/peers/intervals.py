@@ -10,10 +10,11 @@ import pandas as pd
 from .._deprecation import renamed_keyword
 from ..ranking import competition_rank
 from ..resample import index_draws
+from ..stats import rank_confidence_sets, row_competition_ranks
 from .league import _index_frame, _latest_year, _rank_one
 from .schemes import Scheme
 
-__all__ = ["peer_rank_intervals", "rank_intervals"]
+__all__ = ["peer_rank_intervals", "rank_intervals", "rank_sets"]
 
 
 def _group_rank_pct_draws(draws: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -31,7 +32,7 @@ def _group_rank_pct_draws(draws: np.ndarray, groups: np.ndarray) -> np.ndarray:
         if m == 1:
             out[:, cols] = 0.5
             continue
-        ranks = np.vstack([competition_rank(row) for row in draws[:, cols]])
+        ranks = row_competition_ranks(draws[:, cols])
         out[:, cols] = (ranks - 1.0) / (m - 1.0)
     return out
 
@@ -135,3 +136,86 @@ def rank_intervals(*args, **kwargs) -> pd.DataFrame:
         stacklevel=2,
     )
     return peer_rank_intervals(*args, **kwargs)
+
+
+def rank_sets(
+    scores: pd.DataFrame,
+    *,
+    year=None,
+    confidence: float = 0.95,
+    n_draws: int = 2_000,
+    trials=None,
+    tau: int = 3,
+    jeffreys: bool = True,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Confidence sets for each unit's rank in the single league (Mogstad et al. 2024).
+
+    The headline is the **marginal** set: it covers the unit's true rank (its rank by
+    the index it would get without scoring noise) with probability at least
+    ``confidence``. The **simultaneous** sets cover every unit's rank at once; the
+    **τ-best** set lists the units that may be in the top ``tau``
+    (:func:`cchc_analysis.stats.rank_confidence_sets`).
+
+    The noise model is the criterion bootstrap of :mod:`cchc_analysis.resample` with two
+    changes that the coverage benchmark (``python -m bench coverage``) asks for: each
+    criterion has its own trials, from its scoring step (an all-or-nothing criterion is
+    one trial, one scored in quarter points four; detected from the points seen, or
+    given: ``trials`` = an int or a dict ``criterion -> int``), and rates are
+    Jeffreys-smoothed (``(k + ½)/(m + 1)``, the Beta(k + ½, m − k + ½) mean), so criteria
+    at 0 % or 100 % carry uncertainty. Survey criteria are drawn like appraisal ones.
+
+    Parameters
+    ----------
+    scores : canonical scores table.
+    year : int or None (the latest year).
+    confidence : coverage of the sets.
+    n_draws : bootstrap draws.
+    trials : trials per criterion (None: detected).
+    tau : size of the top for ``in_tau_best``.
+    jeffreys : smooth the rates (default True).
+    seed : seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    DataFrame
+        ``year, unit_id, [unit_name, unit_type], max_points, index, rank, rank_lo,
+        rank_hi`` (marginal set), ``simul_lo, simul_hi, in_tau_best, tau, confidence``,
+        sorted by rank; ``attrs["c"]`` the simultaneous critical value.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"year": 2023, "unit_id": list("aabbcc"), "criterion": ["x", "y"] * 3,
+    ...                    "max_points": 4.0, "points": [4, 4, 4, 1, 0, 1.0], "applicable": True})
+    >>> r = rank_sets(sc, n_draws=400, tau=1)
+    >>> r[["unit_id", "rank", "rank_lo", "rank_hi"]].values.tolist()
+    [['a', 1, 1, 2], ['b', 2, 1, 3], ['c', 3, 2, 3]]
+    """
+    from ..bias.twoway import row_trials
+
+    _check_mc(n_draws, 1, confidence)
+    y = _latest_year(scores, year)
+    idx = _index_frame(scores, ["index"], [y])
+    idx = idx[idx["index"].notna()].sort_values("unit_id").reset_index(drop=True)
+    if len(idx) < 2:
+        raise ValueError(f"At least 2 units with an index are needed for rank sets; year {y} has {len(idx)}.")
+    sc = scores[(scores["year"] == y).to_numpy()]
+    app = sc["applicable"].to_numpy(bool) & (sc["max_points"].to_numpy(float) > 0)
+    t = np.ones(len(sc))
+    t[app] = row_trials(sc["criterion"].to_numpy()[app], sc["points"].to_numpy(float)[app],
+                        sc["max_points"].to_numpy(float)[app], trials=trials)
+    ids = idx["unit_id"].astype(str).to_numpy()
+    draws = index_draws(sc, ids, n_draws=n_draws, n_trials=t, survey="binomial", seed=seed, jeffreys=jeffreys)
+    est = idx["index"].to_numpy(float)
+    r = rank_confidence_sets(draws, est, confidence, tau=int(min(max(tau, 1), len(est))))
+    keep = [c for c in ("year", "unit_id", "unit_name", "unit_type", "max_points", "index") if c in idx.columns]
+    out = idx[keep].copy()
+    out["rank"] = competition_rank(est).astype(int)
+    out["rank_lo"], out["rank_hi"] = r["lo"], r["hi"]
+    out["simul_lo"], out["simul_hi"] = r["simul_lo"], r["simul_hi"]
+    out["in_tau_best"] = r["tau_best"]
+    out["tau"] = int(tau)
+    out["confidence"] = float(confidence)
+    out = out.sort_values(["rank", "unit_id"], kind="stable").reset_index(drop=True)
+    out.attrs["c"] = r["c_simul"]
+    return out

@@ -74,7 +74,8 @@ def test_standardised_index_errors(tiny):
 
 
 def test_shrunk_index_moment_estimator_by_hand(tiny):
-    out = shrunk_index(tiny.copy()).set_index("unit_id")
+    with pytest.warns(UserWarning, match="tied ranks"):
+        out = shrunk_index(tiny.copy(), method="moments").set_index("unit_id")
     n = np.array([2.0, 6.0, 6.0])
     a = np.array([2.0, 4.0, 3.0])
     p = a / n
@@ -84,7 +85,9 @@ def test_shrunk_index_moment_estimator_by_hand(tiny):
     rho = (s / (mu * (1 - mu)) - 2) / (big_n - np.sum(n**2) / big_n - 2)
     rho = max(rho, 1e-9)
     ab = 1 / rho - 1
-    w = n / (n + ab)
+    assert rho <= 1e-6  # this tiny world spreads less than chance: degenerate prior, weight 0
+    w = np.zeros(3)
+    assert out["prior_degenerate"].all()
     for i, u in enumerate("abc"):
         assert out.loc[u, "weight"] == pytest.approx(w[i])
         assert out.loc[u, "index_shrunk"] == pytest.approx(100 * (w[i] * p[i] + (1 - w[i]) * mu))
@@ -98,9 +101,13 @@ def test_shrunk_index_no_spread_shrinks_all_to_mean():
     s = pd.DataFrame({"year": 2023, "unit_id": ["a", "b", "c"], "criterion": "k",
                       "max_points": [2.0, 4.0, 8.0], "points": [1.0, 2.0, 4.0],
                       "applicable": True})
-    out = shrunk_index(s)
-    assert np.allclose(out["index_shrunk"], 50.0)
-    assert (out["weight"] < 1e-6).all()
+    with pytest.warns(UserWarning, match="cannot tell the units apart"):
+        out = shrunk_index(s)
+    assert (out["index_shrunk"] == 50.0).all() and (out["weight"] == 0).all()
+    from cchc_analysis.bias import adjusted_ranking
+    with pytest.warns(UserWarning):
+        r = adjusted_ranking(s)
+    assert (r["rank_shrunk"] == 1).all()  # tied, not ordered by numerical residue
 
 
 def test_shrunk_index_trials_option(synth):
@@ -127,9 +134,15 @@ def test_shrunk_index_properties(units, trials):
     s = pd.DataFrame(rows, columns=["unit_id", "criterion", "max_points", "points"])
     s["year"] = 2023
     s["applicable"] = True
-    out = shrunk_index(s, trials=trials)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        out = shrunk_index(s, trials=trials)
     w = out["weight"].to_numpy()
-    assert ((w > 0) & (w < 1)).all()
+    if out["prior_degenerate"].all():
+        assert (w == 0).all()
+    else:
+        assert ((w > 0) & (w < 1)).all()
     mu = out["prior_mean"].to_numpy()
     raw = out["index"].to_numpy()
     shr = out["index_shrunk"].to_numpy()
@@ -147,3 +160,51 @@ def test_adjusted_ranking(biased):
     assert (r["rank_change"] == r["rank"] - r["rank_adjusted"]).all()
 
 
+
+
+def test_shrunk_index_ml_matches_scipy_betabinom_and_a_direct_optimum():
+    from scipy import optimize, stats as st
+
+    rng = np.random.default_rng(8)
+    n = rng.integers(5, 40, 25)
+    truth = rng.beta(6, 3, 25)
+    k = rng.binomial(n, truth)
+    rows = [(f"u{i:02d}", f"k{j}", 1.0, float(j < k[i])) for i in range(25) for j in range(n[i])]
+    s = pd.DataFrame(rows, columns=["unit_id", "criterion", "max_points", "points"]).assign(year=2023, applicable=True)
+    out = shrunk_index(s).sort_values("unit_id")
+    a0, b0 = out["prior_alpha"].iat[0], out["prior_beta"].iat[0]
+
+    def nll(t):
+        return -st.betabinom.logpmf(k, n, np.exp(t[0]), np.exp(t[1])).sum()
+
+    ref = optimize.minimize(nll, [1.0, 1.0], method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-10})
+    assert nll([np.log(a0), np.log(b0)]) <= ref.fun + 1e-6
+    np.testing.assert_allclose([a0, b0], np.exp(ref.x), rtol=1e-3)
+    w = n / (n + a0 + b0)
+    np.testing.assert_allclose(out["index_shrunk"], 100 * (w * k / n + (1 - w) * a0 / (a0 + b0)), rtol=1e-9)
+    assert not out["prior_degenerate"].any()
+
+
+def test_shrunk_index_prior_by_log_max_keeps_small_good_units_up():
+    # small units are genuinely better: a common prior pulls them down to the busy units' mean
+    rng = np.random.default_rng(2)
+    rows, truth = [], {}
+    for i in range(60):
+        m = int(rng.integers(8, 120))
+        p = 1 / (1 + np.exp(-(1.5 - 0.8 * (np.log(m) - 3.5) + rng.normal(0, 0.3))))
+        truth[f"u{i:02d}"] = p
+        rows += [(f"u{i:02d}", f"k{j}", 1.0, float(rng.uniform() < p)) for j in range(m)]
+    s = pd.DataFrame(rows, columns=["unit_id", "criterion", "max_points", "points"]).assign(year=2023, applicable=True)
+    t = pd.Series(truth)
+    err = {}
+    for by in (None, "log_max"):
+        o = shrunk_index(s, prior_by=by).set_index("unit_id")
+        err[by] = float(((o["index_shrunk"] / 100 - t.loc[o.index]) ** 2).mean())
+        if by == "log_max":
+            assert o["prior_mean"].nunique() > 1
+    raw = shrunk_index(s).set_index("unit_id")["index"] / 100
+    assert err["log_max"] < err[None] and err["log_max"] < float(((raw - t.loc[raw.index]) ** 2).mean())
+    with pytest.raises(ValueError, match="method='ml'"):
+        shrunk_index(s, method="moments", prior_by="log_max")
+    with pytest.raises(ValueError, match="unit_type"):
+        shrunk_index(s, prior_by="unit_type")

@@ -33,6 +33,7 @@ def test_bias_verdict_languages(biased):
     assert en.startswith("**Verdict") and "Synthetic" in en
     assert "," in vi.split("Kết luận")[1].split("điểm %")[0]  # Vietnamese decimal comma
     assert bias_mechanism(res) == "composition" and "Unfair" in en
+    assert "bands also remove the real differences" in en and "xóa cả khác biệt thật" in vi
     with pytest.raises(ValueError, match="lang"):
         bias_verdict(res, lang="de")
 

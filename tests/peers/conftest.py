@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scipy.special import expit
+
 from cchc_analysis.synthetic import make_synthetic_scores
 
 # within-group index pattern whose centred ranks (-2..2) have zero covariance with the
@@ -35,3 +37,30 @@ def planted() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def synth():
     return make_synthetic_scores(1, n_cuc=8, n_vu=8, years=(2022, 2023))
+
+
+def composition_world(n=40, seed=0, ability_slope=0.0):
+    """One year of 40 criteria (1-4 points, quarter-point steps). ``ability_slope == 0``:
+    equal ability, and a unit with k tasks has the k *easiest* criteria (few-task units gain
+    from their criteria mix: the index is unfair). ``ability_slope < 0``: random criteria
+    sets, few-task units really better (``a_u = slope · (log k − 3)``): genuine ability."""
+    rng = np.random.default_rng(seed)
+    C = 40
+    d = np.sort(rng.normal(0.5, 1.2, C))[::-1]
+    mc = rng.integers(1, 5, C).astype(float)
+    rows = []
+    for u in range(n):
+        k = int(rng.integers(6, C + 1))
+        cs = np.arange(k) if ability_slope == 0 else rng.choice(C, k, replace=False)
+        p = expit(rng.normal(0, 0.3) + ability_slope * (np.log(k) - 3) + d[cs])
+        rows.append(pd.DataFrame({"year": 2023, "unit_id": f"u{u:02d}", "unit_name": f"U{u}", "unit_type": "x",
+                                  "field": "1", "criterion": [f"c{c:02d}" for c in cs], "component": "appraisal",
+                                  "max_points": mc[cs], "points": mc[cs] * rng.binomial(4, p) / 4,
+                                  "applicable": True}))
+    return pd.concat(rows, ignore_index=True)
+
+
+@pytest.fixture
+def make_world():
+    """The composition / ability world generator (see :func:`composition_world`)."""
+    return composition_world

@@ -41,8 +41,41 @@ def test_splitting_by_planted_group_removes_the_association(planted):
     assert t.loc["max_band_jenks_k2", "cut_moved_share"] == 0.0
     assert t.loc["max_band_jenks_k2", "cut_sensitivity"] == 0.0
     assert np.isnan(t.loc["planted_split", "cut_sensitivity"])
-    # the rule: both fair ones are eligible; the single league is not fair
-    assert t["recommended"].sum() == 1 and not t.loc["single_league", "recommended"]
+    # the rule (issue 20): every unit has the same one criterion, so A's lead is ability, not
+    # the criteria mix: after the two-way model the league is not biased and is kept
+    assert t.loc["single_league", "fairness_model"] == pytest.approx(0.0, abs=1e-12)
+    assert t["recommended"].sum() == 1 and t.loc["single_league", "recommended"]
+    assert "genuine ability" in t.loc["single_league", "reason_en"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_rule_regroups_for_composition_and_keeps_the_league_for_ability(seed, make_world):
+    composition_world = make_world
+    schemes = [single_league(), by_max_band(2), by_max_band(3)]
+    comp = compare_schemes(composition_world(seed=seed), schemes, n_draws=50).set_index("scheme")
+    assert comp.loc["single_league", "fairness_model_lo"] > 0  # few-task units ranked above their ability
+    assert comp["league_biased"].all() and comp["league_bias_p"].iat[0] < 0.05  # the audit's composition row
+    assert not comp.loc["single_league", "recommended"]
+    rec = comp[comp["recommended"]].iloc[0]
+    assert rec["fairness_gain_lo"] > 0 and "removes genuine differences" in rec["reason_en"]
+    abil = compare_schemes(composition_world(seed=seed, ability_slope=-0.8), schemes, n_draws=50).set_index("scheme")
+    assert abil.loc["single_league", "fairness"] > 0.5  # the old target calls the true ranking unfair
+    assert abil.loc["single_league", "fairness_model_lo"] < 0 < abil.loc["single_league", "fairness_model_hi"]
+    assert abil.loc["single_league", "recommended"] and not abil["league_biased"].any()
+
+
+def test_fairness_model_is_spearman_of_the_discrepancy_from_ability(make_world):
+    from cchc_analysis.bias import model_index
+
+    composition_world = make_world
+    s = composition_world(seed=4)
+    t = compare_schemes(s, [single_league()], n_draws=20, n_boot=0)
+    r = peer_rank(s, single_league()).set_index("unit_id")
+    ab = model_index(s).set_index("unit_id")["index_model"].loc[r.index]
+    ra = (ab.rank(ascending=False, method="min") - 1) / (len(ab) - 1)
+    ref = stats.spearmanr(np.round(r["rank_pct"] - ra, 9), r["max_points"]).statistic  # equal gaps tie
+    assert t["fairness_model"].iat[0] == pytest.approx(ref)
+    assert np.isnan(t["fairness_model_lo"].iat[0])  # no bootstrap asked for
 
 
 def test_fairness_is_spearman_of_rank_pct_with_maximum(synth):
@@ -72,8 +105,10 @@ def test_compare_schemes_columns_groups_and_one_recommendation(synth):
     assert t["recommended"].sum() == 1
     rec = t[t["recommended"]].iloc[0]
     assert rec["min_group"] >= 3  # eligible under the rule
-    eligible = t[t["min_group"] >= 3]
-    assert abs(rec["fairness"]) <= eligible["fairness"].abs().min() + 0.1 + 1e-12
+    off = t.set_index("scheme").loc["single_league"]
+    if rec["scheme"] != "single_league":  # regrouped only when the league is biased and this is fairer
+        assert off["fairness_model_lo"] > 0 or off["fairness_model_hi"] < 0
+        assert rec["fairness_gain_lo"] > 0
     # group sizes agree with peer_rank
     for name in ("by_unit_type", "max_band_quantile_k3"):
         r = peer_rank(synth, resolve_schemes([name])[0], year=2023)
@@ -115,11 +150,11 @@ def test_compare_schemes_is_fast_on_the_bundled_size():
 
 
 
-def test_recommendation_text_in_both_languages(planted):
-    t = compare_schemes(planted, [single_league(), by_max_band(2, method="jenks")], n_draws=50)
+def test_recommendation_text_in_both_languages(make_world):
+    t = compare_schemes(make_world(seed=0), [single_league(), by_max_band(3, method="jenks")], n_draws=50)
     vi, en = peers.recommendation_text(t, "vi"), peers.recommendation_text(t, "en")
-    assert vi.startswith("Năm 2023: phương án đề xuất: 2 nhóm theo điểm tối đa (ngắt tự nhiên)")
-    assert en.startswith("Year 2023: recommended scheme: 2 bands of maximum (natural breaks)")
+    assert vi.startswith("Năm 2023: phương án đề xuất: 3 nhóm theo điểm tối đa (ngắt tự nhiên) (thiên lệch sau mô hình ")
+    assert en.startswith("Year 2023: recommended scheme: 3 bands of maximum (natural breaks) (bias after the model ")
     with pytest.raises(ValueError, match="lang"):
         peers.recommendation_text(t, "fr")
     assert peers.scheme_label("custom_thing", "en") == "custom_thing"
@@ -170,8 +205,34 @@ def test_compare_schemes_level_is_a_deprecated_alias_of_confidence(synth):
     assert new["stability"].iat[0] < compare_schemes(synth, [by_max_band(2)], n_draws=100, seed=1)["stability"].iat[0]
 
 
-def test_reasons_use_the_decimal_mark_of_their_language(planted):
-    t = compare_schemes(planted, [single_league(), by_max_band(2, method="jenks")], n_draws=50)
-    f = abs(t["fairness"].iat[0])
-    assert f"{f:.2f}".replace(".", ",") in t["reason_vi"].iat[0] and f"{f:.2f}" in t["reason_en"].iat[0]
-    assert "0,1" in t["reason_vi"].iat[1] and "0.1" in t["reason_en"].iat[1]
+def test_reasons_use_the_decimal_mark_of_their_language(make_world):
+    t = compare_schemes(make_world(seed=1), [single_league(), by_max_band(2)], n_draws=50)
+    for i in range(2):
+        lo, hi = t["fairness_model_lo"].iat[i], t["fairness_model_hi"].iat[i]
+        assert f"{lo:.2f} to {hi:.2f}" in t["reason_en"].iat[i]
+        assert f"{lo:.2f} đến {hi:.2f}".replace(".", ",") in t["reason_vi"].iat[i]
+    # the rule before issue 20 (a table without the model columns) keeps its words
+    old = peers.recommendation(t.drop(columns=["fairness_model_lo"]))
+    assert "0,1" in old["reason_vi"].iat[1] and "0.1" in old["reason_en"].iat[1]
+
+
+def test_weighted_bootstrap_spearman_equals_spearman_of_the_resampled_vectors():
+    from cchc_analysis.peers.compare import _boot_spearman, _row_spearman
+
+    rng = np.random.default_rng(0)
+    x = np.round(rng.normal(size=30), 1)  # ties
+    y = rng.integers(0, 8, 30).astype(float)
+    idx = rng.integers(0, 30, (50, 30))
+    W = np.stack([np.bincount(r, minlength=30) for r in idx]).astype(float)
+    np.testing.assert_allclose(_boot_spearman(x, y, W), _row_spearman(x[idx], y[idx]), rtol=1e-10)
+    ref = [stats.spearmanr(x[r], y[r]).statistic for r in idx[:5]]
+    np.testing.assert_allclose(_boot_spearman(x, y, W)[:5], ref, rtol=1e-10)
+
+
+def test_league_bias_p_is_the_composition_row_of_the_audit(make_world):
+    from cchc_analysis.bias import few_task_bias
+
+    s = make_world(seed=3)
+    t = compare_schemes(s, [single_league()], n_draws=20, n_boot=50)
+    audit = few_task_bias(s, n_perm=99).set_index("test")
+    assert t["league_bias_p"].iat[0] == pytest.approx(audit.loc["composition", "p_val"], rel=1e-9)

@@ -308,7 +308,7 @@ def test_quality_bursts_roles_and_too_few_respondents():
                times={"burst": burst_times, "spread": spread_times, "tiny": spread_times[:3]}, roles=roles)
     q = survey_quality(s).set_index("unit_id")
     assert q.loc["burst", "burst_share"] == pytest.approx(5 / 6) and q.loc["burst", "suspect_formal"]
-    assert "10 phút" in q.loc["burst", "reason_vi"] and "group sitting" in q.loc["burst", "reason_en"]
+    assert "30 phút" in q.loc["burst", "reason_vi"] and "group sitting" in q.loc["burst", "reason_en"]
     assert q.loc["spread", "burst_share"] == pytest.approx(1 / 6) and not q.loc["spread", "suspect_formal"]
     assert q.loc["spread", "median_gap_minutes"] == pytest.approx(24 * 60)
     assert q.loc["burst", "median_gap_minutes"] == pytest.approx(1.0)
@@ -491,14 +491,14 @@ def test_quality_noisy_copies_found_against_the_permutation_null():
     from cchc_analysis.synthetic import make_survey_world
 
     tp = planted = flagged = tp_old = 0
-    for seed in (21, 22, 23, 24):  # pooled over four seeded worlds (measured: 48 of 48 found, 55 flagged)
+    for seed in (21, 22, 23, 24):  # pooled over four seeded worlds (measured: 45 of 48 found, 48 flagged)
         s, truth = make_survey_world(120, share_planted=0.1, flip_rate=0.2, seed=seed)
         q = survey_quality(s).merge(truth, on=["year", "unit_id"], validate="1:1")
         tp += (q["planted"] & q["suspect_formal"]).sum()
         planted, flagged = planted + q["planted"].sum(), flagged + q["suspect_formal"].sum()
         old = survey_quality(s, near_share=0).merge(truth, on=["year", "unit_id"])
         tp_old += (old["planted"] & old["suspect_formal"]).sum()
-    assert tp / planted >= 0.9 and tp / flagged >= 0.85
+    assert tp / planted >= 0.9 and tp / flagged >= 0.9
     assert tp_old / planted < 0.5  # the absolute Hamming-1 rule misses noisy copies
 
 
