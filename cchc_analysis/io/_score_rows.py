@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..text import clean_text, fold, parse_number
+from ..text import clean_text, fmt_int, fold, parse_number
 from .office import NOT_ARISING
 from ._tabular import (
     COMMON_ALIASES,
@@ -478,8 +478,8 @@ def _check_names(names, rows, raw: _Raw, col: str, problems: list) -> None:
             continue
         why = bad_text(c)
         if why is None and len(c) > MAX_NAME_CHARS:
-            why = (f"dài {len(c):,} ký tự (tối đa {MAX_NAME_CHARS}); ghi tên ngắn của đơn vị",
-                   f"is {len(c):,} characters long (at most {MAX_NAME_CHARS}); give the unit's short name")
+            why = (f"dài {fmt_int(len(c))} ký tự (tối đa {MAX_NAME_CHARS}); ghi tên ngắn của đơn vị",
+                   f"is {fmt_int(len(c), 'en')} characters long (at most {MAX_NAME_CHARS}); give the unit's short name")
         if why is not None:
             if n < MAX_PROBLEMS_PER_CHECK:
                 problems.append(_problem(raw, rows.iat[i] if hasattr(rows, "iat") else rows[i], col,

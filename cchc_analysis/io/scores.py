@@ -64,14 +64,17 @@ import pandas as pd
 
 from ..errors import DataError, Problem
 from ..provenance import mark_synthetic
-from ..text import fold
+from ..text import fmt_int, fold
 from ._tabular import (
     CSV_EXTENSIONS,
     MAX_PROBLEMS_PER_CHECK,
     PARQUET_EXTENSIONS,
     XLSX_EXTENSIONS,
+    MAX_NAME_CHARS,
     Problems,
+    bad_text,
     canon_col,
+    near_header,
     check_file,
     frame_rows,
     read_parquet_frame,
@@ -187,6 +190,28 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
         add(unknown, "criterion",
             lambda i: f"tiêu chí '{crit(i)}' không có trong bộ tiêu chí",
             lambda i: f"criterion '{crit(i)}' is not in the criteria tree")
+    # one unit, one id: a row whose unit name belongs to another id in that year is a mistyped id
+    # (``cuc-1`` for ``cuc-01`` would be a phantom unit); names equal to their id say nothing
+    if "unit_name" in data.columns and n:
+        names = data["unit_name"]
+        given = (names.notna() & uid_s.notna() & (names.astype(str) != uid_s.astype(str))).to_numpy()
+        if given.any():
+            key = pd.DataFrame({"y": yr[given], "n": names.to_numpy()[given], "u": uid_s.to_numpy()[given]})
+            size = key.groupby(["y", "n", "u"], sort=False).size().rename("k").reset_index()
+            top = size.sort_values("k", ascending=False, kind="stable").drop_duplicates(["y", "n"])
+            several = size.groupby(["y", "n"])["u"].transform("size") > 1
+            if several.any():
+                major = top.set_index(["y", "n"])["u"]
+                m = key.join(major.rename("major"), on=["y", "n"])
+                odd = np.zeros(n, dtype=bool)
+                odd[np.flatnonzero(given)] = (m["u"] != m["major"]).to_numpy()
+                maj = np.empty(n, dtype=object)
+                maj[np.flatnonzero(given)] = m["major"].to_numpy()
+                add(odd, "unit_id",
+                    lambda i: f"mã đơn vị '{uid_s.iat[i]}' khác mã '{maj[i]}' của cùng đơn vị '{names.iat[i]}' "
+                              f"(năm {yr[i]}): gõ nhầm mã? Một đơn vị một mã",
+                    lambda i: f"unit id '{uid_s.iat[i]}' differs from id '{maj[i]}' of the same unit '{names.iat[i]}' "
+                              f"(year {yr[i]}): a mistyped id? One id per unit")
     # duplicates on integer codes (fast on millions of rows)
     uc, uu = pd.factorize(uid_s)
     cc, cu = pd.factorize(crit_s)
@@ -213,6 +238,14 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
     """Parquet (or any typed frame): vectorised path for big tidy files."""
     f = str(path)
     cols = {c: canon_col(c, _ALIASES) or c for c in frame.columns}
+    for c, k in cols.items():
+        meant = near_header(str(c), _ALIASES) if canon_col(c, _ALIASES) is None else None
+        if meant is not None and meant not in cols.values():
+            problems.append(Problem(f, None, 1, str(c),
+                                    f"không nhận ra cột '{c}' (có phải '{meant}' gõ nhầm?); sửa tên cột, nếu không cột "
+                                    "này bị bỏ qua và bảng đọc ra sẽ khác",
+                                    f"column '{c}' is not recognised (a mistyped '{meant}'?); correct its name: "
+                                    "otherwise it is ignored and the table read differs"))
     frame = frame.rename(columns=cols)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -243,6 +276,9 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
         empty = (txt.isna() | (txt == "")).to_numpy()
         for i in np.flatnonzero(empty)[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(Problem(f, None, int(i) + 2, c, f"thiếu {vi}", f"{en} is empty"))
+        _unique_text_problems(frame[c], f, c, problems, id_like=True)
+    if "unit_name" in frame.columns:
+        _unique_text_problems(frame["unit_name"], f, "unit_name", problems, id_like=False)
     if "component" in frame.columns:
         uniq = pd.unique(frame["component"].astype("string").fillna(""))
         mapping = {u: _COMPONENTS.get(fold(u)) if u else None for u in uniq}
@@ -284,6 +320,25 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
         df["field"] = df["criterion"].astype(str).str.split(".").str[0]
     df.attrs["synthetic"] = "synthetic" in frame.columns and synthetic_column(frame["synthetic"])
     return df  # rows located by position (header = row 1) in check_scores
+
+
+def _unique_text_problems(col: pd.Series, f: str, name: str, problems: list, *, id_like: bool) -> None:
+    """Ids/names of a typed column checked once per distinct value (cheap on millions of rows)."""
+    bad = {}
+    for v in pd.unique(col.dropna()):
+        if not isinstance(v, str):
+            continue
+        why = bad_text(v, id_like=id_like)
+        if why is None and not id_like and len(v) > MAX_NAME_CHARS:
+            why = (f"dài {fmt_int(len(v))} ký tự (tối đa {MAX_NAME_CHARS})", f"is {fmt_int(len(v), 'en')} characters long (at most "
+                   f"{MAX_NAME_CHARS})")
+        if why is not None:
+            bad[v] = why
+    if bad:
+        pos = np.flatnonzero(col.isin(list(bad)).to_numpy())
+        for i in pos[:MAX_PROBLEMS_PER_CHECK]:
+            v = col.iat[i]
+            problems.append(Problem(f, None, int(i) + 2, name, f"'{v[:40]}' {bad[v][0]}", f"'{v[:40]}' {bad[v][1]}"))
 
 
 def expand_paths(path) -> list[Path]:
