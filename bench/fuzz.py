@@ -791,7 +791,13 @@ def _read(doc: Doc, path: Path):
         return None, exc
 
 
-def _located(problems, case: Case, fname: str) -> str:
+#: Headers of the bundled template and their canonical columns (messages may name either).
+_CANON = {"Điểm thẩm định": "points", "Điểm tự chấm": "self_points", "Mã tiêu chí": "criterion",
+          "Điểm tối đa": "max_points", "Thành phần": "component", "Năm": "year", "Tên đơn vị": "unit_name",
+          "Mã đơn vị": "unit_id"}
+
+
+def _located(problems, case: Case, fname: str, also=()) -> str:
     """located | partial location | file-only, from a list of Problem."""
     def same_file(p):
         return p.file is not None and Path(p.file).name == fname
@@ -804,8 +810,11 @@ def _located(problems, case: Case, fname: str) -> str:
     def row_ok(p):
         return case.row is None or p.row in rows
 
+    want = None if case.cols is None else {fold(c) for c in case.cols} | {fold(_CANON[c]) for c in case.cols
+                                                                          if c in _CANON}
+
     def col_ok(p):
-        return case.cols is None or (p.column is not None and fold(str(p.column)) in {fold(c) for c in case.cols})
+        return case.cols is None or (p.column is not None and fold(str(p.column)) in want)
 
     best = "file-only"
     for p in problems:
@@ -813,6 +822,8 @@ def _located(problems, case: Case, fname: str) -> str:
             continue
         if sheet_ok(p) and row_ok(p) and col_ok(p):
             return "located"
+        if any(p.sheet == q.sheet and p.row == q.row and p.column == q.column for q in also):
+            return "located"  # where the control (the value meant) is an error too
         if (case.row is not None and p.row in rows) or (case.cols is not None and col_ok(p) and p.column):
             best = "partial location"
     return best
@@ -900,7 +911,7 @@ def run_case(case: Case, workdir: Path) -> dict:
                     if isinstance(err, str):
                         outcome = _cli_located(err, case, fname)
                     else:
-                        outcome = _located(err.problems, case, fname)
+                        outcome = _located(err.problems, case, fname, ctrl_err.problems if ctrl_err else ())
                 elif expect == "documented":
                     outcome = "refused valid"
                 else:

@@ -309,6 +309,7 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
                     "hoặc đổi tên?)",
                     f"unit {uid} is listed in sheet '{units_name}' but has no score sheet (deleted or renamed?)"))
     _completeness(df, criteria, units, f, problems)
+    df["_complete"] = "applies_to" in criteria  # checked against the tree: no guess from other units
     return df, criteria["criterion"]
 
 

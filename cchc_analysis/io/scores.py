@@ -227,8 +227,52 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
                       f"{int(rows[first_pos[i]])}; mỗi đơn vị × năm × tiêu chí chỉ một dòng",
             lambda i: f"duplicate: unit {uid_s.iat[i]}, year {yr[i]}, criterion {crit(i)} already at row "
                       f"{int(rows[first_pos[i]])}; one row per unit × year × criterion")
+    problems.extend(_missing_rows(data, file=file, sheet=sheet))
     problems.sort(key=lambda p: (str(p.file), natural_key(p.sheet), p.row or 0))
     return problems
+
+
+def _missing_rows(data: pd.DataFrame, *, file=None, sheet=None) -> list[Problem]:
+    """A unit lacking a criterion that every other unit of its type has that year (at least
+    two others) has lost a row (deleted, or never typed): a smaller maximum would follow
+    silently. Write KPS for a criterion that does not arise."""
+    if not len(data) or "unit_type" not in data.columns:
+        return []
+    key = pd.DataFrame({"y": data["year"].to_numpy(), "t": data["unit_type"].fillna("").astype(str).to_numpy(),
+                        "u": data["unit_id"].to_numpy(), "c": data["criterion"].to_numpy()})
+    checked = data["_complete"].fillna(False).to_numpy(dtype=bool) if "_complete" in data.columns else False
+    key["checked"] = checked
+    key = key[key["u"].notna() & key["c"].notna()].drop_duplicates(["y", "t", "u", "c"])
+    done = set(zip(key.loc[key["checked"], "y"], key.loc[key["checked"], "u"]))
+    key = key.drop(columns="checked")
+    n_units = key.drop_duplicates(["y", "t", "u"]).groupby(["y", "t"]).size().rename("U")
+    per_c = key.groupby(["y", "t", "c"]).size().rename("C").reset_index().join(n_units, on=["y", "t"])
+    gaps = per_c[(per_c["U"] >= 3) & (per_c["C"] == per_c["U"] - 1)]
+    if gaps.empty:
+        return []
+    out = []
+    units_of = key.groupby(["y", "t"])["u"].agg(set)
+    has = key.groupby(["y", "t", "c"])["u"].agg(set)
+    where = {}
+    for i, u in enumerate(data["unit_id"].to_numpy()):
+        where.setdefault((data["year"].iat[i], u), i)
+    names = data["unit_name"] if "unit_name" in data.columns else data["unit_id"]
+    for g in gaps.itertuples():
+        for u in units_of[(g.y, g.t)] - has[(g.y, g.t, g.c)]:
+            if (g.y, u) in done:
+                continue
+            i = where.get((g.y, u))
+            fi = data["_file"].iat[i] if "_file" in data.columns and i is not None else file
+            sh = data["_sheet"].iat[i] if "_sheet" in data.columns and i is not None else sheet
+            name = names.iat[i] if i is not None else u
+            out.append(Problem(fi, sh, None, "criterion",
+                               f"đơn vị {name} ({u}) thiếu dòng tiêu chí {g.c} năm {g.y}, mà mọi đơn vị khác cùng loại "
+                               f"đều có; thêm dòng (ghi KPS nếu không phát sinh)",
+                               f"unit {name} ({u}) lacks the row of criterion {g.c} in {g.y}, which every other unit "
+                               f"of its type has; add the row (KPS if it does not arise)"))
+            if len(out) >= MAX_PROBLEMS_PER_CHECK:
+                return out
+    return out
 
 
 # --------------------------------------------------------------------------- readers
@@ -280,6 +324,13 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
     if "unit_name" in frame.columns:
         _unique_text_problems(frame["unit_name"], f, "unit_name", problems, id_like=False)
     if "component" in frame.columns:
+        blank = (frame["component"].astype("string").fillna("").str.strip() == "").to_numpy()
+        if blank.any() and not blank.all():
+            for i in np.flatnonzero(blank)[:MAX_PROBLEMS_PER_CHECK]:
+                problems.append(Problem(f, None, int(i) + 2, "component",
+                                        "thiếu thành phần ('appraisal' hoặc 'survey'); ô trống không được hiểu là "
+                                        "thẩm định", "component is empty ('appraisal' or 'survey'); an empty cell is "
+                                        "not taken as appraisal"))
         uniq = pd.unique(frame["component"].astype("string").fillna(""))
         mapping = {u: _COMPONENTS.get(fold(u)) if u else None for u in uniq}
         bad = [u for u, k in mapping.items() if u and k is None]
