@@ -849,7 +849,8 @@ def _cli_validate(path: Path) -> tuple[int, str]:
 
 def _cli_located(text: str, case: Case, fname: str) -> str:
     lines = text.splitlines()
-    want_col = {fold(c) for c in case.cols} if case.cols else None
+    want_col = ({fold(c) for c in case.cols} | {fold(_CANON[c]) for c in case.cols if c in _CANON}
+                if case.cols else None)
     partial = False
     rows = {str(r) for r in (case.row if isinstance(case.row, tuple) else (case.row,))}
     for ln in lines:

@@ -269,7 +269,7 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
                 yr[i] = int(default_year)
                 continue
             try:
-                num = parse_number(v)
+                num = parse_number(v, percent=False)
             except ValueError:
                 num = None
             if num is None or not float(num).is_integer() or not (1900 <= num <= 2100):

@@ -232,7 +232,7 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
             yrs = []
             for i, v in enumerate(units["year"]):
                 try:
-                    y = parse_number(v) if v is not None else None
+                    y = parse_number(v, percent=False) if v is not None else None
                 except ValueError:
                     y = None
                 if v is not None and (y is None or not float(y).is_integer() or not 1900 <= y <= 2100):

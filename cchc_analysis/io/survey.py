@@ -168,13 +168,11 @@ def _parse_unique(values: np.ndarray, parser):
 def _parse_response(v):
     """An answer on the scale: a number (decimal comma or point); a percentage is refused
     (``4%`` is not the answer 4)."""
-    if isinstance(v, str) and "%" in v:
-        raise ValueError(v)
-    return parse_number(v)
+    return parse_number(v, percent=False)
 
 
 def _parse_year(v):
-    num = parse_number(v)
+    num = parse_number(v, percent=False)
     if num is None or not float(num).is_integer() or not (1900 <= num <= 2100):
         raise ValueError(v)
     return int(num)
