@@ -426,6 +426,12 @@ def _cell_case(doc: Doc, rng: random.Random) -> tuple:
     return f"{kind}:{label}", mut, control, oracle, sheet, i + 1, (written,) + tuple(names)
 
 
+def _lonely_units(bases) -> set:
+    fr = bases["scores.parquet"].frame
+    types = fr.drop_duplicates(["unit_id"]).groupby("unit_type")["unit_id"].agg(list)
+    return {u for us in types for u in us if len(us) < 3}
+
+
 def _structure_case(doc: Doc, rng: random.Random, bases) -> tuple:
     """-> (label, doc, control, oracle, sheet, row, cols, documented)."""
     mut = doc.copy()
@@ -447,9 +453,13 @@ def _structure_case(doc: Doc, rng: random.Random, bases) -> tuple:
     label = rng.choice(opts)
     i = rng.randrange(1, len(grid))
     if label == "delete_row":
+        uid_col = _header(grid, ("unit_id",))
+        lonely = uid_col is not None and grid[i][uid_col] in _lonely_units(bases)
         del grid[i]
         if doc.reader == "survey":  # documented: a missing row of the long layout is an unanswered question
             return label, mut, None, "documented", None, None, None, True
+        if lonely:  # documented: without applies_to, a unit with < 2 peers of its type cannot be checked
+            return label + ":lonely", mut, None, "documented", None, None, None, True
         return label, mut, None, "error", data_sheet, None, None, False
     if label == "delete_column":
         req = {"scores.xlsx": ["year", "unit_id", "criterion", "points"], "scores.csv":
@@ -482,7 +492,7 @@ def _structure_case(doc: Doc, rng: random.Random, bases) -> tuple:
                  "max_points": "max_pionts", "component": "comp", "unit_name": "unit_nme", "applicable": "aplicable",
                  "unit_type": "unit_typ", "field": "feild", "response": "respnse", "question": "questoin",
                  "respondent_id": "respondentid", "submitted_at": "submited_at",
-                 "Điểm thẩm định": "Điểm thẩm đình", "Mã tiêu chí": "Mã tiêu chi x", "Điểm tự chấm": "Điểm tự chầm"}
+                 "Điểm thẩm định": "Điểm thẩm địnhh", "Mã tiêu chí": "Mã tiêu chíi", "Điểm tự chấm": "Điểm tự chấmm"}
         cand = [j for j, h in enumerate(grid[0]) if h in typos]
         j = rng.choice(cand)
         old = grid[0][j]

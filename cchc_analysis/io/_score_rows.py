@@ -342,8 +342,16 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
     bad_cells = _parse_numeric.bad.copy()
     out["points"] = pts
     if "self_points" in f.columns:
-        sp, _ = _parse_numeric(raw, "self_points", problems, what_vi="điểm tự chấm",
-                               what_en="self-assessed points", allow_na_marker=True)
+        sp, sp_marker = _parse_numeric(raw, "self_points", problems, what_vi="điểm tự chấm",
+                                       what_en="self-assessed points", allow_na_marker=True)
+        sp_bad = _parse_numeric.bad.copy()
+        if (~np.isnan(sp)).any():  # self points kept: an empty one on an arising criterion is missing
+            gap = np.isnan(sp) & ~sp_marker & ~sp_bad & ~marker
+            for i in np.flatnonzero(gap)[:MAX_PROBLEMS_PER_CHECK]:
+                problems.append(_problem(raw, raw.frame["_row"].iat[i], "self_points",
+                                         "thiếu điểm tự chấm (các tiêu chí khác có); nhập điểm hoặc ghi KPS",
+                                         "self-assessed points are missing (other criteria have them); enter them "
+                                         "or write KPS"))
         out["self_points"] = sp
     if "criterion_name" in f.columns or "name" in f.columns:
         out["criterion_name"] = text_col("criterion_name" if "criterion_name" in f.columns else "name")

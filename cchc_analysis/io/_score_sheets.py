@@ -276,6 +276,10 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
         if "unit_id" not in raw.frame.columns:
             default_unit = sheet_map.get(name) or (name if name in unit_ids else None)
             if default_unit is None and units is not None:
+                n_before = len(problems)
+                _header_problems(raw, problems)  # a lost unit_id header (repeated, mistyped) is the cause
+                if len(problems) > n_before:
+                    continue
                 problems.append(Problem(
                     f, name, None, None,
                     f"tên trang tính '{name}' không khớp mã đơn vị nào trong trang '{units_name}' "

@@ -90,6 +90,8 @@ from ._score_rows import (
     REQUIRED,
     _ALIASES,
     _COMPONENTS,
+    _ID_OK,
+    _TOTAL_WORDS,
     _as_canonical,
     _frame_from_rows,
     natural_key,
@@ -380,6 +382,9 @@ def _unique_text_problems(col: pd.Series, f: str, name: str, problems: list, *, 
         if not isinstance(v, str):
             continue
         why = bad_text(v, id_like=id_like)
+        if why is None and name == "criterion" and (fold(v) in _TOTAL_WORDS or not _ID_OK.match(v.strip())):
+            why = ("không phải mã tiêu chí (chỉ chữ số, chữ cái không dấu, '.', '-', '_'; dòng tổng cộng thì xóa)",
+                   "is not a criterion id (ASCII digits, letters, '.', '-', '_'; delete a total row)")
         if why is None and not id_like and len(v) > MAX_NAME_CHARS:
             why = (f"dài {fmt_int(len(v))} ký tự (tối đa {MAX_NAME_CHARS})", f"is {fmt_int(len(v), 'en')} characters long (at most "
                    f"{MAX_NAME_CHARS})")
