@@ -81,9 +81,9 @@ def test_oracle_catches_a_reader_that_guesses(bases, tmp_path, monkeypatch):
 
     real = _score_rows.parse_number
 
-    def guessing(v):
+    def guessing(v, **kw):
         try:
-            return real(v)
+            return real(v, **kw)
         except ValueError:
             return 0.0
 
