@@ -192,32 +192,44 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
         add(unknown, "criterion",
             lambda i: f"tiêu chí '{crit(i)}' không có trong bộ tiêu chí",
             lambda i: f"criterion '{crit(i)}' is not in the criteria tree")
-    # one unit, one id: a row whose unit name belongs to another id in that year is a mistyped id
-    # (``cuc-1`` for ``cuc-01`` would be a phantom unit); names equal to their id say nothing
-    if "unit_name" in data.columns and n:
-        names = data["unit_name"]
-        given = (names.notna() & uid_s.notna() & (names.astype(str) != uid_s.astype(str))).to_numpy()
-        if given.any():
-            key = pd.DataFrame({"y": yr[given], "n": names.to_numpy()[given], "u": uid_s.to_numpy()[given]})
-            size = key.groupby(["y", "n", "u"], sort=False).size().rename("k").reset_index()
-            top = size.sort_values("k", ascending=False, kind="stable").drop_duplicates(["y", "n"])
-            several = size.groupby(["y", "n"])["u"].transform("size") > 1
-            if several.any():
-                major = top.set_index(["y", "n"])["u"]
-                m = key.join(major.rename("major"), on=["y", "n"])
-                odd = np.zeros(n, dtype=bool)
-                odd[np.flatnonzero(given)] = (m["u"] != m["major"]).to_numpy()
-                maj = np.empty(n, dtype=object)
-                maj[np.flatnonzero(given)] = m["major"].to_numpy()
-                add(odd, "unit_id",
-                    lambda i: f"mã đơn vị '{uid_s.iat[i]}' khác mã '{maj[i]}' của cùng đơn vị '{names.iat[i]}' "
-                              f"(năm {yr[i]}): gõ nhầm mã? Một đơn vị một mã",
-                    lambda i: f"unit id '{uid_s.iat[i]}' differs from id '{maj[i]}' of the same unit '{names.iat[i]}' "
-                              f"(year {yr[i]}): a mistyped id? One id per unit")
     # duplicates on integer codes (fast on millions of rows)
     uc, uu = pd.factorize(uid_s)
     cc, cu = pd.factorize(crit_s)
     yc, yu = pd.factorize(yr)
+    # one unit, one id: a row whose unit name belongs to another id in that year is a mistyped id
+    # (``cuc-1`` for ``cuc-01`` would be a phantom unit); names equal to their id say nothing
+    if "unit_name" in data.columns and n:
+        names = data["unit_name"]
+        nc, nu = pd.factorize(names)
+        ok = (nc >= 0) & (uc >= 0) & (yc >= 0)
+        NU, NN = max(len(uu), 1), max(len(nu), 1)
+        pair = (yc.astype(np.int64) * NN + nc) * NU + uc
+        inv, pairs = pd.factorize(np.where(ok, pair, -1))  # hash-based: np.unique is slow here
+        cnt = np.bincount(inv, minlength=len(pairs))
+        real = pairs >= 0
+        p_u = np.where(real, pairs % NU, -1)
+        p_yn = np.where(real, pairs // NU, -1)
+        same = np.array([bool(real[k]) and str(nu[p_yn[k] % NN]) == str(uu[p_u[k]]) for k in range(len(pairs))],
+                        dtype=bool)
+        use = real & ~same
+        yn = pd.Series(p_yn[use]).value_counts()
+        multi = set(yn.index[yn.to_numpy() > 1].tolist())
+        if multi:
+            major = {}
+            for k in np.flatnonzero(use):
+                g = int(p_yn[k])
+                if g in multi and (g not in major or cnt[k] > cnt[major[g]]):
+                    major[g] = k
+            odd_pair = np.array([bool(use[k]) and int(p_yn[k]) in multi and major[int(p_yn[k])] != k
+                                 for k in range(len(pairs))], dtype=bool)
+            odd = odd_pair[inv] & ok
+            maj = {g: uu[p_u[k]] for g, k in major.items()}
+            pyn = p_yn[inv]
+            add(odd, "unit_id",
+                lambda i: f"mã đơn vị '{uid_s.iat[i]}' khác mã '{maj[int(pyn[i])]}' của cùng đơn vị "
+                          f"'{names.iat[i]}' (năm {yr[i]}): gõ nhầm mã? Một đơn vị một mã",
+                lambda i: f"unit id '{uid_s.iat[i]}' differs from id '{maj[int(pyn[i])]}' of the same unit "
+                          f"'{names.iat[i]}' (year {yr[i]}): a mistyped id? One id per unit")
     valid = (uc >= 0) & (cc >= 0) & (yc >= 0)
     code = (yc.astype(np.int64) * max(len(uu), 1) + uc) * max(len(cu), 1) + cc
     code_s = pd.Series(np.where(valid, code, -1 - np.arange(n)))
@@ -237,41 +249,51 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
 def _missing_rows(data: pd.DataFrame, *, file=None, sheet=None) -> list[Problem]:
     """A unit lacking a criterion that every other unit of its type has that year (at least
     two others) has lost a row (deleted, or never typed): a smaller maximum would follow
-    silently. Write KPS for a criterion that does not arise."""
+    silently. Write KPS for a criterion that does not arise. Integer codes: cheap on
+    millions of rows."""
     if not len(data) or "unit_type" not in data.columns:
         return []
-    key = pd.DataFrame({"y": data["year"].to_numpy(), "t": data["unit_type"].fillna("").astype(str).to_numpy(),
-                        "u": data["unit_id"].to_numpy(), "c": data["criterion"].to_numpy()})
-    checked = data["_complete"].fillna(False).to_numpy(dtype=bool) if "_complete" in data.columns else False
-    key["checked"] = checked
-    key = key[key["u"].notna() & key["c"].notna()].drop_duplicates(["y", "t", "u", "c"])
-    done = set(zip(key.loc[key["checked"], "y"], key.loc[key["checked"], "u"]))
-    key = key.drop(columns="checked")
-    n_units = key.drop_duplicates(["y", "t", "u"]).groupby(["y", "t"]).size().rename("U")
-    per_c = key.groupby(["y", "t", "c"]).size().rename("C").reset_index().join(n_units, on=["y", "t"])
-    gaps = per_c[(per_c["U"] >= 3) & (per_c["C"] == per_c["U"] - 1)]
-    if gaps.empty:
+    yc, _ = pd.factorize(data["year"])
+    tc, _ = pd.factorize(data["unit_type"].fillna(""))
+    uc, uu = pd.factorize(data["unit_id"])
+    cc, cu = pd.factorize(data["criterion"])
+    ok = (yc >= 0) & (tc >= 0) & (uc >= 0) & (cc >= 0)
+    if "_complete" in data.columns:  # checked against the tree's applies_to already
+        ok &= ~data["_complete"].fillna(False).to_numpy(dtype=bool)
+    if not ok.any():
+        return []
+    nt, nu, nc = int(tc.max()) + 1, len(uu), len(cu)
+    yt = yc[ok].astype(np.int64) * nt + tc[ok]
+    ytu = pd.unique(yt * nu + uc[ok])  # distinct (year, type, unit); hash-based, not np.unique (slow)
+    ytc_u = pd.unique((yt * nc + cc[ok]) * nu + uc[ok])  # distinct (year, type, criterion, unit)
+    units_in = pd.Series(ytu // nu).value_counts()
+    have_n = pd.Series(ytc_u // nu).value_counts()
+    ytc, n_have = have_n.index.to_numpy(), have_n.to_numpy()
+    need = units_in.reindex(ytc // nc).to_numpy()
+    gaps = ytc[(need >= 3) & (n_have == need - 1)]
+    if not len(gaps):
         return []
     out = []
-    units_of = key.groupby(["y", "t"])["u"].agg(set)
-    has = key.groupby(["y", "t", "c"])["u"].agg(set)
-    where = {}
-    for i, u in enumerate(data["unit_id"].to_numpy()):
-        where.setdefault((data["year"].iat[i], u), i)
+    first = {}
+    for i, key in zip(np.flatnonzero(ok).tolist(), (yt * nu + uc[ok]).tolist()):
+        first.setdefault(key, i)
+    have = set(ytc_u.tolist())
     names = data["unit_name"] if "unit_name" in data.columns else data["unit_id"]
-    for g in gaps.itertuples():
-        for u in units_of[(g.y, g.t)] - has[(g.y, g.t, g.c)]:
-            if (g.y, u) in done:
+    for g in gaps.tolist():
+        group, c = divmod(g, nc)
+        for k in ytu[ytu // nu == group].tolist():
+            u = k % nu
+            if (g * nu + u) in have:
                 continue
-            i = where.get((g.y, u))
-            fi = data["_file"].iat[i] if "_file" in data.columns and i is not None else file
-            sh = data["_sheet"].iat[i] if "_sheet" in data.columns and i is not None else sheet
-            name = names.iat[i] if i is not None else u
+            i = first[k]
+            fi = data["_file"].iat[i] if "_file" in data.columns else file
+            sh = data["_sheet"].iat[i] if "_sheet" in data.columns else sheet
+            y = data["year"].iat[i]
             out.append(Problem(fi, sh, None, "criterion",
-                               f"đơn vị {name} ({u}) thiếu dòng tiêu chí {g.c} năm {g.y}, mà mọi đơn vị khác cùng loại "
-                               f"đều có; thêm dòng (ghi KPS nếu không phát sinh)",
-                               f"unit {name} ({u}) lacks the row of criterion {g.c} in {g.y}, which every other unit "
-                               f"of its type has; add the row (KPS if it does not arise)"))
+                               f"đơn vị {names.iat[i]} ({uu[u]}) thiếu dòng tiêu chí {cu[c]} năm {y}, mà mọi đơn vị khác "
+                               "cùng loại đều có; thêm dòng (ghi KPS nếu không phát sinh)",
+                               f"unit {names.iat[i]} ({uu[u]}) lacks the row of criterion {cu[c]} in {y}, which every "
+                               "other unit of its type has; add the row (KPS if it does not arise)"))
             if len(out) >= MAX_PROBLEMS_PER_CHECK:
                 return out
     return out
@@ -326,8 +348,12 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
     if "unit_name" in frame.columns:
         _unique_text_problems(frame["unit_name"], f, "unit_name", problems, id_like=False)
     if "component" in frame.columns:
-        blank = (frame["component"].astype("string").fillna("").str.strip() == "").to_numpy()
-        if blank.any() and not blank.all():
+        comp_vals = pd.unique(frame["component"])
+        blanks = [v for v in comp_vals if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip()]
+        blank = None
+        if blanks and len(blanks) < len(comp_vals):
+            blank = (frame["component"].isna() | frame["component"].isin([b for b in blanks if isinstance(b, str)])).to_numpy()
+        if blank is not None:
             for i in np.flatnonzero(blank)[:MAX_PROBLEMS_PER_CHECK]:
                 problems.append(Problem(f, None, int(i) + 2, "component",
                                         "thiếu thành phần ('appraisal' hoặc 'survey'); ô trống không được hiểu là "
