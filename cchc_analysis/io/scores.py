@@ -241,28 +241,29 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
                       f"{int(rows[first_pos[i]])}; mỗi đơn vị × năm × tiêu chí chỉ một dòng",
             lambda i: f"duplicate: unit {uid_s.iat[i]}, year {yr[i]}, criterion {crit(i)} already at row "
                       f"{int(rows[first_pos[i]])}; one row per unit × year × criterion")
-    problems.extend(_missing_rows(data, file=file, sheet=sheet))
+    problems.extend(_missing_rows(data, file=file, sheet=sheet, codes=(yc, uc, uu, cc, cu)))
     problems.sort(key=lambda p: (str(p.file), natural_key(p.sheet), p.row or 0))
     return problems
 
 
-def _missing_rows(data: pd.DataFrame, *, file=None, sheet=None) -> list[Problem]:
+def _missing_rows(data: pd.DataFrame, *, file=None, sheet=None, codes=None) -> list[Problem]:
     """A unit lacking a criterion that every other unit of its type has that year (at least
     two others) has lost a row (deleted, or never typed): a smaller maximum would follow
     silently. Write KPS for a criterion that does not arise. Integer codes: cheap on
     millions of rows."""
     if not len(data) or "unit_type" not in data.columns:
         return []
-    yc, _ = pd.factorize(data["year"])
-    tc, _ = pd.factorize(data["unit_type"].fillna(""))
-    uc, uu = pd.factorize(data["unit_id"])
-    cc, cu = pd.factorize(data["criterion"])
-    ok = (yc >= 0) & (tc >= 0) & (uc >= 0) & (cc >= 0)
+    if codes is None:
+        codes = (pd.factorize(data["year"])[0], *pd.factorize(data["unit_id"]), *pd.factorize(data["criterion"]))
+    yc, uc, uu, cc, cu = codes
+    tc, tu = pd.factorize(data["unit_type"])
+    tc = np.where(tc < 0, len(tu), tc)  # no type: one group of its own
+    ok = (yc >= 0) & (uc >= 0) & (cc >= 0)
     if "_complete" in data.columns:  # checked against the tree's applies_to already
         ok &= ~data["_complete"].fillna(False).to_numpy(dtype=bool)
     if not ok.any():
         return []
-    nt, nu, nc = int(tc.max()) + 1, len(uu), len(cu)
+    nt, nu, nc = len(tu) + 1, len(uu), len(cu)
     yt = yc[ok].astype(np.int64) * nt + tc[ok]
     ytu = pd.unique(yt * nu + uc[ok])  # distinct (year, type, unit); hash-based, not np.unique (slow)
     ytc_u = pd.unique((yt * nc + cc[ok]) * nu + uc[ok])  # distinct (year, type, criterion, unit)
