@@ -281,12 +281,14 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
                 if len(problems) > n_before:
                     continue
                 problems.append(Problem(
-                    f, name, None, None,
+                    f, name, None, "unit_id",
                     f"tên trang tính '{name}' không khớp mã đơn vị nào trong trang '{units_name}' "
-                    f"({sorted(unit_ids, key=natural_key)[:10]}); đặt lại tên trang tính bằng mã đơn vị "
-                    "hoặc ghi tên trang vào cột 'sheet' của trang đơn vị",
-                    f"sheet name '{name}' matches no unit id of sheet '{units_name}'; rename the sheet "
-                    "to the unit id or give its name in the units sheet's 'sheet' column"))
+                    f"({sorted(unit_ids, key=natural_key)[:10]}) và trang không có cột unit_id; thêm cột Mã đơn vị "
+                    "(bảng dài), hoặc đặt tên trang tính bằng mã đơn vị / ghi tên trang vào cột 'sheet' của trang "
+                    "đơn vị",
+                    f"sheet name '{name}' matches no unit id of sheet '{units_name}' and the sheet has no "
+                    "unit_id column; add a unit_id column (a long sheet), or rename the sheet to the unit id / "
+                    "give its name in the units sheet's 'sheet' column"))
                 continue
             default_unit = default_unit or clean_text(name)
             seen_units.add(default_unit)
