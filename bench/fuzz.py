@@ -921,6 +921,13 @@ def run_case(case: Case, workdir: Path) -> dict:
                 if expect in ("error", "either"):
                     if isinstance(err, str):
                         outcome = _cli_located(err, case, fname)
+                        if outcome != "located" and ctrl_err is not None:  # where the value meant errs too
+                            for q in ctrl_err.problems[:20]:
+                                alt = Case(case.index, case.base, case.mutation, case.category, case.doc, "error",
+                                           sheet=q.sheet, row=q.row, cols=None if q.column is None else (q.column,))
+                                if _cli_located(err, alt, fname) == "located":
+                                    outcome = "located"
+                                    break
                     else:
                         outcome = _located(err.problems, case, fname, ctrl_err.problems if ctrl_err else ())
                 elif expect == "documented":

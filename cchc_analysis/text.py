@@ -70,6 +70,13 @@ def slugify(text: str) -> str:
 _NUM_OK = re.compile(r"^[+-]?([0-9]+([.,][0-9]+)*|[.,][0-9]+)$")  # ASCII digits only (not full-width)
 
 
+def _grouped(whole: str, sep: str) -> bool:
+    """``1.234.567``: groups of exactly three digits after a first group of one to three
+    (``1.5.2`` is no number)."""
+    parts = whole.lstrip("+-").split(sep)
+    return 1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])
+
+
 def parse_number(value, *, percent: bool = True) -> float | None:
     """Parse a number as analysts type it; ``None`` for empty, ``ValueError`` if not a number.
 
@@ -82,7 +89,8 @@ def parse_number(value, *, percent: bool = True) -> float | None:
 
     1. Two different separators: the last one is the decimal mark (``1.234,5`` and
        ``1,234.5`` are both 1234.5).
-    2. One separator used several times is a thousands separator (``1.234.567``).
+    2. One separator used several times is a thousands separator (``1.234.567``); its
+       groups must have three digits (``1.5.2`` is not a number).
     3. One separator used once is the decimal mark, ``,`` (Vietnamese) or ``.`` alike
        (``89,95``, ``89.95``).
     4. Rule 3 leaves one case ambiguous: a single separator before exactly three digits
@@ -102,6 +110,12 @@ def parse_number(value, *, percent: bool = True) -> float | None:
     1234.5
     >>> parse_number("1,234.5")
     1234.5
+    >>> parse_number("1.234.567")
+    1234567.0
+    >>> parse_number("1.5.2")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a number: '1.5.2'
     >>> parse_number("") is None
     True
     """
@@ -133,15 +147,24 @@ def parse_number(value, *, percent: bool = True) -> float | None:
     has_dot, has_comma = "." in s, "," in s
     if has_dot and has_comma:
         if s.rfind(",") > s.rfind("."):  # 1.234,5: comma is the decimal mark
-            s = s.replace(".", "").replace(",", ".")
+            whole, _, frac = s.partition(",")
+            thousands = "."
         else:  # 1,234.5
-            s = s.replace(",", "")
+            whole, _, frac = s.partition(".")
+            thousands = ","
+        if ("," if thousands == "." else ".") in frac or not _grouped(whole, thousands):
+            raise ValueError(f"not a number: {value!r}")
+        s = whole.replace(thousands, "") + "." + frac
     elif has_comma:
         if s.count(",") > 1:  # 1,234,567
+            if not _grouped(s, ","):
+                raise ValueError(f"not a number: {value!r}")
             s = s.replace(",", "")
         else:
             s = s.replace(",", ".")
     elif s.count(".") > 1:  # 1.234.567
+        if not _grouped(s, "."):
+            raise ValueError(f"not a number: {value!r}")
         s = s.replace(".", "")
     if len(s) > 40:
         raise ValueError(f"number too long: {s[:20]}…")

@@ -252,7 +252,7 @@ def test_point_values_by_the_range_rule(tmp_path, value, points):
     assert read_scores(p)["points"].tolist() == [points]
 
 
-@pytest.mark.parametrize("value", ["95%", "1.5%", "１.５", "nan", "inf", "1.234,5", "2023-05-01"])
+@pytest.mark.parametrize("value", ["95%", "1.5%", "１.５", "nan", "inf", "1.234,5", "2023-05-01", "1.5.2", "1.0,0", "1,5.0"])
 def test_point_values_that_are_errors(tmp_path, value):
     p = _csv(tmp_path, f'2023,cuc-01,Cục số 1,cuc,1.1,2,"{value}"\n')
     assert _at(_err(p), row=2, column="points")
