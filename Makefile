@@ -30,6 +30,9 @@ test: $(STAMP) ## run the whole test suite (unit tests, doctests, notebooks)
 bench: $(STAMP) ## print the speed benchmarks (ratios against baselines in one run)
 	$(PY) -m bench
 
+fuzz: $(STAMP) ## fuzz the readers: 3,000 seeded mutated inputs, the outcome table (.bench/fuzz.csv)
+	$(PY) -m bench.fuzz 3000 --seed 19
+
 calibrate: $(STAMP) ## simulation study of the few-task bias test (size and power)
 	$(PY) -m cchc_analysis.bias.calibration
 
@@ -40,4 +43,4 @@ lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's environment
 clean: ## remove the virtual environment and build outputs (never data/raw)
 	rm -rf $(VENV) .pytest_cache
 
-.PHONY: help setup report test bench calibrate lab clean
+.PHONY: help setup report test bench fuzz calibrate lab clean

@@ -70,15 +70,35 @@ def slugify(text: str) -> str:
 _NUM_OK = re.compile(r"^[+-]?([0-9]+([.,][0-9]+)*|[.,][0-9]+)$")  # ASCII digits only (not full-width)
 
 
-def parse_number(value) -> float | None:
+def _grouped(whole: str, sep: str) -> bool:
+    """``1.234.567``: groups of exactly three digits after a first group of one to three
+    (``1.5.2`` is no number)."""
+    parts = whole.lstrip("+-").split(sep)
+    return 1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])
+
+
+def parse_number(value, *, percent: bool = True) -> float | None:
     """Parse a number as analysts type it; ``None`` for empty, ``ValueError`` if not a number.
 
-    Accepts Vietnamese decimal commas (``89,95``), ``%`` signs, thousands separators
-    (``1.234,5`` or ``1,234.5``), spaces and non-breaking spaces, and numbers stored as
-    text. A single separator followed by exactly three digits (``1.234`` or ``1,234``) is
-    ambiguous; it is read as a decimal point when it is ``.`` and as a decimal comma when
-    it is ``,`` only if no other separator appears, which matches how PAR INDEX tables are
-    typed (points have at most two decimals, so ``1,234`` never arises as points).
+    Accepts Vietnamese decimal commas (``89,95``), ``%`` signs (``percent=False``
+    refuses them), thousands separators (``1.234,5`` or ``1,234.5``), spaces and
+    non-breaking spaces, and numbers stored as text; refuses full-width digits,
+    ``nan``/``inf`` and numbers too large to be finite.
+
+    **The one rule for separators** (every reader follows it):
+
+    1. Two different separators: the last one is the decimal mark (``1.234,5`` and
+       ``1,234.5`` are both 1234.5).
+    2. One separator used several times is a thousands separator (``1.234.567``); its
+       groups must have three digits (``1.5.2`` is not a number).
+    3. One separator used once is the decimal mark, ``,`` (Vietnamese) or ``.`` alike
+       (``89,95``, ``89.95``).
+    4. Rule 3 leaves one case ambiguous: a single separator before exactly three digits
+       (``1.500``, ``1,500``) reads as 1.5 but in Vietnamese could mean 1500 (thousands
+       dot). Where the column's range settles it, it is read by rule 3: a point value is
+       never ≥ 1,000 and an answer on a survey scale never is, so there ``1.500`` is 1.5.
+       Where it does not (years, counts), the readers report the cell as ambiguous
+       instead of guessing.
 
     Examples
     --------
@@ -90,6 +110,12 @@ def parse_number(value) -> float | None:
     1234.5
     >>> parse_number("1,234.5")
     1234.5
+    >>> parse_number("1.234.567")
+    1234567.0
+    >>> parse_number("1.5.2")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a number: '1.5.2'
     >>> parse_number("") is None
     True
     """
@@ -110,6 +136,8 @@ def parse_number(value) -> float | None:
     s = clean_text(value)
     if s is None:
         return None
+    if not percent and "%" in s:
+        raise ValueError(f"a percentage, not a number: {value!r}")
     s = s.replace("%", "").replace(" ", "").replace("\u00a0", "").replace("'", "")
     s = s.replace("\u2212", "-")  # Unicode minus
     if not s:
@@ -119,15 +147,24 @@ def parse_number(value) -> float | None:
     has_dot, has_comma = "." in s, "," in s
     if has_dot and has_comma:
         if s.rfind(",") > s.rfind("."):  # 1.234,5: comma is the decimal mark
-            s = s.replace(".", "").replace(",", ".")
+            whole, _, frac = s.partition(",")
+            thousands = "."
         else:  # 1,234.5
-            s = s.replace(",", "")
+            whole, _, frac = s.partition(".")
+            thousands = ","
+        if ("," if thousands == "." else ".") in frac or not _grouped(whole, thousands):
+            raise ValueError(f"not a number: {value!r}")
+        s = whole.replace(thousands, "") + "." + frac
     elif has_comma:
         if s.count(",") > 1:  # 1,234,567
+            if not _grouped(s, ","):
+                raise ValueError(f"not a number: {value!r}")
             s = s.replace(",", "")
         else:
             s = s.replace(",", ".")
     elif s.count(".") > 1:  # 1.234.567
+        if not _grouped(s, "."):
+            raise ValueError(f"not a number: {value!r}")
         s = s.replace(".", "")
     if len(s) > 40:
         raise ValueError(f"number too long: {s[:20]}…")

@@ -11,15 +11,18 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..text import clean_text, fold, parse_number
+from ..text import clean_text, fmt_int, fold, parse_number
 from .office import NOT_ARISING
 from ._tabular import (
     COMMON_ALIASES,
     MAX_PROBLEMS_PER_CHECK,
     Problems,
+    MAX_NAME_CHARS,
     Table,
     alias_table,
+    bad_text,
     find_table,
+    near_header,
     text_id,
 )
 
@@ -149,6 +152,16 @@ def _header_problems(raw: _Raw, problems: list, *, unknown: bool = False) -> Non
                                 "xóa hoặc đổi tên một cột",
                                 f"column '{written}' repeats column '{raw.headers.get(canon, canon)}' (both mean "
                                 f"'{canon}'); delete or rename one"))
+    if not unknown:
+        for row, j, written in raw.unknown or []:
+            meant = near_header(written, _ALIASES)
+            if meant is not None and meant not in raw.headers:
+                problems.append(Problem(raw.file, raw.sheet, row, written,
+                                        f"không nhận ra cột '{written}' (có phải '{_VI_HEADER.get(meant, meant)}' / "
+                                        f"'{meant}' gõ nhầm?); sửa tiêu đề cột, nếu không cột này bị bỏ qua và bảng đọc "
+                                        "ra sẽ khác",
+                                        f"column '{written}' is not recognised (a mistyped '{meant}'?); correct the "
+                                        "header: otherwise the column is ignored and the table read differs"))
     if unknown:
         for row, j, written in raw.unknown or []:
             problems.append(Problem(raw.file, raw.sheet, row, written,
@@ -256,7 +269,7 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
                 yr[i] = int(default_year)
                 continue
             try:
-                num = parse_number(v)
+                num = parse_number(v, percent=False)
             except ValueError:
                 num = None
             if num is None or not float(num).is_integer() or not (1900 <= num <= 2100):
@@ -285,6 +298,8 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
         for i in bad_rows[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(_problem(raw, out["_row"].iat[i], col, f"thiếu {vi_name}", f"{en_name} is empty"))
     _check_ids(out["criterion"], out["_row"], raw, "criterion", problems)
+    if "unit_id" in f.columns:
+        _check_ids(out["unit_id"], out["_row"], raw, "unit_id", problems)
     if units is not None and "unit_id" in f.columns:  # a long sheet: every id must be a listed unit
         known_units = set(units["unit_id"])
         for i, u in enumerate(out["unit_id"]):
@@ -297,11 +312,19 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
     unit_type = text_col("unit_type")
     out["unit_name"] = unit_name
     out["unit_type"] = unit_type
+    if "unit_name" in f.columns:
+        _check_names(unit_name, out["_row"], raw, "unit_name", problems)
     out["field"] = text_col("field")
     comp = text_col("component")
     comps = []
+    comp_given = "component" in f.columns
     for i, c in enumerate(comp):
         if c is None:
+            if comp_given:  # the column is there: an empty cell would silently mean 'appraisal'
+                problems.append(_problem(
+                    raw, f["_row"].iat[i], "component",
+                    "thiếu thành phần ('thẩm định' hoặc 'điều tra'); ô trống không được hiểu là thẩm định",
+                    "component is empty ('appraisal' or 'survey'); an empty cell is not taken as appraisal"))
             comps.append(None)
             continue
         k = _COMPONENTS.get(fold(c))
@@ -319,8 +342,16 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
     bad_cells = _parse_numeric.bad.copy()
     out["points"] = pts
     if "self_points" in f.columns:
-        sp, _ = _parse_numeric(raw, "self_points", problems, what_vi="điểm tự chấm",
-                               what_en="self-assessed points", allow_na_marker=True)
+        sp, sp_marker = _parse_numeric(raw, "self_points", problems, what_vi="điểm tự chấm",
+                                       what_en="self-assessed points", allow_na_marker=True)
+        sp_bad = _parse_numeric.bad.copy()
+        if (~np.isnan(sp)).any():  # self points kept: an empty one on an arising criterion is missing
+            gap = np.isnan(sp) & ~sp_marker & ~sp_bad & ~marker
+            for i in np.flatnonzero(gap)[:MAX_PROBLEMS_PER_CHECK]:
+                problems.append(_problem(raw, raw.frame["_row"].iat[i], "self_points",
+                                         "thiếu điểm tự chấm (các tiêu chí khác có); nhập điểm hoặc ghi KPS",
+                                         "self-assessed points are missing (other criteria have them); enter them "
+                                         "or write KPS"))
         out["self_points"] = sp
     if "criterion_name" in f.columns or "name" in f.columns:
         out["criterion_name"] = text_col("criterion_name" if "criterion_name" in f.columns else "name")
@@ -370,6 +401,17 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
         known = out["criterion"].isin(info.index)
         m = out["criterion"].map(info["max_points"])
         if "max_points" in f.columns:
+            given = out["max_points"].to_numpy(dtype=float)
+            tree_max = m.to_numpy(dtype=float)
+            differ = ~np.isnan(given) & ~np.isnan(tree_max) & (np.abs(given - tree_max) > 1e-9) & ~out["_bad"].to_numpy()
+            for i in np.flatnonzero(differ)[:MAX_PROBLEMS_PER_CHECK]:
+                problems.append(_problem(
+                    raw, out["_row"].iat[i], "max_points",
+                    f"điểm tối đa {given[i]:g} khác bộ tiêu chí ({tree_max[i]:g}) của tiêu chí {out['criterion'].iat[i]}; "
+                    "sửa cho khớp trang tiêu chí",
+                    f"max points {given[i]:g} differ from the criteria sheet ({tree_max[i]:g}) for criterion "
+                    f"{out['criterion'].iat[i]}; make them agree"))
+            out["_bad"] = out["_bad"].to_numpy() | differ
             out["max_points"] = np.where(np.isnan(out["max_points"]), m, out["max_points"])
         else:
             out["max_points"] = m.to_numpy(dtype=float)
@@ -403,13 +445,53 @@ def _check_ids(ids, rows, raw: _Raw, col: str, problems: list) -> None:
     silently make a new criterion."""
     n = 0
     for i, c in enumerate(ids):
-        if c is not None and not _ID_OK.match(c):
+        if not isinstance(c, str):
+            continue
+        if col == "criterion" and fold(c) in _TOTAL_WORDS:
+            if n < MAX_PROBLEMS_PER_CHECK:
+                problems.append(_problem(raw, rows.iat[i] if hasattr(rows, "iat") else rows[i], col,
+                                         f"dòng '{c}' là dòng tổng cộng, không phải tiêu chí; xóa dòng này (tổng được "
+                                         "tính lại từ các tiêu chí)",
+                                         f"row '{c}' is a total row, not a criterion; delete it (totals are computed "
+                                         "from the criteria)"))
+            n += 1
+            continue
+        why = bad_text(c, id_like=True)
+        if why is not None:
+            if n < MAX_PROBLEMS_PER_CHECK:
+                problems.append(_problem(raw, rows.iat[i] if hasattr(rows, "iat") else rows[i], col,
+                                         f"mã '{c}' {why[0]}", f"id '{c}' {why[1]}"))
+            n += 1
+            continue
+        if col == "criterion" and not _ID_OK.match(c):
             if n < MAX_PROBLEMS_PER_CHECK:
                 problems.append(_problem(raw, rows.iat[i] if hasattr(rows, "iat") else rows[i], col,
                                          f"mã tiêu chí '{c}' có ký tự không hợp lệ (chỉ chữ số, chữ cái không dấu, '.', "
                                          "'-', '_'; không dùng chữ số toàn chiều rộng)",
                                          f"criterion id '{c}' has invalid characters (ASCII digits, letters, '.', '-', "
                                          "'_' only; no full-width digits)"))
+            n += 1
+
+
+#: Criterion cells of a subtotal or total row left in the table (folded).
+_TOTAL_WORDS = frozenset({"tong", "tong cong", "cong", "total", "sum", "tong diem", "tong so", "subtotal",
+                          "cong diem", "tong cong diem", "grand total"})
+
+
+def _check_names(names, rows, raw: _Raw, col: str, problems: list) -> None:
+    """Names: no invisible direction/control characters, at most :data:`MAX_NAME_CHARS`."""
+    n = 0
+    for i, c in enumerate(names):
+        if not isinstance(c, str):
+            continue
+        why = bad_text(c)
+        if why is None and len(c) > MAX_NAME_CHARS:
+            why = (f"dài {fmt_int(len(c))} ký tự (tối đa {MAX_NAME_CHARS}); ghi tên ngắn của đơn vị",
+                   f"is {fmt_int(len(c), 'en')} characters long (at most {MAX_NAME_CHARS}); give the unit's short name")
+        if why is not None:
+            if n < MAX_PROBLEMS_PER_CHECK:
+                problems.append(_problem(raw, rows.iat[i] if hasattr(rows, "iat") else rows[i], col,
+                                         f"tên '{c[:40]}' {why[0]}", f"name '{c[:40]}' {why[1]}"))
             n += 1
 
 

@@ -31,6 +31,7 @@ from ._score_rows import (
     _Raw,
     _UNITS_SHEETS,
     _check_ids,
+    _check_names,
     _finish,
     _frame_from_rows,
     _header_problems,
@@ -218,11 +219,20 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
         _header_problems(uraw, problems)
         units = pd.DataFrame({c: [clean_text(v) for v in uraw.frame[c]] for c in uraw.frame.columns if c != "_row"})
         urows = uraw.frame["_row"].to_numpy()
+        n_before = len(problems)
+        for i in np.flatnonzero(units["unit_id"].isna().to_numpy())[:MAX_PROBLEMS_PER_CHECK]:
+            problems.append(_problem(uraw, urows[i], "unit_id", "thiếu mã đơn vị (dòng có tên/loại nhưng không có mã)",
+                                     "unit id is empty (the row has a name or type but no id)"))
+        _check_ids(units["unit_id"], uraw.frame["_row"], uraw, "unit_id", problems)
+        if "unit_name" in units:
+            _check_names(units["unit_name"], uraw.frame["_row"], uraw, "unit_name", problems)
+        if len(problems) > n_before:
+            return None, None
         if "year" in units:
             yrs = []
             for i, v in enumerate(units["year"]):
                 try:
-                    y = parse_number(v) if v is not None else None
+                    y = parse_number(v, percent=False) if v is not None else None
                 except ValueError:
                     y = None
                 if v is not None and (y is None or not float(y).is_integer() or not 1900 <= y <= 2100):
@@ -266,13 +276,19 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
         if "unit_id" not in raw.frame.columns:
             default_unit = sheet_map.get(name) or (name if name in unit_ids else None)
             if default_unit is None and units is not None:
+                n_before = len(problems)
+                _header_problems(raw, problems)  # a lost unit_id header (repeated, mistyped) is the cause
+                if len(problems) > n_before:
+                    continue
                 problems.append(Problem(
-                    f, name, None, None,
+                    f, name, None, "unit_id",
                     f"tên trang tính '{name}' không khớp mã đơn vị nào trong trang '{units_name}' "
-                    f"({sorted(unit_ids, key=natural_key)[:10]}); đặt lại tên trang tính bằng mã đơn vị "
-                    "hoặc ghi tên trang vào cột 'sheet' của trang đơn vị",
-                    f"sheet name '{name}' matches no unit id of sheet '{units_name}'; rename the sheet "
-                    "to the unit id or give its name in the units sheet's 'sheet' column"))
+                    f"({sorted(unit_ids, key=natural_key)[:10]}) và trang không có cột unit_id; thêm cột Mã đơn vị "
+                    "(bảng dài), hoặc đặt tên trang tính bằng mã đơn vị / ghi tên trang vào cột 'sheet' của trang "
+                    "đơn vị",
+                    f"sheet name '{name}' matches no unit id of sheet '{units_name}' and the sheet has no "
+                    "unit_id column; add a unit_id column (a long sheet), or rename the sheet to the unit id / "
+                    "give its name in the units sheet's 'sheet' column"))
                 continue
             default_unit = default_unit or clean_text(name)
             seen_units.add(default_unit)
@@ -299,6 +315,7 @@ def _read_sheets(wb, f: str, sheet: str | None, problems: list) -> tuple[pd.Data
                     "hoặc đổi tên?)",
                     f"unit {uid} is listed in sheet '{units_name}' but has no score sheet (deleted or renamed?)"))
     _completeness(df, criteria, units, f, problems)
+    df["_complete"] = "applies_to" in criteria  # checked against the tree: no guess from other units
     return df, criteria["criterion"]
 
 
@@ -314,18 +331,34 @@ def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.
             problems.append(Problem(f, sheet, None, c, f"trang tính criteria thiếu cột '{c}'",
                                     f"the criteria sheet lacks column '{c}'"))
         return None
+    n_before = len(problems)
     _header_problems(craw, problems, unknown=True)
     mx, _ = _parse_numeric(craw, "max_points", problems, what_vi="điểm tối đa", what_en="max points")
+    bad_max = _parse_numeric.bad.copy()
     crit = [text_id(v) for v in craw.frame["criterion"]]
     _check_ids(crit, craw.frame["_row"], craw, "criterion", problems)
+    for i in np.flatnonzero(np.isnan(mx) & ~bad_max)[:MAX_PROBLEMS_PER_CHECK]:
+        problems.append(_problem(craw, craw.frame["_row"].iat[i], "max_points",
+                                 f"thiếu điểm tối đa của tiêu chí {crit[i] or ''}".strip(),
+                                 f"max points of criterion {crit[i] or ''} are missing".replace("  ", " ")))
+    for i in [k for k, c in enumerate(crit) if c is None][:MAX_PROBLEMS_PER_CHECK]:
+        problems.append(_problem(craw, craw.frame["_row"].iat[i], "criterion",
+                                 "thiếu mã tiêu chí (dòng có nội dung nhưng không có mã)",
+                                 "criterion id is empty (the row has content but no id)"))
     out = pd.DataFrame({"criterion": crit, "max_points": mx})
     out["field"] = [clean_text(v) for v in craw.frame["field"]] if "field" in craw.frame else None
     out["field"] = [fl if fl is not None else (str(c).split(".")[0] if c else None) for fl, c in zip(out["field"], crit)]
     comps = []
-    for i, v in enumerate(craw.frame["component"] if "component" in craw.frame else [None] * len(out)):
+    comp_given = "component" in craw.frame
+    for i, v in enumerate(craw.frame["component"] if comp_given else [None] * len(out)):
         c = clean_text(v)
         k = _COMPONENTS.get(fold(c)) if c else "appraisal"
-        if k is None:
+        if c is None and comp_given:
+            problems.append(_problem(craw, craw.frame["_row"].iat[i], "component",
+                                     "thiếu thành phần ('thẩm định' hoặc 'điều tra'); ô trống không được hiểu là thẩm định",
+                                     "component is empty ('appraisal' or 'survey'); an empty cell is not taken as "
+                                     "appraisal"))
+        elif k is None:
             problems.append(_problem(craw, craw.frame["_row"].iat[i], "component",
                                      f"thành phần phải là 'thẩm định' hoặc 'điều tra', nhưng ô ghi '{c}'",
                                      f"component must be 'appraisal' or 'survey', but the cell holds '{c}'"))
@@ -348,6 +381,8 @@ def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.
         problems.append(_problem(craw, craw.frame["_row"].iat[i], "criterion",
                                  f"tiêu chí {crit[i]} bị khai báo hai lần trong bộ tiêu chí",
                                  f"criterion {crit[i]} is listed twice in the criteria tree"))
+    if len(problems) > n_before:  # fix the tree first: otherwise every score row repeats its problems
+        return None
     return out[[c is not None for c in crit]].drop_duplicates("criterion")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io as _io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,65 @@ def canon_col(name, aliases: dict[str, str]) -> str | None:
     if name is None:
         return None
     return aliases.get(_fold_header(name))
+
+
+# right-to-left overrides/embeddings/isolates and other invisible format characters
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+
+
+def bad_text(value: str | None, *, id_like: bool = False) -> tuple[str, str] | None:
+    """Why a text cell cannot be used as it is (``(vi, en)``), or None.
+
+    Refused in every id and name: right-to-left override and other direction-control
+    characters (invisible; they reverse the text in every output) and control characters.
+    In ids (``id_like``) also full-width or other compatibility characters (``１.１`` looks
+    like ``1.1`` but would silently be another id).
+    """
+    if value is None:
+        return None
+    if _BIDI.search(value) or any(unicodedata.category(ch) == "Cc" for ch in value):
+        return ("có ký tự điều khiển ẩn (ví dụ đảo chiều chữ RTL U+202E); gõ lại ô này",
+                "holds an invisible control character (e.g. the right-to-left override U+202E); retype the cell")
+    if id_like and unicodedata.normalize("NFKC", value) != value:
+        return ("có ký tự toàn chiều rộng hoặc ký tự tương thích (ví dụ '１' thay cho '1'); gõ lại bằng bàn phím "
+                "thường", "holds full-width or compatibility characters (e.g. '１' for '1'); retype it in plain ASCII")
+    return None
+
+
+#: A unit name longer than this is refused (a pasted paragraph, not a name).
+MAX_NAME_CHARS = 200
+
+#: Folded headers that look like a known column mistyped (``comp``, ``unit_nme``): reported,
+#: since reading on without that column would silently change the table.
+
+
+def near_header(written: str, aliases: dict[str, str], *, ignore=frozenset({"note", "synthetic"})) -> str | None:
+    """The canonical column an unrecognised header probably meant (a prefix of at least
+    four letters, or one or two letters off a known header), or None."""
+    h = _fold_header(written)
+    if len(h) < 4:
+        return None
+    best = None
+    for known, canon in aliases.items():
+        if canon in ignore or len(known) < 4:
+            continue
+        if known.startswith(h) or (abs(len(known) - len(h)) <= 2 and _edits(h, known) <= (1 if len(known) < 6 else 2)):
+            best = canon
+            break
+    return best
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent swaps (small strings)."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def text_id(v) -> str | None:
@@ -143,6 +203,10 @@ MAX_FIELD_CHARS = 10_000
 _MOJIBAKE = re.compile("Ã[\x80-\xbf¡-ÿ]|á»|áº|Ä[\x80-\xbf‘]|Æ[°¡]|â€")
 
 
+# a letter, '?', a letter: accented letters lost by saving in an encoding without them ("C?c")
+_LOST_LETTERS = re.compile(r"[^\W\d_]\?[^\W\d_]")
+
+
 def read_parquet_frame(path: Path) -> pd.DataFrame:
     """A Parquet file as a frame; a truncated or damaged file is a :class:`DataError`."""
     try:
@@ -188,6 +252,25 @@ def read_csv_rows(path: Path, *, ragged_ok: bool = False) -> list[list]:
             "rồi lưu lại; mở tệp gốc và lưu 'CSV UTF-8'",
             f"garbled text ('{text[max(0, m.start() - 5):m.end() + 5].strip()}'): the file was decoded with the wrong "
             "encoding and saved again; save the original as 'CSV UTF-8'"))
+    m = _LOST_LETTERS.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise DataError(Problem(
+            str(path), None, line, None,
+            f"chữ có dấu bị thay bằng '?' ('{text[max(0, m.start() - 5):m.end() + 5].strip()}'): tệp đã được lưu "
+            "bằng bảng mã không có chữ tiếng Việt (ANSI, cp1252, Shift-JIS...); lưu lại tệp gốc dạng 'CSV UTF-8'",
+            f"accented letters replaced by '?' ('{text[max(0, m.start() - 5):m.end() + 5].strip()}'): the file was "
+            "saved in an encoding without Vietnamese letters (ANSI, cp1252, Shift-JIS...); save the original as "
+            "'CSV UTF-8'"))
+    lines_end = text.count("\n")
+    if lines_end >= 2 and not text.endswith(("\n", "\r")):
+        line = lines_end + 1
+        raise DataError(Problem(
+            str(path), None, line, None,
+            "dòng cuối không kết thúc bằng xuống dòng như các dòng khác: tệp có thể bị cắt giữa chừng; kiểm tra dòng "
+            "cuối rồi thêm một dòng trống ở cuối tệp (hoặc xuất lại tệp)",
+            "the last line does not end with a line break like the others: the file may be cut off; check the last "
+            "row, then end the file with a line break (or export it again)"))
     try:
         delim = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:

@@ -22,9 +22,11 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import DataError, Problem
+from ..text import fmt_int
 
 __all__ = ["XlsxBook", "XlsxSheet", "MAX_CELLS", "MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO"]
 
@@ -36,6 +38,17 @@ MAX_MEMBER_BYTES = 400 * 2**20
 MAX_TOTAL_BYTES = 1024 * 2**20
 #: Refuse a member compressed more than this many times if it is also over 10 MB.
 MAX_RATIO = 200
+#: Refuse a sheet with this many empty rows between two filled ones (a stray cell far below
+#: the data, e.g. at ``XFD1048576``: Excel's used range then spans a million rows).
+MAX_ROW_GAP = 10_000
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, r = divmod(col - 1, 26)
+        out = chr(65 + r) + out
+    return out
 
 _P = r"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (x:c from some producers)
 _ROW = re.compile(rf"<{_P}row\b([^>]*?)(?:/>|>(.*?)</{_P}row>)", re.S)
@@ -169,6 +182,19 @@ class XlsxSheet:
                                  "large: delete stray cells or use CSV/Parquet", sheet=self.title)
         out: list[list] = []
         if rows:
+            order = sorted(rows)
+            prev = 0
+            for r in order:
+                if r - prev > MAX_ROW_GAP:
+                    c = min(rows[r])
+                    ref = f"{_letters(c)}{r}"
+                    raise DataError(Problem(
+                        book.path, self.title, r, _letters(c),
+                        f"ô {ref} nằm cách dữ liệu phía trên {fmt_int(r - prev - 1)} dòng trống (ô thừa ở rất "
+                        "xa?); xóa ô đó (hoặc cả các dòng/cột thừa) rồi lưu lại",
+                        f"cell {ref} lies {fmt_int(r - prev - 1, 'en')} empty rows below the data above it (a stray cell?); "
+                        "delete it (or the extra rows/columns) and save again"))
+                prev = r
             top = max(rows)
             out = [[] for _ in range(top)]
             for r, cur in rows.items():
@@ -271,7 +297,8 @@ class XlsxBook:
             data = self._zip.read(name)
         except KeyError:
             raise self.error(f"tệp thiếu phần '{name}'", f"the file lacks part '{name}'", sheet=sheet) from None
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
+                RuntimeError) as exc:
             raise self.error(f"tệp Excel bị hỏng ({type(exc).__name__}: {exc}); hãy lưu lại dưới dạng .xlsx",
                              f"the Excel file is damaged ({type(exc).__name__}: {exc}); save it again as .xlsx",
                              sheet=sheet) from exc

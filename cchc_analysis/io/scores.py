@@ -64,14 +64,17 @@ import pandas as pd
 
 from ..errors import DataError, Problem
 from ..provenance import mark_synthetic
-from ..text import fold
+from ..text import fmt_int, fold
 from ._tabular import (
     CSV_EXTENSIONS,
     MAX_PROBLEMS_PER_CHECK,
     PARQUET_EXTENSIONS,
     XLSX_EXTENSIONS,
+    MAX_NAME_CHARS,
     Problems,
+    bad_text,
     canon_col,
+    near_header,
     check_file,
     frame_rows,
     read_parquet_frame,
@@ -87,6 +90,8 @@ from ._score_rows import (
     REQUIRED,
     _ALIASES,
     _COMPONENTS,
+    _ID_OK,
+    _TOTAL_WORDS,
     _as_canonical,
     _frame_from_rows,
     natural_key,
@@ -199,6 +204,40 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
     uc, uu = pd.factorize(uid_s)
     cc, cu = pd.factorize(crit_s)
     yc, yu = pd.factorize(yr)
+    # one unit, one id: a row whose unit name belongs to another id in that year is a mistyped id
+    # (``cuc-1`` for ``cuc-01`` would be a phantom unit); names equal to their id say nothing
+    if "unit_name" in data.columns and n:
+        names = data["unit_name"]
+        nc, nu = pd.factorize(names)
+        ok = (nc >= 0) & (uc >= 0) & (yc >= 0)
+        NU, NN = max(len(uu), 1), max(len(nu), 1)
+        pair = (yc.astype(np.int64) * NN + nc) * NU + uc
+        inv, pairs = pd.factorize(np.where(ok, pair, -1))  # hash-based: np.unique is slow here
+        cnt = np.bincount(inv, minlength=len(pairs))
+        real = pairs >= 0
+        p_u = np.where(real, pairs % NU, -1)
+        p_yn = np.where(real, pairs // NU, -1)
+        same = np.array([bool(real[k]) and str(nu[p_yn[k] % NN]) == str(uu[p_u[k]]) for k in range(len(pairs))],
+                        dtype=bool)
+        use = real & ~same
+        yn = pd.Series(p_yn[use]).value_counts()
+        multi = set(yn.index[yn.to_numpy() > 1].tolist())
+        if multi:
+            major = {}
+            for k in np.flatnonzero(use):
+                g = int(p_yn[k])
+                if g in multi and (g not in major or cnt[k] > cnt[major[g]]):
+                    major[g] = k
+            odd_pair = np.array([bool(use[k]) and int(p_yn[k]) in multi and major[int(p_yn[k])] != k
+                                 for k in range(len(pairs))], dtype=bool)
+            odd = odd_pair[inv] & ok
+            maj = {g: uu[p_u[k]] for g, k in major.items()}
+            pyn = p_yn[inv]
+            add(odd, "unit_id",
+                lambda i: f"mã đơn vị '{uid_s.iat[i]}' khác mã '{maj[int(pyn[i])]}' của cùng đơn vị "
+                          f"'{names.iat[i]}' (năm {yr[i]}): gõ nhầm mã? Một đơn vị một mã",
+                lambda i: f"unit id '{uid_s.iat[i]}' differs from id '{maj[int(pyn[i])]}' of the same unit "
+                          f"'{names.iat[i]}' (year {yr[i]}): a mistyped id? One id per unit")
     valid = (uc >= 0) & (cc >= 0) & (yc >= 0)
     code = (yc.astype(np.int64) * max(len(uu), 1) + uc) * max(len(cu), 1) + cc
     code_s = pd.Series(np.where(valid, code, -1 - np.arange(n)))
@@ -210,8 +249,63 @@ def check_scores(data: pd.DataFrame, *, file: str | None = None, sheet: str | No
                       f"{int(rows[first_pos[i]])}; mỗi đơn vị × năm × tiêu chí chỉ một dòng",
             lambda i: f"duplicate: unit {uid_s.iat[i]}, year {yr[i]}, criterion {crit(i)} already at row "
                       f"{int(rows[first_pos[i]])}; one row per unit × year × criterion")
+    problems.extend(_missing_rows(data, file=file, sheet=sheet, codes=(yc, uc, uu, cc, cu)))
     problems.sort(key=lambda p: (str(p.file), natural_key(p.sheet), p.row or 0))
     return problems
+
+
+def _missing_rows(data: pd.DataFrame, *, file=None, sheet=None, codes=None) -> list[Problem]:
+    """A unit lacking a criterion that every other unit of its type has that year (at least
+    two others) has lost a row (deleted, or never typed): a smaller maximum would follow
+    silently. Write KPS for a criterion that does not arise. Integer codes: cheap on
+    millions of rows."""
+    if not len(data) or "unit_type" not in data.columns:
+        return []
+    if codes is None:
+        codes = (pd.factorize(data["year"])[0], *pd.factorize(data["unit_id"]), *pd.factorize(data["criterion"]))
+    yc, uc, uu, cc, cu = codes
+    tc, tu = pd.factorize(data["unit_type"])
+    tc = np.where(tc < 0, len(tu), tc)  # no type: one group of its own
+    ok = (yc >= 0) & (uc >= 0) & (cc >= 0)
+    if "_complete" in data.columns:  # checked against the tree's applies_to already
+        ok &= ~data["_complete"].fillna(False).to_numpy(dtype=bool)
+    if not ok.any():
+        return []
+    nt, nu, nc = len(tu) + 1, len(uu), len(cu)
+    yt = yc[ok].astype(np.int64) * nt + tc[ok]
+    ytu = pd.unique(yt * nu + uc[ok])  # distinct (year, type, unit); hash-based, not np.unique (slow)
+    ytc_u = pd.unique((yt * nc + cc[ok]) * nu + uc[ok])  # distinct (year, type, criterion, unit)
+    units_in = pd.Series(ytu // nu).value_counts()
+    have_n = pd.Series(ytc_u // nu).value_counts()
+    ytc, n_have = have_n.index.to_numpy(), have_n.to_numpy()
+    need = units_in.reindex(ytc // nc).to_numpy()
+    gaps = ytc[(need >= 3) & (n_have == need - 1)]
+    if not len(gaps):
+        return []
+    out = []
+    first = {}
+    for i, key in zip(np.flatnonzero(ok).tolist(), (yt * nu + uc[ok]).tolist()):
+        first.setdefault(key, i)
+    have = set(ytc_u.tolist())
+    names = data["unit_name"] if "unit_name" in data.columns else data["unit_id"]
+    for g in gaps.tolist():
+        group, c = divmod(g, nc)
+        for k in ytu[ytu // nu == group].tolist():
+            u = k % nu
+            if (g * nu + u) in have:
+                continue
+            i = first[k]
+            fi = data["_file"].iat[i] if "_file" in data.columns else file
+            sh = data["_sheet"].iat[i] if "_sheet" in data.columns else sheet
+            y = data["year"].iat[i]
+            out.append(Problem(fi, sh, None, "criterion",
+                               f"đơn vị {names.iat[i]} ({uu[u]}) thiếu dòng tiêu chí {cu[c]} năm {y}, mà mọi đơn vị khác "
+                               "cùng loại đều có; thêm dòng (ghi KPS nếu không phát sinh)",
+                               f"unit {names.iat[i]} ({uu[u]}) lacks the row of criterion {cu[c]} in {y}, which every "
+                               "other unit of its type has; add the row (KPS if it does not arise)"))
+            if len(out) >= MAX_PROBLEMS_PER_CHECK:
+                return out
+    return out
 
 
 # --------------------------------------------------------------------------- readers
@@ -221,6 +315,14 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
     """Parquet (or any typed frame): vectorised path for big tidy files."""
     f = str(path)
     cols = {c: canon_col(c, _ALIASES) or c for c in frame.columns}
+    for c, k in cols.items():
+        meant = near_header(str(c), _ALIASES) if canon_col(c, _ALIASES) is None else None
+        if meant is not None and meant not in cols.values():
+            problems.append(Problem(f, None, 1, str(c),
+                                    f"không nhận ra cột '{c}' (có phải '{meant}' gõ nhầm?); sửa tên cột, nếu không cột "
+                                    "này bị bỏ qua và bảng đọc ra sẽ khác",
+                                    f"column '{c}' is not recognised (a mistyped '{meant}'?); correct its name: "
+                                    "otherwise it is ignored and the table read differs"))
     frame = frame.rename(columns=cols)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -251,7 +353,21 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
         empty = (txt.isna() | (txt == "")).to_numpy()
         for i in np.flatnonzero(empty)[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(Problem(f, None, int(i) + 2, c, f"thiếu {vi}", f"{en} is empty"))
+        _unique_text_problems(frame[c], f, c, problems, id_like=True)
+    if "unit_name" in frame.columns:
+        _unique_text_problems(frame["unit_name"], f, "unit_name", problems, id_like=False)
     if "component" in frame.columns:
+        comp_vals = pd.unique(frame["component"])
+        blanks = [v for v in comp_vals if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip()]
+        blank = None
+        if blanks and len(blanks) < len(comp_vals):
+            blank = (frame["component"].isna() | frame["component"].isin([b for b in blanks if isinstance(b, str)])).to_numpy()
+        if blank is not None:
+            for i in np.flatnonzero(blank)[:MAX_PROBLEMS_PER_CHECK]:
+                problems.append(Problem(f, None, int(i) + 2, "component",
+                                        "thiếu thành phần ('appraisal' hoặc 'survey'); ô trống không được hiểu là "
+                                        "thẩm định", "component is empty ('appraisal' or 'survey'); an empty cell is "
+                                        "not taken as appraisal"))
         uniq = pd.unique(frame["component"].astype("string").fillna(""))
         mapping = {u: _COMPONENTS.get(fold(u)) if u else None for u in uniq}
         bad = [u for u, k in mapping.items() if u and k is None]
@@ -298,6 +414,28 @@ def _read_fast_tidy(path: Path, frame: pd.DataFrame, problems: list) -> pd.DataF
         df["field"] = df["criterion"].astype(str).str.split(".").str[0]
     df.attrs["synthetic"] = "synthetic" in frame.columns and synthetic_column(frame["synthetic"])
     return df  # rows located by position (header = row 1) in check_scores
+
+
+def _unique_text_problems(col: pd.Series, f: str, name: str, problems: list, *, id_like: bool) -> None:
+    """Ids/names of a typed column checked once per distinct value (cheap on millions of rows)."""
+    bad = {}
+    for v in pd.unique(col.dropna()):
+        if not isinstance(v, str):
+            continue
+        why = bad_text(v, id_like=id_like)
+        if why is None and name == "criterion" and (fold(v) in _TOTAL_WORDS or not _ID_OK.match(v.strip())):
+            why = ("không phải mã tiêu chí (chỉ chữ số, chữ cái không dấu, '.', '-', '_'; dòng tổng cộng thì xóa)",
+                   "is not a criterion id (ASCII digits, letters, '.', '-', '_'; delete a total row)")
+        if why is None and not id_like and len(v) > MAX_NAME_CHARS:
+            why = (f"dài {fmt_int(len(v))} ký tự (tối đa {MAX_NAME_CHARS})", f"is {fmt_int(len(v), 'en')} characters long (at most "
+                   f"{MAX_NAME_CHARS})")
+        if why is not None:
+            bad[v] = why
+    if bad:
+        pos = np.flatnonzero(col.isin(list(bad)).to_numpy())
+        for i in pos[:MAX_PROBLEMS_PER_CHECK]:
+            v = col.iat[i]
+            problems.append(Problem(f, None, int(i) + 2, name, f"'{v[:40]}' {bad[v][0]}", f"'{v[:40]}' {bad[v][1]}"))
 
 
 def expand_paths(path) -> list[Path]:

@@ -69,10 +69,12 @@ from ._tabular import (
     PARQUET_EXTENSIONS,
     XLSX_EXTENSIONS,
     alias_table,
+    bad_text,
     check_file,
     find_sheet,
     find_table,
     frame_rows,
+    near_header,
     no_sheet,
     open_workbook,
     read_parquet_frame,
@@ -163,8 +165,14 @@ def _parse_unique(values: np.ndarray, parser):
     return out, bad
 
 
+def _parse_response(v):
+    """An answer on the scale: a number (decimal comma or point); a percentage is refused
+    (``4%`` is not the answer 4)."""
+    return parse_number(v, percent=False)
+
+
 def _parse_year(v):
-    num = parse_number(v)
+    num = parse_number(v, percent=False)
     if num is None or not float(num).is_integer() or not (1900 <= num <= 2100):
         raise ValueError(v)
     return int(num)
@@ -267,6 +275,20 @@ def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None):
     wide = "question" not in headers and "response" not in headers
     need = _REQUIRED_WIDE if wide else _REQUIRED
     problems: list[Problem] = []
+    for hrow, _j, canon, written in getattr(table, "duplicates", []):
+        problems.append(Problem(f, sheet_name, hrow, written,
+                                f"cột '{written}' lặp lại cột '{headers.get(canon, canon)}' (cùng nghĩa '{canon}'); "
+                                "xóa hoặc đổi tên một cột",
+                                f"column '{written}' repeats column '{headers.get(canon, canon)}' (both mean "
+                                f"'{canon}'); delete or rename one"))
+    if not wide:  # in the wide layout an unknown header is a question
+        for hrow, _j, written in getattr(table, "unknown", []):
+            meant = near_header(written, _ALIASES)
+            if meant is not None and meant not in headers:
+                problems.append(Problem(f, sheet_name, hrow, written,
+                                        f"không nhận ra cột '{written}' (có phải '{meant}' gõ nhầm?); sửa tiêu đề cột",
+                                        f"column '{written}' is not recognised (a mistyped '{meant}'?); correct the "
+                                        "header"))
     missing = [c for c in need if c not in headers]
     if wide and not missing and not any(c is None and clean_text(h) is not None for c, h in zip(cols, header_cells)):
         missing = ["question", "response"]  # neither long columns nor question columns
@@ -318,10 +340,13 @@ def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None):
         ids[c] = vals
         for i in [k for k, v in enumerate(vals) if v is None][:MAX_PROBLEMS_PER_CHECK]:
             add(i, c, f"thiếu {vi}", f"{en} is empty")
+        why, _ = _parse_unique(np.asarray(vals, dtype=object), lambda v: bad_text(v, id_like=True))
+        for i in [k for k, w in enumerate(why) if w is not None][:MAX_PROBLEMS_PER_CHECK]:
+            add(i, c, f"{vi} '{vals[i]}' {why[i][0]}", f"{en} '{vals[i]}' {why[i][1]}")
     role = (_parse_unique(np.asarray(raw["respondent_role"], dtype=object), _norm_role)[0]
             if "respondent_role" in raw else [""] * n)
     # responses
-    resp, bad = _parse_unique(np.asarray(raw["response"], dtype=object), parse_number)
+    resp, bad = _parse_unique(np.asarray(raw["response"], dtype=object), _parse_response)
     for i in np.flatnonzero(bad)[:MAX_PROBLEMS_PER_CHECK]:
         v = clean_text(raw["response"][i])
         add(i, "response", f"câu trả lời phải là số trên thang đo, nhưng ô ghi '{v}'",

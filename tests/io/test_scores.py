@@ -62,7 +62,7 @@ def test_real_world_mess_csv(tmp_path):
     text = (
         "Năm;Mã đơn vị;Tên đơn vị;Mã tiêu chí;Điểm tối đa;Điểm đạt được\n"
         f"2023; bo-tu-phap ;{name_nfd};1.1;2;1,5\n"
-        f"2023;bo-tu-phap;{name_nfd};1.2; 1.0,0 ;\u00a09,5\n"
+        f"2023;bo-tu-phap;{name_nfd};1.2; 10,0 ;\u00a09,5\n"
         f"2023;bo-tu-phap;{name_nfd};1.3;100;89,95\n"
         f"2023;bo-tu-phap;{name_nfd};1.4;1;không phát sinh\n"
         f"2023;bo-tu-phap;{name_nfd};1.5;1;KPS\n"
