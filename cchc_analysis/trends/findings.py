@@ -165,6 +165,10 @@ def breaks_for_people(breaks: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame
     """The methodology breaks with one ``what_changed`` column in ``lang``."""
     out = breaks.copy()
     out["what_changed"] = out[f"what_changed_{lang}"]
+    if "date" in out.columns:  # the decision's date as the reader writes it: 03/12/2012 (vi), 3 Dec 2012 (en)
+        d = pd.to_datetime(out["date"], errors="coerce", format="%Y-%m-%d")
+        shown = d.dt.strftime("%d/%m/%Y") if lang == "vi" else d.dt.strftime("%-d %b %Y")
+        out["date"] = shown.where(d.notna(), out["date"])
     return out
 
 

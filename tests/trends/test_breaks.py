@@ -18,3 +18,13 @@ def test_methodology_breaks_table_is_documented():
     assert breaks_between(2023, 2024)["decision"].tolist() == ["892/QĐ-BNV"]
     assert breaks_between(2016, 2020)["year_from"].tolist() == [2017, 2018, 2019, 2020]
     assert "876/QĐ-BNV" in break_note(2022, 2021, lang="vi")
+
+
+def test_decision_dates_in_the_readers_format():
+    from cchc_analysis.trends import findings, methodology_breaks
+
+    b = methodology_breaks()
+    vi = findings.breaks_for_people(b, lang="vi")
+    first = b.index[b["decision"] == "1294/QĐ-BNV"][0]
+    assert vi.loc[first, "date"] == "03/12/2012" and b.loc[first, "date"] == "2012-12-03"  # the input is untouched
+    assert findings.breaks_for_people(b, lang="en").loc[first, "date"] == "3 Dec 2012"
