@@ -123,6 +123,8 @@ class Section:
         """A table: shown for people on the page (first ``display_rows`` rows; all in the
         workbook), and kept whole (unrounded, with the report language's headers) for
         ``tables/*.csv`` and ``tables.xlsx``. ``detail=True`` sends it to the workbook only.
+        A column that was formatted as text for people before it got here keeps its numbers
+        in the workbook when ``data.attrs["numbers"]`` holds them (``{column: values}``).
         ``people`` go to :func:`cchc_analysis.document.people_table` (kinds, digits, codes,
         columns, headers, notes)."""
         name = safe_filename(name).replace("-", "_")
@@ -137,6 +139,10 @@ class Section:
         full = people_table(data, lang=self.lang, **people)
         cols = people.get("columns") or [c for c in data.columns if label_ok(c, data)]
         raw = data[list(cols)].copy()
+        for c, values in (data.attrs.get("numbers") or {}).items():  # columns formatted for people upstream:
+            if c in raw.columns:  # the workbook keeps their numbers
+                raw[c] = pd.Series(values, index=data.index).reindex(raw.index).to_numpy()
+        raw.attrs = {}
         raw.columns = full.header
         raw.attrs["kinds"] = full.kinds
         self._tables[name] = raw

@@ -147,8 +147,10 @@ def attribution_for_people(attribution: pd.DataFrame, *, lang: str = "vi") -> pd
     out = attribution.copy()
     out["sentence"] = out[f"sentence_{lang}"]
     places = out["measure"].eq("places") if "measure" in out else pd.Series(False, index=out.index)
+    numbers = out["value"].astype(float).to_numpy()
     out["value"] = [(_signed_places(v, lang) if p else fmt_signed(v, lang, 2)) if pd.notna(v) else None
                     for v, p in zip(out["value"], places)]
+    out.attrs["numbers"] = {"value": numbers}  # tables.xlsx keeps the numbers (−4, not the text "−4")
     is_field = out["group"].eq("field") & out["part"].astype(str).isin(FIELD_NAMES)
     out.loc[is_field, "part"] = [f"{p}. {FIELD_NAMES[str(p)][lang]}" for p in out.loc[is_field, "part"]]
     return out

@@ -135,3 +135,14 @@ def test_docx_sources_are_links_named_by_site_and_rows_do_not_split(tmp_path):
     assert all("w:cantSplit" in row._tr.xml for row in doc.tables[0].rows)
     html = section_html(sec)
     assert html.count('rel="noopener noreferrer">') >= 2 and ">www.b.vn</a>" in html
+
+
+def test_workbook_keeps_numbers_of_a_column_formatted_for_people(tmp_path):
+    shown = pd.DataFrame({"part": ["total", "own"], "value": ["−4", "−9,5"]})
+    shown.attrs["numbers"] = {"value": [-4.0, -9.5]}
+    sec = Section("x", "X", lang="vi")
+    sec.table(shown, name="t", caption="c")
+    sec.save(tmp_path)
+    csv = pd.read_csv(tmp_path / "tables" / "x__t.csv", encoding="utf-8-sig")
+    assert csv.iloc[:, 1].tolist() == [-4.0, -9.5]  # numbers in the workbook
+    assert [r[1] for r in sec.blocks[0]["table"]["rows"]] == ["−4", "−9,5"]  # text on the page
