@@ -139,17 +139,19 @@ class Section:
         full = people_table(data, lang=self.lang, **people)
         cols = people.get("columns") or [c for c in data.columns if label_ok(c, data)]
         raw = data[list(cols)].copy()
+        xlsx_kinds = list(full.kinds)
         for c, values in (data.attrs.get("numbers") or {}).items():  # columns formatted for people upstream:
             if c in raw.columns:  # the workbook keeps their numbers
                 raw[c] = pd.Series(values, index=data.index).reindex(raw.index).to_numpy()
+                xlsx_kinds[list(raw.columns).index(c)] = "number"
         raw.attrs = {}
         raw.columns = full.header
-        raw.attrs["kinds"] = full.kinds
+        raw.attrs["kinds"] = xlsx_kinds
         self._tables[name] = raw
         self.blocks.append({"type": "table", "name": name, "caption": str(caption), "detail": bool(detail),
                             "table": pt.to_dict(), "n_rows": int(len(data)),
                             # for tables.xlsx: the CSV's columns (original names) and kinds
-                            "columns": [str(c) for c in cols], "kinds": list(full.kinds)})
+                            "columns": [str(c) for c in cols], "kinds": xlsx_kinds})
         if not detail:
             from .html import table_html
 
