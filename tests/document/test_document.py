@@ -146,3 +146,17 @@ def test_workbook_keeps_numbers_of_a_column_formatted_for_people(tmp_path):
     csv = pd.read_csv(tmp_path / "tables" / "x__t.csv", encoding="utf-8-sig")
     assert csv.iloc[:, 1].tolist() == [-4.0, -9.5]  # numbers in the workbook
     assert [r[1] for r in sec.blocks[0]["table"]["rows"]] == ["−4", "−9,5"]  # text on the page
+
+
+def test_docx_bytes_do_not_depend_on_the_clock(tmp_path, monkeypatch):
+    import time as _time
+    import zipfile
+
+    sec = Section("x", "X", lang="vi")
+    sec.text("Một câu.")
+    a = write_docx([sec], tmp_path / "a.docx", title="B", report_dir=tmp_path).read_bytes()
+    real = _time.localtime
+    monkeypatch.setattr(_time, "localtime", lambda *a: real(_time.time() + 3600))  # an hour later
+    b = write_docx([sec], tmp_path / "b.docx", title="B", report_dir=tmp_path).read_bytes()
+    assert a == b
+    assert {i.date_time for i in zipfile.ZipFile(tmp_path / "a.docx").infolist()} == {(1980, 1, 1, 0, 0, 0)}
