@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import uuid
@@ -49,8 +51,41 @@ def _make_readable(folder: Path, umask: int) -> None:
             os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False
+    where the system cannot (other OS, old kernel, file system without support)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def _swap_into_place(staging: Path, final: Path) -> None:
-    """Move the old report aside, rename the new one in, delete the old (restore it on failure)."""
+    """Put the new report at ``final`` and delete the old one, so that at every moment
+    (also under ``kill -9``) ``final`` is either the old report or the new one, whole.
+
+    On Linux both folders are exchanged in one atomic step and the old report (now at the
+    staging name) is deleted; a run killed before the delete leaves only a ``.tmp-``
+    folder, which the next run removes. Elsewhere: old report aside, new one in, old
+    deleted; a run killed between the two renames leaves the old report at ``.<year>.old-*``
+    and the next run puts it back (:func:`_clean_stale_runs`)."""
+    if final.exists() and _exchange(staging, final):
+        _fsync_dir(final.parent)
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     old = None
     if final.exists():
         old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
@@ -66,7 +101,19 @@ def _swap_into_place(staging: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _pid_alive(pid: int) -> bool:
+def _start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (Linux ``/proc``), else None: with
+    the PID it names one process, so a PID reused after a ``kill -9`` is not mistaken for
+    the dead owner."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _pid_alive(pid: int, start: str | None = None) -> bool:
     if pid <= 0:
         return False
     try:
@@ -74,8 +121,30 @@ def _pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's live process
-        return True
+        pass
+    if start is not None:
+        now = _start_time(pid)
+        if now is not None and now != start:
+            return False  # the PID now belongs to another process
     return True
+
+
+def _owner_text() -> str:
+    start = _start_time(os.getpid())
+    return f"{os.getpid()} {start}" if start else str(os.getpid())
+
+
+def _parse_owner(text: str) -> tuple[int, str | None]:
+    parts = text.split()
+    if not parts or not parts[0].isdigit():
+        return -1, None
+    return int(parts[0]), (parts[1] if len(parts) > 1 else None)
+
+
+def _read_start(ipc_dir: Path) -> str | None:
+    with contextlib.suppress(OSError):
+        return _parse_owner((ipc_dir / "owner").read_text())[1]
+    return None
 
 
 def _clean_stale_runs(out: Path, year: int) -> None:
@@ -90,7 +159,7 @@ def _clean_stale_runs(out: Path, year: int) -> None:
         shutil.rmtree(p, ignore_errors=True)
     for p in Path(tempfile.gettempdir()).glob("cchc-run-*"):
         with contextlib.suppress(ValueError, OSError):
-            if not _pid_alive(int(p.name.rsplit("-", 1)[-1])):
+            if not _pid_alive(int(p.name.rsplit("-", 1)[-1]), _read_start(p)):
                 shutil.rmtree(p, ignore_errors=True)
 
 
@@ -111,13 +180,14 @@ def _year_lock(out: Path, year: int):
             break
         except OSError:
             fh.seek(0)
-            text = fh.read().strip()
+            pid, start = _parse_owner(fh.read())
             fh.close()
-            pid = int(text) if text.isdigit() else -1
-            if pid == -1 or _pid_alive(pid):
+            if pid == -1 or _pid_alive(pid, start):
+                who = f" (PID {pid})" if pid > 0 else ""
                 raise ReportFailed(
-                    f"Đang có một lần chạy khác cho năm {year} (PID {pid}) / another report run for "
-                    f"{year} is in progress (PID {pid}; lock {lock_path})") from None
+                    f"Đang có một lần chạy khác cho năm {year}{who}; chờ nó xong rồi chạy lại / "
+                    f"another report run for {year} is in progress{who}; wait for it to finish, "
+                    f"then run again (lock {lock_path})") from None
             with contextlib.suppress(OSError):  # stale: its owner is gone
                 os.unlink(lock_path)
     else:
@@ -125,7 +195,7 @@ def _year_lock(out: Path, year: int):
     try:
         fh.seek(0)
         fh.truncate()
-        fh.write(str(os.getpid()))
+        fh.write(_owner_text())
         fh.flush()
         _clean_stale_runs(out, year)
         yield
@@ -134,6 +204,20 @@ def _year_lock(out: Path, year: int):
             fh.seek(0)
             fh.truncate()
         fh.close()
+
+
+_WHY = {
+    errno.ENOSPC: "hết chỗ trên đĩa / no space left on the disk",
+    getattr(errno, "EDQUOT", -1): "vượt hạn mức đĩa / disk quota exceeded",
+    errno.EROFS: "ổ đĩa chỉ đọc / read-only file system",
+    errno.EACCES: "không có quyền ghi / permission denied",
+    errno.EPERM: "không có quyền ghi / permission denied",
+}
+
+
+def _why(exc: OSError) -> str:
+    """Why a write failed, in both languages (the system's own words otherwise)."""
+    return _WHY.get(exc.errno) or str(exc.strerror or exc)
 
 
 def _stamp() -> str:
@@ -339,7 +423,7 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
         probe.rmdir()
     except OSError as exc:
         raise ReportFailed(f"Không ghi được vào thư mục báo cáo / cannot write into the reports "
-                           f"folder {out_dir}: {exc.strerror or exc}") from None
+                           f"folder {out_dir}: {_why(exc)}; chưa chạy gì / nothing ran") from None
     started = now_iso()
     t0 = time.perf_counter()
     with _year_lock(out_dir, year):
@@ -347,6 +431,7 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
         ipc_dir = Path(tempfile.gettempdir()) / f"cchc-run-{uuid.uuid4().hex[:8]}-{os.getpid()}"
         try:
             ipc_dir.mkdir(mode=0o700)
+            (ipc_dir / "owner").write_text(_owner_text())  # a later run knows when it is stale
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(staging, 0o777 & ~umask)
@@ -363,6 +448,7 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
                               "executed": str(staging / "notebooks" / p.name),
                               "html": str(staging / f"{p.stem}.html"), "ipc_dir": str(ipc_dir),
                               "cwd": str(config.PROJ_ROOT), "jobs": jobs,
+                              "staging": str(staging), "final": str(final),
                               "expected_seconds": expected.get(p.stem)})
             results = run_all(tasks, jobs, progress=progress)
             failed = [r for r in results if r["status"] != "ok"]
@@ -406,7 +492,7 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
         except OSError as exc:  # read-only or full disk while writing: nothing half-written
             raise ReportFailed(
                 (f"Không ghi được báo cáo; báo cáo cũ giữ nguyên / could not write the report; the "
-                 f"previous one is untouched ({final}): {exc.strerror or exc}"
+                 f"previous one is untouched ({final}): {_why(exc)}"
                  + (f" [{exc.filename}]" if getattr(exc, "filename", None) else ""))) from exc
         finally:
             if staging.exists():

@@ -60,6 +60,13 @@ def kernel_manager_class(ipc_dir: str | None = None):
         def _default_ip(self):
             return os.path.join(ipc_dir or tempfile.gettempdir(), f"cchc-kernel-{uuid.uuid4().hex[:12]}")
 
+        @default("connection_file")
+        def _default_connection_file(self):
+            # next to the sockets: a killed run leaves one folder, which the next run removes
+            if ipc_dir is None:
+                return ""
+            return os.path.join(ipc_dir, f"kernel-{uuid.uuid4().hex[:12]}.json")
+
         async def _async_interrupt_kernel(self):
             # jupyter_client interrupts an idle kernel before shutting it down, which makes
             # ipykernel log a spurious "KeyboardInterrupt caught in kernel"; nothing runs then.
@@ -158,6 +165,8 @@ def _execute_in_env(task: dict) -> dict:
                           ename=type(exc).__name__, evalue=str(exc))
             break
     result["execute_seconds"] = time.perf_counter() - t0
+    with contextlib.suppress(OSError, ValueError):
+        normalise_executed(task["executed"], task.get("staging"), task.get("final"))
     if result["status"] != "ok":
         result["duration_seconds"] = result["execute_seconds"]
         return result
@@ -180,6 +189,38 @@ def _execute_in_env(task: dict) -> dict:
     return result
 
 
+_TIME_KEYS = ("start_time", "end_time", "duration")
+
+
+def normalise_executed(path: str, staging: str | None = None, final: str | None = None) -> None:
+    """Make the executed notebook (the report's log of a run) the same bytes on every rerun:
+    papermill's and Jupyter's timestamps and durations removed (the manifest has the
+    times), the injected-parameters cell's random id fixed, and the staging folder's
+    random name replaced by the report folder it becomes."""
+    import json
+
+    with open(path, encoding="utf-8") as fh:
+        nb = json.load(fh)
+    pm_meta = nb.get("metadata", {}).get("papermill")
+    if isinstance(pm_meta, dict):
+        for k in _TIME_KEYS:
+            pm_meta.pop(k, None)
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {})
+        meta.pop("execution", None)
+        if isinstance(meta.get("papermill"), dict):
+            for k in _TIME_KEYS:
+                meta["papermill"].pop(k, None)
+        if "injected-parameters" in meta.get("tags", []) and "id" in cell:
+            cell["id"] = "injected-parameters"
+    text = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"  # nbformat's layout
+    if staging and final:
+        text = text.replace(json.dumps(staging)[1:-1], json.dumps(final)[1:-1])
+    from ..outputs import atomic_write_text
+
+    atomic_write_text(path, text)
+
+
 def run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dict]:
     from tqdm import tqdm
 
@@ -199,6 +240,8 @@ def run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dict
         bar.close()
         return [results[t["name"]] for t in tasks]
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    global _PARENT_PID
+    _PARENT_PID = os.getpid()
     pool = ProcessPoolExecutor(max_workers=min(jobs, n), mp_context=ctx,
                                initializer=_worker_init)
     try:
@@ -229,22 +272,27 @@ def run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dict
     return [results[t["name"]] for t in tasks]
 
 
+#: PID of the process that creates the pool (set before the workers are forked).
+_PARENT_PID: int | None = None
+
+
 def _die_with_parent() -> None:
     """A pool worker ends when the ``cchc report`` process dies (even by ``kill -9``):
     Linux's parent-death signal, and elsewhere a thread watching the parent id."""
-    parent = os.getppid()
+    parent = _PARENT_PID or os.getppid()
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
     def watch():
         while True:
             time.sleep(1.0)
             if os.getppid() != parent:
-                os.kill(os.getpid(), signal.SIGTERM)
-                return
+                os._exit(1)
     threading.Thread(target=watch, name="cchc-parent-watch", daemon=True).start()
 
 
