@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     here = Path(__file__).parent
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
     if argv:
-        names = [n for n in names if n in argv]
+        names = [n for n in names if n in argv or n.removeprefix("bench_") in argv]  # `report` = bench_report
     for name in names:
         mod = importlib.import_module(f"bench.{name}")
         print(f"== {name}: {(mod.__doc__ or '').strip().splitlines()[0] if mod.__doc__ else ''}")

@@ -22,7 +22,8 @@ from pathlib import Path
 from .. import config
 from ..labels import check_lang
 from .errors import NotebookFailure, ReportFailed, ReportParameterError
-from .execute import run_all
+from . import zygote
+from .execute import kernel_env, run_all
 from .manifest import (git_state, input_files, now_iso, package_versions,
                        previous_durations, run_record, sha256_file)
 from .parameters import discover_notebooks, inspect_parameters, resolve_parameters
@@ -400,102 +401,112 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
         raise ReportParameterError(
             "openpyxl không dùng defusedxml (chống bom XML) / openpyxl is not using defusedxml "
             "(XML-bomb protection): pip install defusedxml")
-    # ---- pre-flight: every input read and checked once, before any kernel starts
-    checked = preflight(data=data, survey=survey, year=year, cache_dir=cache_dir)
-    year = checked.year
-    cache = str(checked.scores_cache)
-    if checked.survey_given:
-        survey_param = str(checked.survey)
-    elif checked.no_survey_reason:
-        survey_param = NO_SURVEY
-    else:
-        survey_param = None  # the notebooks' own default (the bundled survey has the year)
-
-    final = out_dir / str(year)
-    per_nb = resolve_parameters(
-        declared, year=year, lang=lang, output_dir=str(final),
-        data=cache if checked.data_files else None, scores=cache, survey=survey_param, extra=params)
-
-    # ---- everything is valid: run
+    # ---- the run's private folder (kernel sockets), and the warm-kernel process, which
+    # imports the libraries while the inputs are read and checked (zygote.py)
+    ipc_dir = Path(tempfile.gettempdir()) / f"cchc-run-{uuid.uuid4().hex[:8]}-{os.getpid()}"
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = Path(tempfile.mkdtemp(prefix=f".{year}.probe-", dir=out_dir))
-        probe.rmdir()
+        ipc_dir.mkdir(mode=0o700)
+        (ipc_dir / "owner").write_text(_owner_text())  # a later run knows when it is stale
     except OSError as exc:
-        raise ReportFailed(f"Không ghi được vào thư mục báo cáo / cannot write into the reports "
-                           f"folder {out_dir}: {_why(exc)}; chưa chạy gì / nothing ran") from None
-    started = now_iso()
-    t0 = time.perf_counter()
-    with _year_lock(out_dir, year):
-        staging = Path(tempfile.mkdtemp(prefix=f".{year}.tmp-", dir=out_dir))
-        ipc_dir = Path(tempfile.gettempdir()) / f"cchc-run-{uuid.uuid4().hex[:8]}-{os.getpid()}"
-        try:
-            ipc_dir.mkdir(mode=0o700)
-            (ipc_dir / "owner").write_text(_owner_text())  # a later run knows when it is stale
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(staging, 0o777 & ~umask)
-            refreshed = {p.stem for p in notebooks}
-            previous = _copy_previous(final, staging, refreshed) if only else None
-            (staging / "notebooks").mkdir(exist_ok=True)
-            expected = previous_durations(out_dir, year)
-            tasks = []
-            for p in notebooks:
-                ps = dict(per_nb[p.stem])
-                if "output_dir" in ps:
-                    ps["output_dir"] = str(staging)
-                tasks.append({"name": p.stem, "source": str(p), "parameters": ps,
-                              "executed": str(staging / "notebooks" / p.name),
-                              "html": str(staging / f"{p.stem}.html"), "ipc_dir": str(ipc_dir),
-                              "cwd": str(config.PROJ_ROOT), "jobs": jobs,
-                              "staging": str(staging), "final": str(final),
-                              "expected_seconds": expected.get(p.stem)})
-            results = run_all(tasks, jobs, progress=progress)
-            failed = [r for r in results if r["status"] != "ok"]
-            if failed:
-                failures = _keep_failures(failed, out_dir / "_failed" / f"{year}-{_stamp()}")
-                head = (f"{len(failures)} sổ tay lỗi; báo cáo cũ {final} giữ nguyên:" if lang == "vi" else
-                        f"{len(failures)} notebook(s) failed; the previous report {final} is untouched:")
-                raise ReportFailed(head + "\n" + "\n".join("  " + f.message(lang) for f in failures), failures)
+        raise ReportFailed(f"Không tạo được thư mục tạm / cannot create the run's temporary folder "
+                           f"{ipc_dir}: {_why(exc)}") from None
+    warm = zygote.start(str(ipc_dir), env={**os.environ, **kernel_env(jobs)}, cwd=str(config.PROJ_ROOT))
+    try:
+        # ---- pre-flight: every input read and checked once, before any kernel starts
+        checked = preflight(data=data, survey=survey, year=year, cache_dir=cache_dir)
+        year = checked.year
+        cache = str(checked.scores_cache)
+        if checked.survey_given:
+            survey_param = str(checked.survey)
+        elif checked.no_survey_reason:
+            survey_param = NO_SURVEY
+        else:
+            survey_param = None  # the notebooks' own default (the bundled survey has the year)
 
-            commit, dirty = git_state()
-            inputs = input_files(data=checked.data_files, survey=checked.survey if checked.survey_given else None,
-                                 notebooks=notebooks, params=per_nb, cache=checked.scores_cache)
-            finished = now_iso()
-            version = package_versions()["cchc-analysis"] or "?"
-            prev_nbs = {n["name"]: n for n in (previous or {}).get("notebooks", [])}
-            ran = {r["name"] for r in results}
-            have = ran | {n for n in prev_nbs if n in {p.stem for p in every}}
-            missing = [p.stem for p in every if p.stem not in have]
-            partial = bool(missing) or (bool(only) and previous is None)
-            notes = [checked.no_survey_reason[lang]] if checked.no_survey_reason else []
-            titles = {**{n: v.get("title") for n, v in prev_nbs.items()},
-                      **{r["name"]: r.get("title") for r in results}}
-            by_stem = _assemble(
-                staging, year=year, lang=lang, stems=[p.stem for p in every], titles=titles,
-                inputs=inputs, synthetic=checked.synthetic,
-                partial=sorted(have) if partial else None, notes=notes, commit=commit, version=version)
-            outputs = {
-                q.relative_to(staging).as_posix(): sha256_file(q)
-                for q in sorted(staging.rglob("*")) if q.is_file()
-            }
-            manifest = run_record(
-                year=year, lang=lang, data=checked.data_files, survey=checked.survey, synthetic=checked.synthetic,
-                partial=partial, started=started, finished=finished,
-                wall_seconds=time.perf_counter() - t0, jobs=jobs, commit=commit, dirty=dirty,
-                inputs=inputs, parameters=per_nb, declared=declared, results=results, tasks=tasks,
-                outputs=outputs, sections=by_stem, previous=previous, only=bool(only), checked=checked)
-            atomic_write_text(staging / "manifest.json",
-                              json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n")
-            _make_readable(staging, umask)
-            _swap_into_place(staging, final)
-        except OSError as exc:  # read-only or full disk while writing: nothing half-written
-            raise ReportFailed(
-                (f"Không ghi được báo cáo; báo cáo cũ giữ nguyên / could not write the report; the "
-                 f"previous one is untouched ({final}): {_why(exc)}"
-                 + (f" [{exc.filename}]" if getattr(exc, "filename", None) else ""))) from exc
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-            shutil.rmtree(ipc_dir, ignore_errors=True)
+        final = out_dir / str(year)
+        per_nb = resolve_parameters(
+            declared, year=year, lang=lang, output_dir=str(final),
+            data=cache if checked.data_files else None, scores=cache, survey=survey_param, extra=params)
+
+        # ---- everything is valid: run
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            probe = Path(tempfile.mkdtemp(prefix=f".{year}.probe-", dir=out_dir))
+            probe.rmdir()
+        except OSError as exc:
+            raise ReportFailed(f"Không ghi được vào thư mục báo cáo / cannot write into the reports "
+                               f"folder {out_dir}: {_why(exc)}; chưa chạy gì / nothing ran") from None
+        started = now_iso()
+        t0 = time.perf_counter()
+        with _year_lock(out_dir, year):
+            staging = Path(tempfile.mkdtemp(prefix=f".{year}.tmp-", dir=out_dir))
+            try:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(staging, 0o777 & ~umask)
+                refreshed = {p.stem for p in notebooks}
+                previous = _copy_previous(final, staging, refreshed) if only else None
+                (staging / "notebooks").mkdir(exist_ok=True)
+                expected = previous_durations(out_dir, year)
+                tasks = []
+                for p in notebooks:
+                    ps = dict(per_nb[p.stem])
+                    if "output_dir" in ps:
+                        ps["output_dir"] = str(staging)
+                    tasks.append({"name": p.stem, "source": str(p), "parameters": ps,
+                                  "executed": str(staging / "notebooks" / p.name),
+                                  "html": str(staging / f"{p.stem}.html"), "ipc_dir": str(ipc_dir),
+                                  "cwd": str(config.PROJ_ROOT), "jobs": jobs,
+                                  "staging": str(staging), "final": str(final),
+                                  "expected_seconds": expected.get(p.stem)})
+                results = run_all(tasks, jobs, progress=progress)
+                failed = [r for r in results if r["status"] != "ok"]
+                if failed:
+                    failures = _keep_failures(failed, out_dir / "_failed" / f"{year}-{_stamp()}")
+                    head = (f"{len(failures)} sổ tay lỗi; báo cáo cũ {final} giữ nguyên:" if lang == "vi" else
+                            f"{len(failures)} notebook(s) failed; the previous report {final} is untouched:")
+                    raise ReportFailed(head + "\n" + "\n".join("  " + f.message(lang) for f in failures), failures)
+
+                commit, dirty = git_state()
+                inputs = input_files(data=checked.data_files, survey=checked.survey if checked.survey_given else None,
+                                     notebooks=notebooks, params=per_nb, cache=checked.scores_cache)
+                finished = now_iso()
+                version = package_versions()["cchc-analysis"] or "?"
+                prev_nbs = {n["name"]: n for n in (previous or {}).get("notebooks", [])}
+                ran = {r["name"] for r in results}
+                have = ran | {n for n in prev_nbs if n in {p.stem for p in every}}
+                missing = [p.stem for p in every if p.stem not in have]
+                partial = bool(missing) or (bool(only) and previous is None)
+                notes = [checked.no_survey_reason[lang]] if checked.no_survey_reason else []
+                titles = {**{n: v.get("title") for n, v in prev_nbs.items()},
+                          **{r["name"]: r.get("title") for r in results}}
+                by_stem = _assemble(
+                    staging, year=year, lang=lang, stems=[p.stem for p in every], titles=titles,
+                    inputs=inputs, synthetic=checked.synthetic,
+                    partial=sorted(have) if partial else None, notes=notes, commit=commit, version=version)
+                outputs = {
+                    q.relative_to(staging).as_posix(): sha256_file(q)
+                    for q in sorted(staging.rglob("*")) if q.is_file()
+                }
+                manifest = run_record(
+                    year=year, lang=lang, data=checked.data_files, survey=checked.survey, synthetic=checked.synthetic,
+                    partial=partial, started=started, finished=finished,
+                    wall_seconds=time.perf_counter() - t0, jobs=jobs, commit=commit, dirty=dirty,
+                    inputs=inputs, parameters=per_nb, declared=declared, results=results, tasks=tasks,
+                    outputs=outputs, sections=by_stem, previous=previous, only=bool(only), checked=checked)
+                atomic_write_text(staging / "manifest.json",
+                                  json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n")
+                _make_readable(staging, umask)
+                _swap_into_place(staging, final)
+            except OSError as exc:  # read-only or full disk while writing: nothing half-written
+                raise ReportFailed(
+                    (f"Không ghi được báo cáo; báo cáo cũ giữ nguyên / could not write the report; the "
+                     f"previous one is untouched ({final}): {_why(exc)}"
+                     + (f" [{exc.filename}]" if getattr(exc, "filename", None) else ""))) from exc
+            finally:
+                if staging.exists():
+                    shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        zygote.stop(warm)
+        shutil.rmtree(ipc_dir, ignore_errors=True)
     return final

@@ -67,6 +67,18 @@ def kernel_manager_class(ipc_dir: str | None = None):
                 return ""
             return os.path.join(ipc_dir, f"kernel-{uuid.uuid4().hex[:12]}.json")
 
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            # a warm kernel forked by the run's zygote (zygote.py), else the usual process
+            from . import zygote
+
+            pid = zygote.launch(ipc_dir, kernel_cmd, env=kw.get("env"), cwd=kw.get("cwd"))
+            if pid is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            prov = self.provisioner
+            prov.process = zygote.ForkedKernel(pid)
+            prov.pid, prov.pgid, prov.cwd = pid, pid, kw.get("cwd")
+            self._reconcile_connection_info(prov.connection_info)
+
         async def _async_interrupt_kernel(self):
             # jupyter_client interrupts an idle kernel before shutting it down, which makes
             # ipykernel log a spurious "KeyboardInterrupt caught in kernel"; nothing runs then.
@@ -108,13 +120,19 @@ def _execute_one(task: dict) -> dict:
         return _execute_in_env(task)
 
 
-@contextlib.contextmanager
-def _kernel_environment(jobs: int):
-    """Environment the kernels inherit: deterministic hashing (set order), no thread
-    oversubscription when notebooks run side by side. Restored afterwards."""
+def kernel_env(jobs: int) -> dict[str, str]:
+    """Environment the kernels get: deterministic hashing (set order), no thread
+    oversubscription when notebooks run side by side."""
     wanted = {"PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     if jobs > 1:
         wanted.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    return wanted
+
+
+@contextlib.contextmanager
+def _kernel_environment(jobs: int):
+    """:func:`kernel_env` set in this process while it starts kernels; restored afterwards."""
+    wanted = kernel_env(jobs)
     added = [k for k in wanted if k not in os.environ]
     for k in added:
         os.environ[k] = wanted[k]

@@ -128,8 +128,10 @@ def run_report(setup, out: Path, *, point: str | None = None, jobs: int = 2, env
 
 @pytest.fixture(scope="module")
 def first(setup, tmp_path_factory):
+    """The reference report, with kernels started the usual way (no warm kernels): every
+    later run here uses warm kernels, so comparing with it checks they change nothing."""
     out = tmp_path_factory.mktemp("reports")
-    proc = run_report(setup, out)
+    proc = run_report(setup, out, env={"CCHC_REPORT_WARM": "0"})
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     return out, snapshot(out / "2023")
@@ -321,3 +323,35 @@ def test_a_reused_pid_is_not_the_dead_owner():
     assert not build._pid_alive(me, str(int(start) + 1))  # same PID, another process
     assert build._parse_owner(f"{me} {start}\n") == (me, start)
     assert build._parse_owner("") == (-1, None)
+
+
+@pytest.mark.notebooks
+@pytest.mark.skipif(not LINUX, reason="warm kernels are Linux-only")
+def test_warm_kernel_is_forked_with_the_libraries_loaded(tmp_path):
+    import nbformat
+    import papermill as pm
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from cchc_analysis.report import execute, zygote
+
+    ipc = tmp_path / "ipc"
+    ipc.mkdir()
+    src, done = tmp_path / "probe.ipynb", tmp_path / "probe.out.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(
+        "import os, sys; print(os.getppid(), 'pandas' in sys.modules, os.getcwd(), "
+        "os.environ['PYTHONHASHSEED'], hash('abc'))")], metadata={"kernelspec": {
+            "name": "python3", "language": "python", "display_name": "Python 3"}}), src)
+    proc = zygote.start(str(ipc), env={**os.environ, **execute.kernel_env(1)}, cwd=str(tmp_path))
+    assert proc is not None
+    try:
+        with execute._kernel_environment(1):  # as the report starts its kernels
+            pm.execute_notebook(str(src), str(done), kernel_name="python3", cwd=str(tmp_path), progress_bar=False,
+                                kernel_manager_class=execute.kernel_manager_class(str(ipc)))
+    finally:
+        zygote.stop(proc)
+    ppid, loaded, cwd, seed, h = nbformat.read(done, as_version=4).cells[0].outputs[0]["text"].split()
+    # a child of the zygote, pandas already imported, in the asked folder, with the seed
+    assert int(ppid) == proc.pid and loaded == "True" and cwd == str(tmp_path) and seed == "0"
+    ref = subprocess.run([sys.executable, "-c", "print(hash('abc'))"], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONHASHSEED": "0"}).stdout.strip()
+    assert h == ref  # hashing as in a fresh kernel with the report's seed
