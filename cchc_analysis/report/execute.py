@@ -184,7 +184,7 @@ def _execute_in_env(task: dict) -> dict:
             break
     result["execute_seconds"] = time.perf_counter() - t0
     with contextlib.suppress(OSError, ValueError):
-        normalise_executed(task["executed"], task.get("staging"), task.get("final"))
+        normalise_executed(task["executed"], task.get("staging"), task.get("final"), task.get("source"))
     if result["status"] != "ok":
         result["duration_seconds"] = result["execute_seconds"]
         return result
@@ -210,15 +210,24 @@ def _execute_in_env(task: dict) -> dict:
 _TIME_KEYS = ("start_time", "end_time", "duration")
 
 
-def normalise_executed(path: str, staging: str | None = None, final: str | None = None) -> None:
+def normalise_executed(path: str, staging: str | None = None, final: str | None = None,
+                       source: str | None = None) -> None:
     """Make the executed notebook (the report's log of a run) the same bytes on every rerun:
     papermill's and Jupyter's timestamps and durations removed (the manifest has the
-    times), the injected-parameters cell's random id fixed, and the staging folder's
-    random name replaced by the report folder it becomes."""
+    times), the random ids of the injected-parameters cell and of cells the ``source``
+    notebook gave no id (nbformat < 4.5) fixed, and the staging folder's random name
+    replaced by the report folder it becomes."""
     import json
 
     with open(path, encoding="utf-8") as fh:
         nb = json.load(fh)
+    known = None
+    if source:
+        with contextlib.suppress(OSError, ValueError), open(source, encoding="utf-8") as fh:
+            known = {c.get("id") for c in json.load(fh).get("cells", [])} - {None}
+    for i, cell in enumerate(nb.get("cells", [])):
+        if known is not None and "id" in cell and cell["id"] not in known:
+            cell["id"] = f"cell-{i}"
     pm_meta = nb.get("metadata", {}).get("papermill")
     if isinstance(pm_meta, dict):
         for k in _TIME_KEYS:

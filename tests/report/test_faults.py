@@ -355,3 +355,38 @@ def test_warm_kernel_is_forked_with_the_libraries_loaded(tmp_path):
     ref = subprocess.run([sys.executable, "-c", "print(hash('abc'))"], capture_output=True, text=True,
                          env={**os.environ, "PYTHONHASHSEED": "0"}).stdout.strip()
     assert h == ref  # hashing as in a fresh kernel with the report's seed
+
+
+def test_executed_notebook_is_normalised(tmp_path):
+    """Timestamps gone, random ids fixed (the injected cell; cells an nbformat 4.4 source
+    has no id for), the staging folder named as the report folder."""
+    from cchc_analysis.report.execute import normalise_executed
+
+    source = tmp_path / "src.ipynb"
+    source.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "x", "metadata": {}},
+                                            {"cell_type": "code", "id": "keep-me", "source": "y", "metadata": {}}],
+                                  "metadata": {}, "nbformat": 4, "nbformat_minor": 4}), encoding="utf-8")
+
+    def executed(salt: str) -> dict:
+        times = {"start_time": f"2026-01-01T00:00:0{salt}", "end_time": f"2026-01-01T00:00:0{salt}", "duration": float(salt)}
+        return {"cells": [
+            {"cell_type": "code", "id": f"rand{salt}", "source": "x", "outputs": [],
+             "metadata": {"execution": {"iopub.status.busy": salt}, "papermill": {**times, "status": "completed"}}},
+            {"cell_type": "code", "id": f"inj{salt}", "source": f'output_dir = "/r/.2023.tmp-{salt}"', "outputs": [],
+             "metadata": {"tags": ["injected-parameters"], "papermill": dict(times)}},
+            {"cell_type": "code", "id": "keep-me", "source": "y", "outputs": [], "metadata": {}}],
+            "metadata": {"papermill": {**times, "output_path": f"/r/.2023.tmp-{salt}/notebooks/a.ipynb"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+    texts = []
+    for salt in ("1", "2"):
+        path = tmp_path / f"run{salt}.ipynb"
+        path.write_text(json.dumps(executed(salt)), encoding="utf-8")
+        normalise_executed(str(path), f"/r/.2023.tmp-{salt}", "/r/2023", str(source))
+        texts.append(path.read_text(encoding="utf-8"))
+    assert texts[0] == texts[1]
+    nb = json.loads(texts[0])
+    assert [c["id"] for c in nb["cells"]] == ["cell-0", "injected-parameters", "keep-me"]
+    assert nb["metadata"]["papermill"] == {"output_path": "/r/2023/notebooks/a.ipynb"}
+    assert nb["cells"][0]["metadata"] == {"papermill": {"status": "completed"}}
+    assert nb["cells"][1]["source"] == 'output_dir = "/r/2023"'
