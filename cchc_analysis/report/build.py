@@ -304,31 +304,75 @@ def _assemble(staging: Path, *, year: int, lang: str, stems: list[str], titles: 
         entries.append({"href": f"{st}.html", "title": sec.title if sec else (titles.get(st) or st),
                         "findings": list(sec.findings) if sec else [],
                         "skipped": list(sec.skipped) if sec else []})
-    nav = nav_html([(e["href"], e["title"]) for e in entries], lang)
-    counters = {"table": 0, "figure": 0}
-    for i, st in enumerate(present, 1):
-        sec = by_stem.get(st)
-        if sec is not None:
-            atomic_write_text(staging / f"{st}.html", section_html(
-                sec, number=i, counters=counters, nav=nav,
-                footer=html_escape(phrase("footer", lang, commit=commit or "—", v=version))))
-    skipped = [{"title": by_stem[st].title, "section": by_stem[st].key, "reason": r}
-               for st in present if st in by_stem for r in by_stem[st].skipped]
     sections = [by_stem[st] for st in present if st in by_stem]
     downloads = []
+    word_doc = None
     if sections:
         docx_path = staging / _docx_name(year, lang)
-        write_docx(sections, docx_path, title=word("report_title", lang, year=year), lang=lang,
-                   report_dir=staging, preface=[phrase("synthetic", lang)] if synthetic else None)
-        atomic_write_bytes(docx_path, deterministic_zip(docx_path.read_bytes()))
+
+        def write_word():
+            write_docx(sections, docx_path, title=word("report_title", lang, year=year), lang=lang,
+                       report_dir=staging, preface=[phrase("synthetic", lang)] if synthetic else None)
+            atomic_write_bytes(docx_path, deterministic_zip(docx_path.read_bytes()))
+
+        word_doc = _start_aside(write_word)  # the slowest step: alongside the pages and the workbook
         downloads.append((docx_path.name, word("word_doc", lang)))
-    write_tables_xlsx(staging, staging / "tables.xlsx", lang=lang)
+    try:
+        nav = nav_html([(e["href"], e["title"]) for e in entries], lang)
+        counters = {"table": 0, "figure": 0}
+        for i, st in enumerate(present, 1):
+            sec = by_stem.get(st)
+            if sec is not None:
+                atomic_write_text(staging / f"{st}.html", section_html(
+                    sec, number=i, counters=counters, nav=nav,
+                    footer=html_escape(phrase("footer", lang, commit=commit or "—", v=version))))
+        write_tables_xlsx(staging, staging / "tables.xlsx", lang=lang)
+    finally:
+        _finish_aside(word_doc)
+    skipped = [{"title": by_stem[st].title, "section": by_stem[st].key, "reason": r}
+               for st in present if st in by_stem for r in by_stem[st].skipped]
     downloads += [("tables.xlsx", word("workbook", lang)), ("manifest.json", phrase("manifest", lang))]
     logs = [(f"notebooks/{p.name}", p.stem) for p in sorted((staging / "notebooks").glob("*.ipynb"))]
     atomic_write_text(staging / "index.html", front_html(
         year=year, lang=lang, entries=entries, inputs=inputs, synthetic=synthetic, partial=partial,
         skipped=skipped, downloads=downloads, logs=logs, commit=commit, version=version, notes=notes))
     return by_stem
+
+
+def _start_aside(fn):
+    """Run ``fn`` in a forked child (Linux: it gets SIGKILL if this process dies); returns
+    what :func:`_finish_aside` needs. Elsewhere ``fn`` runs here and now."""
+    if not sys.platform.startswith("linux"):
+        fn()
+        return None
+    import docx  # noqa: F401  (imported before the fork, not in the child)
+
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            import ctypes
+            import signal
+
+            with contextlib.suppress(Exception):
+                ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+            fn()
+            code = 0
+        except BaseException:
+            pass
+        finally:
+            os._exit(code)
+    return (pid, fn)
+
+
+def _finish_aside(job) -> None:
+    """Wait for the child; if it failed, run ``fn`` here, so its error is raised as usual."""
+    if job is None:
+        return
+    pid, fn = job
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        fn()
 
 
 def html_escape(text: str) -> str:

@@ -79,7 +79,8 @@ def survey_for_year(survey_path: str, scores_path: str, *, year: int, lang: str 
     from ..provenance import is_synthetic
     from ..synthetic import synthetic_survey_questions
 
-    if not survey_path and scores_path:
+    if (not survey_path and scores_path) or str(survey_path).strip().lower() == "none":
+        # "none": what `cchc report` passes when the data has no survey (report.inputs.NO_SURVEY)
         return None, False, texts(lang)["no_survey_given"]
     path = survey_path or str(config.DEFAULT_SURVEY)
     responses = read_survey(path)
