@@ -390,3 +390,20 @@ def test_executed_notebook_is_normalised(tmp_path):
     assert nb["metadata"]["papermill"] == {"output_path": "/r/2023/notebooks/a.ipynb"}
     assert nb["cells"][0]["metadata"] == {"papermill": {"status": "completed"}}
     assert nb["cells"][1]["source"] == 'output_dir = "/r/2023"'
+
+
+def test_stale_cache_temp_files_are_removed(tmp_path):
+    """A run killed while writing the Parquet cache leaves a temp file; the next write
+    removes it once it is an hour old (never a file being written now)."""
+    import pandas as pd
+
+    from cchc_analysis.report.inputs import _write_cache
+
+    old, fresh = tmp_path / ".scores-abc.parquet.x1.tmp", tmp_path / ".scores-abc.parquet.x2.tmp"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    _write_cache(pd.DataFrame({"year": [2023], "unit_id": ["a"]}), tmp_path / "scores-abc.parquet")
+    assert not old.exists() and fresh.exists()
+    assert pd.read_parquet(tmp_path / "scores-abc.parquet")["unit_id"].tolist() == ["a"]
