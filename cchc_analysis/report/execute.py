@@ -177,6 +177,8 @@ def _execute_in_env(task: dict) -> dict:
             break
         except Exception as exc:  # kernel start races: retry twice, then report
             if attempt < 2 and _is_start_failure(exc):
+                if task.get("in_worker"):  # this worker's retries start fresh kernels (zygote.py)
+                    os.environ["CCHC_REPORT_WARM"] = "0"
                 time.sleep(0.5 * (attempt + 1))
                 continue
             result.update(status="failed", cell_index=None, execution_count=None,
