@@ -35,7 +35,9 @@ PRELOAD = (
     "numpy", "pandas", "scipy.stats", "matplotlib", "matplotlib.pyplot", "seaborn",
     # not matplotlib_inline.backend_inline: on import it hooks into the running IPython
     # shell (figures shown at the end of a cell), so the kernel must import it itself
-    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
+    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+    "ipykernel.iostream", "ipykernel.heartbeat", "ipykernel.control", "IPython.core.history",
+    "sqlite3", "tornado.ioloop", "psutil",  # what a kernel's start imports (python -X importtime)
     "cchc_analysis", "cchc_analysis.io", "cchc_analysis.document", "cchc_analysis.style",
     "cchc_analysis.provenance", "cchc_analysis.text",
     *(f"cchc_analysis.{p}.{m}" for p in ("published", "trends", "bias", "peers", "survey", "kps")
