@@ -120,8 +120,24 @@ def write_csv(data: pd.DataFrame, path: str | os.PathLike, **kwargs) -> Path:
     return atomic_write_bytes(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
 
 
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
 def deterministic_zip(data: bytes) -> bytes:
-    """The same ZIP (XLSX, DOCX) with every entry's time fixed: identical bytes on rerun."""
+    """The same ZIP (XLSX, DOCX) with every entry's time fixed and the document's
+    created/modified properties (``docProps/core.xml``, stamped with the time of saving by
+    openpyxl) set to 2000-01-01: identical bytes on rerun.
+
+    >>> import zipfile
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("docProps/core.xml", '<dcterms:created xsi:type="x">2026-12-03T08:00:01Z</dcterms:created>')
+    >>> out = zipfile.ZipFile(io.BytesIO(deterministic_zip(buf.getvalue())))
+    >>> out.read("docProps/core.xml").decode()
+    '<dcterms:created xsi:type="x">2000-01-01T00:00:00Z</dcterms:created>'
+    >>> out.infolist()[0].date_time
+    (1980, 1, 1, 0, 0, 0)
+    """
     import zipfile
 
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -131,7 +147,10 @@ def deterministic_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            blob = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                blob = _CORE_TIMES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", blob)
+            dst.writestr(fixed, blob)
     return out.getvalue()
 
 
@@ -192,11 +211,14 @@ def save_outputs(
     for name, fig in (figures or {}).items():
         fig = getattr(fig, "figure", fig)  # an Axes gives its Figure
         stem = f"{nb}__{safe_filename(name).replace('-', '_')}"
+        import matplotlib as mpl
+
         for ext in ("png", "svg"):
             buf = io.BytesIO()
-            # fixed metadata -> identical bytes on rerun
+            # fixed metadata and SVG ids (also without style.set_theme) -> identical bytes on rerun
             meta = {"Date": None} if ext == "svg" else {"Software": None}
-            fig.savefig(buf, format=ext, dpi=150, bbox_inches="tight", metadata=meta)
+            with mpl.rc_context({"svg.hashsalt": mpl.rcParams["svg.hashsalt"] or "cchc-analysis"}):
+                fig.savefig(buf, format=ext, dpi=150, bbox_inches="tight", metadata=meta)
             written.append(atomic_write_bytes(out / "figures" / f"{stem}.{ext}", buf.getvalue()))
     for name, frame in (tables or {}).items():
         stem = f"{nb}__{safe_filename(name).replace('-', '_')}"

@@ -171,3 +171,7 @@ def test_04_one_year_without_survey(tmp_path):
     sec2, _, _ = _run(tmp_path / "b", "04_survey_quality.ipynb", survey_path=str(__import__(
         "cchc_analysis").config.DEFAULT_SURVEY), scores_path=str(path), year=2024)
     assert sec2["skipped"] and "không có năm 2024" in sec2["skipped"][0]
+    # `cchc report --data x` passes survey_path="none" (report.inputs.NO_SURVEY): skipped, not a failure
+    sec3, _, _ = _run(tmp_path / "c", "04_survey_quality.ipynb", survey_path="none", scores_path=str(path),
+                      year=2024, lang="en")
+    assert sec3["skipped"] == sec["skipped"]

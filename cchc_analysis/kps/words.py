@@ -27,6 +27,7 @@ register_values(POLICY_WORDS, column="policy")
 register({
     "policy": {"vi": "Cách tính", "en": "Policy"},
     "official_rank": {"vi": "Hạng chính thức", "en": "Official rank"},
+    "rank_change": {"vi": "Thay đổi hạng (+ = tăng)", "en": "Rank change (+ = up)"},  # also bias's words
     "applicable_max": {"vi": "Điểm tối đa phát sinh", "en": "Applicable maximum"},
     "tau_vs_official": {"vi": "τ Kendall so với chính thức", "en": "Kendall τ with official"},
     "max_move": {"vi": "Thay đổi hạng lớn nhất", "en": "Largest rank move"},

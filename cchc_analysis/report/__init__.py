@@ -2,8 +2,10 @@
 
 ``cchc report [--year Y] [--data PATH] [--survey PATH] [--out DIR] [--lang vi|en] [--jobs N]``
 (or :func:`build_report` from Python) executes ``notebooks/[0-9][0-9]_*.ipynb`` in order,
-in parallel (one process and one fresh ``python3`` kernel per notebook, working directory
-= the project root), and writes::
+in parallel (one process and one ``python3`` kernel per notebook, working directory
+= the project root; on Linux each kernel is forked from one helper that imported the
+libraries once, :mod:`~cchc_analysis.report.zygote`, ``CCHC_REPORT_WARM=0`` for fresh
+kernels: the same bytes either way), and writes::
 
     reports/<year>/
         index.html               the front page, linking everything below
@@ -30,13 +32,17 @@ fit the declared type, is refused before anything runs (papermill itself would o
 a warning).
 
 **Never half a report.** Everything is built in a hidden folder next to the target
-(``reports/.<year>.tmp-XXXX``) and renamed into place only when every notebook succeeded;
-the previous report is moved aside, the new one renamed in, the old one deleted (and put
-back if the rename fails). A failed run leaves the previous ``reports/<year>/`` untouched,
+(``reports/.<year>.tmp-XXXX``) and put in place only when every notebook succeeded: on
+Linux old and new are exchanged in one atomic step, elsewhere the previous report is moved
+aside, the new one renamed in, the old one deleted (and put back if the rename fails); a
+run killed at any moment (``kill -9``) leaves a whole report, and the next run tidies what
+it left (staging folders, the lock, kernel sockets). A failed run leaves the previous ``reports/<year>/`` untouched,
 prints the notebook, the failing cell and the error, and keeps the executed failing
 notebook for inspection in ``reports/_failed/<year>-<timestamp>/``. Two runs for the same
-year cannot overlap (a lock file ``reports/.<year>.lock``). Rerunning with the same inputs
-gives byte-identical CSV tables.
+year cannot overlap (a lock file ``reports/.<year>.lock`` holding the owner's PID and start
+time: the second run exits 1 with a message). Rerunning with the same inputs gives the same
+bytes in every file but ``manifest.json`` (its times). A folder that cannot be written
+(read-only, disk full) ends in a bilingual message, exit 1, nothing half-written.
 
 **Safety.** Every text in ``index.html`` is HTML-escaped, notebook HTML is exported with
 nbconvert's HTML sanitiser on, CSV/XLSX cells that a spreadsheet would run as formulas are
@@ -64,7 +70,8 @@ Submodules
 progress, papermill), ``html`` (sanitising, code-free pages, the index page), ``xlsx``
 (tables.xlsx), ``manifest`` (hashes, versions, git state, inputs), ``build``
 (:func:`build_report`, the atomic swap, the year lock), ``cli`` (``cchc report``),
-``errors`` (exit codes, exceptions), ``words`` (the report pages' own words).
+``errors`` (exit codes, exceptions), ``words`` (the report pages' own words), ``zygote``
+(warm kernels).
 """
 
 from __future__ import annotations

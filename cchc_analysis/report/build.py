@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import uuid
@@ -20,7 +22,8 @@ from pathlib import Path
 from .. import config
 from ..labels import check_lang
 from .errors import NotebookFailure, ReportFailed, ReportParameterError
-from .execute import run_all
+from . import zygote
+from .execute import kernel_env, run_all
 from .manifest import (git_state, input_files, now_iso, package_versions,
                        previous_durations, run_record, sha256_file)
 from .parameters import discover_notebooks, inspect_parameters, resolve_parameters
@@ -49,8 +52,41 @@ def _make_readable(folder: Path, umask: int) -> None:
             os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False
+    where the system cannot (other OS, old kernel, file system without support)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def _swap_into_place(staging: Path, final: Path) -> None:
-    """Move the old report aside, rename the new one in, delete the old (restore it on failure)."""
+    """Put the new report at ``final`` and delete the old one, so that at every moment
+    (also under ``kill -9``) ``final`` is either the old report or the new one, whole.
+
+    On Linux both folders are exchanged in one atomic step and the old report (now at the
+    staging name) is deleted; a run killed before the delete leaves only a ``.tmp-``
+    folder, which the next run removes. Elsewhere: old report aside, new one in, old
+    deleted; a run killed between the two renames leaves the old report at ``.<year>.old-*``
+    and the next run puts it back (:func:`_clean_stale_runs`)."""
+    if final.exists() and _exchange(staging, final):
+        _fsync_dir(final.parent)
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     old = None
     if final.exists():
         old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
@@ -66,7 +102,19 @@ def _swap_into_place(staging: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _pid_alive(pid: int) -> bool:
+def _start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (Linux ``/proc``), else None: with
+    the PID it names one process, so a PID reused after a ``kill -9`` is not mistaken for
+    the dead owner."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _pid_alive(pid: int, start: str | None = None) -> bool:
     if pid <= 0:
         return False
     try:
@@ -74,8 +122,30 @@ def _pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's live process
-        return True
+        pass
+    if start is not None:
+        now = _start_time(pid)
+        if now is not None and now != start:
+            return False  # the PID now belongs to another process
     return True
+
+
+def _owner_text() -> str:
+    start = _start_time(os.getpid())
+    return f"{os.getpid()} {start}" if start else str(os.getpid())
+
+
+def _parse_owner(text: str) -> tuple[int, str | None]:
+    parts = text.split()
+    if not parts or not parts[0].isdigit():
+        return -1, None
+    return int(parts[0]), (parts[1] if len(parts) > 1 else None)
+
+
+def _read_start(ipc_dir: Path) -> str | None:
+    with contextlib.suppress(OSError):
+        return _parse_owner((ipc_dir / "owner").read_text())[1]
+    return None
 
 
 def _clean_stale_runs(out: Path, year: int) -> None:
@@ -90,7 +160,7 @@ def _clean_stale_runs(out: Path, year: int) -> None:
         shutil.rmtree(p, ignore_errors=True)
     for p in Path(tempfile.gettempdir()).glob("cchc-run-*"):
         with contextlib.suppress(ValueError, OSError):
-            if not _pid_alive(int(p.name.rsplit("-", 1)[-1])):
+            if not _pid_alive(int(p.name.rsplit("-", 1)[-1]), _read_start(p)):
                 shutil.rmtree(p, ignore_errors=True)
 
 
@@ -111,13 +181,14 @@ def _year_lock(out: Path, year: int):
             break
         except OSError:
             fh.seek(0)
-            text = fh.read().strip()
+            pid, start = _parse_owner(fh.read())
             fh.close()
-            pid = int(text) if text.isdigit() else -1
-            if pid == -1 or _pid_alive(pid):
+            if pid == -1 or _pid_alive(pid, start):
+                who = f" (PID {pid})" if pid > 0 else ""
                 raise ReportFailed(
-                    f"Đang có một lần chạy khác cho năm {year} (PID {pid}) / another report run for "
-                    f"{year} is in progress (PID {pid}; lock {lock_path})") from None
+                    f"Đang có một lần chạy khác cho năm {year}{who}; chờ nó xong rồi chạy lại / "
+                    f"another report run for {year} is in progress{who}; wait for it to finish, "
+                    f"then run again (lock {lock_path})") from None
             with contextlib.suppress(OSError):  # stale: its owner is gone
                 os.unlink(lock_path)
     else:
@@ -125,7 +196,7 @@ def _year_lock(out: Path, year: int):
     try:
         fh.seek(0)
         fh.truncate()
-        fh.write(str(os.getpid()))
+        fh.write(_owner_text())
         fh.flush()
         _clean_stale_runs(out, year)
         yield
@@ -134,6 +205,20 @@ def _year_lock(out: Path, year: int):
             fh.seek(0)
             fh.truncate()
         fh.close()
+
+
+_WHY = {
+    errno.ENOSPC: "hết chỗ trên đĩa / no space left on the disk",
+    getattr(errno, "EDQUOT", -1): "vượt hạn mức đĩa / disk quota exceeded",
+    errno.EROFS: "ổ đĩa chỉ đọc / read-only file system",
+    errno.EACCES: "không có quyền ghi / permission denied",
+    errno.EPERM: "không có quyền ghi / permission denied",
+}
+
+
+def _why(exc: OSError) -> str:
+    """Why a write failed, in both languages (the system's own words otherwise)."""
+    return _WHY.get(exc.errno) or str(exc.strerror or exc)
 
 
 def _stamp() -> str:
@@ -219,31 +304,75 @@ def _assemble(staging: Path, *, year: int, lang: str, stems: list[str], titles: 
         entries.append({"href": f"{st}.html", "title": sec.title if sec else (titles.get(st) or st),
                         "findings": list(sec.findings) if sec else [],
                         "skipped": list(sec.skipped) if sec else []})
-    nav = nav_html([(e["href"], e["title"]) for e in entries], lang)
-    counters = {"table": 0, "figure": 0}
-    for i, st in enumerate(present, 1):
-        sec = by_stem.get(st)
-        if sec is not None:
-            atomic_write_text(staging / f"{st}.html", section_html(
-                sec, number=i, counters=counters, nav=nav,
-                footer=html_escape(phrase("footer", lang, commit=commit or "—", v=version))))
-    skipped = [{"title": by_stem[st].title, "section": by_stem[st].key, "reason": r}
-               for st in present if st in by_stem for r in by_stem[st].skipped]
     sections = [by_stem[st] for st in present if st in by_stem]
     downloads = []
+    word_doc = None
     if sections:
         docx_path = staging / _docx_name(year, lang)
-        write_docx(sections, docx_path, title=word("report_title", lang, year=year), lang=lang,
-                   report_dir=staging, preface=[phrase("synthetic", lang)] if synthetic else None)
-        atomic_write_bytes(docx_path, deterministic_zip(docx_path.read_bytes()))
+
+        def write_word():
+            write_docx(sections, docx_path, title=word("report_title", lang, year=year), lang=lang,
+                       report_dir=staging, preface=[phrase("synthetic", lang)] if synthetic else None)
+            atomic_write_bytes(docx_path, deterministic_zip(docx_path.read_bytes()))
+
+        word_doc = _start_aside(write_word)  # the slowest step: alongside the pages and the workbook
         downloads.append((docx_path.name, word("word_doc", lang)))
-    write_tables_xlsx(staging, staging / "tables.xlsx", lang=lang)
+    try:
+        nav = nav_html([(e["href"], e["title"]) for e in entries], lang)
+        counters = {"table": 0, "figure": 0}
+        for i, st in enumerate(present, 1):
+            sec = by_stem.get(st)
+            if sec is not None:
+                atomic_write_text(staging / f"{st}.html", section_html(
+                    sec, number=i, counters=counters, nav=nav,
+                    footer=html_escape(phrase("footer", lang, commit=commit or "—", v=version))))
+        write_tables_xlsx(staging, staging / "tables.xlsx", lang=lang)
+    finally:
+        _finish_aside(word_doc)
+    skipped = [{"title": by_stem[st].title, "section": by_stem[st].key, "reason": r}
+               for st in present if st in by_stem for r in by_stem[st].skipped]
     downloads += [("tables.xlsx", word("workbook", lang)), ("manifest.json", phrase("manifest", lang))]
     logs = [(f"notebooks/{p.name}", p.stem) for p in sorted((staging / "notebooks").glob("*.ipynb"))]
     atomic_write_text(staging / "index.html", front_html(
         year=year, lang=lang, entries=entries, inputs=inputs, synthetic=synthetic, partial=partial,
         skipped=skipped, downloads=downloads, logs=logs, commit=commit, version=version, notes=notes))
     return by_stem
+
+
+def _start_aside(fn):
+    """Run ``fn`` in a forked child (Linux: it gets SIGKILL if this process dies); returns
+    what :func:`_finish_aside` needs. Elsewhere ``fn`` runs here and now."""
+    if not sys.platform.startswith("linux"):
+        fn()
+        return None
+    import docx  # noqa: F401  (imported before the fork, not in the child)
+
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            import ctypes
+            import signal
+
+            with contextlib.suppress(Exception):
+                ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+            fn()
+            code = 0
+        except BaseException:
+            pass
+        finally:
+            os._exit(code)
+    return (pid, fn)
+
+
+def _finish_aside(job) -> None:
+    """Wait for the child; if it failed, run ``fn`` here, so its error is raised as usual."""
+    if job is None:
+        return
+    pid, fn = job
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        fn()
 
 
 def html_escape(text: str) -> str:
@@ -316,100 +445,112 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
         raise ReportParameterError(
             "openpyxl không dùng defusedxml (chống bom XML) / openpyxl is not using defusedxml "
             "(XML-bomb protection): pip install defusedxml")
-    # ---- pre-flight: every input read and checked once, before any kernel starts
-    checked = preflight(data=data, survey=survey, year=year, cache_dir=cache_dir)
-    year = checked.year
-    cache = str(checked.scores_cache)
-    if checked.survey is not None:  # given, or the bundled survey that holds the year: always passed,
-        survey_param = str(checked.survey)  # because a notebook given scores_path assumes no survey otherwise
-    elif checked.no_survey_reason:
-        survey_param = NO_SURVEY
-    else:
-        survey_param = None
-
-    final = out_dir / str(year)
-    per_nb = resolve_parameters(
-        declared, year=year, lang=lang, output_dir=str(final),
-        data=cache if checked.data_files else None, scores=cache, survey=survey_param, extra=params)
-
-    # ---- everything is valid: run
+    # ---- the run's private folder (kernel sockets), and the warm-kernel process, which
+    # imports the libraries while the inputs are read and checked (zygote.py)
+    ipc_dir = Path(tempfile.gettempdir()) / f"cchc-run-{uuid.uuid4().hex[:8]}-{os.getpid()}"
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = Path(tempfile.mkdtemp(prefix=f".{year}.probe-", dir=out_dir))
-        probe.rmdir()
+        ipc_dir.mkdir(mode=0o700)
+        (ipc_dir / "owner").write_text(_owner_text())  # a later run knows when it is stale
     except OSError as exc:
-        raise ReportFailed(f"Không ghi được vào thư mục báo cáo / cannot write into the reports "
-                           f"folder {out_dir}: {exc.strerror or exc}") from None
-    started = now_iso()
-    t0 = time.perf_counter()
-    with _year_lock(out_dir, year):
-        staging = Path(tempfile.mkdtemp(prefix=f".{year}.tmp-", dir=out_dir))
-        ipc_dir = Path(tempfile.gettempdir()) / f"cchc-run-{uuid.uuid4().hex[:8]}-{os.getpid()}"
-        try:
-            ipc_dir.mkdir(mode=0o700)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(staging, 0o777 & ~umask)
-            refreshed = {p.stem for p in notebooks}
-            previous = _copy_previous(final, staging, refreshed) if only else None
-            (staging / "notebooks").mkdir(exist_ok=True)
-            expected = previous_durations(out_dir, year)
-            tasks = []
-            for p in notebooks:
-                ps = dict(per_nb[p.stem])
-                if "output_dir" in ps:
-                    ps["output_dir"] = str(staging)
-                tasks.append({"name": p.stem, "source": str(p), "parameters": ps,
-                              "executed": str(staging / "notebooks" / p.name),
-                              "html": str(staging / f"{p.stem}.html"), "ipc_dir": str(ipc_dir),
-                              "cwd": str(config.PROJ_ROOT), "jobs": jobs,
-                              "expected_seconds": expected.get(p.stem)})
-            results = run_all(tasks, jobs, progress=progress)
-            failed = [r for r in results if r["status"] != "ok"]
-            if failed:
-                failures = _keep_failures(failed, out_dir / "_failed" / f"{year}-{_stamp()}")
-                head = (f"{len(failures)} sổ tay lỗi; báo cáo cũ {final} giữ nguyên:" if lang == "vi" else
-                        f"{len(failures)} notebook(s) failed; the previous report {final} is untouched:")
-                raise ReportFailed(head + "\n" + "\n".join("  " + f.message(lang) for f in failures), failures)
+        raise ReportFailed(f"Không tạo được thư mục tạm / cannot create the run's temporary folder "
+                           f"{ipc_dir}: {_why(exc)}") from None
+    warm = zygote.start(str(ipc_dir), env={**os.environ, **kernel_env(jobs)}, cwd=str(config.PROJ_ROOT))
+    try:
+        # ---- pre-flight: every input read and checked once, before any kernel starts
+        checked = preflight(data=data, survey=survey, year=year, cache_dir=cache_dir)
+        year = checked.year
+        cache = str(checked.scores_cache)
+        if checked.survey is not None:  # given, or the bundled survey that holds the year: always passed,
+            survey_param = str(checked.survey)  # as a notebook given scores_path assumes no survey otherwise
+        elif checked.no_survey_reason:
+            survey_param = NO_SURVEY
+        else:
+            survey_param = None
 
-            commit, dirty = git_state()
-            inputs = input_files(data=checked.data_files, survey=checked.survey if checked.survey_given else None,
-                                 notebooks=notebooks, params=per_nb, cache=checked.scores_cache)
-            finished = now_iso()
-            version = package_versions()["cchc-analysis"] or "?"
-            prev_nbs = {n["name"]: n for n in (previous or {}).get("notebooks", [])}
-            ran = {r["name"] for r in results}
-            have = ran | {n for n in prev_nbs if n in {p.stem for p in every}}
-            missing = [p.stem for p in every if p.stem not in have]
-            partial = bool(missing) or (bool(only) and previous is None)
-            notes = [checked.no_survey_reason[lang]] if checked.no_survey_reason else []
-            titles = {**{n: v.get("title") for n, v in prev_nbs.items()},
-                      **{r["name"]: r.get("title") for r in results}}
-            by_stem = _assemble(
-                staging, year=year, lang=lang, stems=[p.stem for p in every], titles=titles,
-                inputs=inputs, synthetic=checked.synthetic,
-                partial=sorted(have) if partial else None, notes=notes, commit=commit, version=version)
-            outputs = {
-                q.relative_to(staging).as_posix(): sha256_file(q)
-                for q in sorted(staging.rglob("*")) if q.is_file()
-            }
-            manifest = run_record(
-                year=year, lang=lang, data=checked.data_files, survey=checked.survey, synthetic=checked.synthetic,
-                partial=partial, started=started, finished=finished,
-                wall_seconds=time.perf_counter() - t0, jobs=jobs, commit=commit, dirty=dirty,
-                inputs=inputs, parameters=per_nb, declared=declared, results=results, tasks=tasks,
-                outputs=outputs, sections=by_stem, previous=previous, only=bool(only), checked=checked)
-            atomic_write_text(staging / "manifest.json",
-                              json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n")
-            _make_readable(staging, umask)
-            _swap_into_place(staging, final)
-        except OSError as exc:  # read-only or full disk while writing: nothing half-written
-            raise ReportFailed(
-                (f"Không ghi được báo cáo; báo cáo cũ giữ nguyên / could not write the report; the "
-                 f"previous one is untouched ({final}): {exc.strerror or exc}"
-                 + (f" [{exc.filename}]" if getattr(exc, "filename", None) else ""))) from exc
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-            shutil.rmtree(ipc_dir, ignore_errors=True)
+        final = out_dir / str(year)
+        per_nb = resolve_parameters(
+            declared, year=year, lang=lang, output_dir=str(final),
+            data=cache if checked.data_files else None, scores=cache, survey=survey_param, extra=params)
+
+        # ---- everything is valid: run
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            probe = Path(tempfile.mkdtemp(prefix=f".{year}.probe-", dir=out_dir))
+            probe.rmdir()
+        except OSError as exc:
+            raise ReportFailed(f"Không ghi được vào thư mục báo cáo / cannot write into the reports "
+                               f"folder {out_dir}: {_why(exc)}; chưa chạy gì / nothing ran") from None
+        started = now_iso()
+        t0 = time.perf_counter()
+        with _year_lock(out_dir, year):
+            staging = Path(tempfile.mkdtemp(prefix=f".{year}.tmp-", dir=out_dir))
+            try:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(staging, 0o777 & ~umask)
+                refreshed = {p.stem for p in notebooks}
+                previous = _copy_previous(final, staging, refreshed) if only else None
+                (staging / "notebooks").mkdir(exist_ok=True)
+                expected = previous_durations(out_dir, year)
+                tasks = []
+                for p in notebooks:
+                    ps = dict(per_nb[p.stem])
+                    if "output_dir" in ps:
+                        ps["output_dir"] = str(staging)
+                    tasks.append({"name": p.stem, "source": str(p), "parameters": ps,
+                                  "executed": str(staging / "notebooks" / p.name),
+                                  "html": str(staging / f"{p.stem}.html"), "ipc_dir": str(ipc_dir),
+                                  "cwd": str(config.PROJ_ROOT), "jobs": jobs,
+                                  "staging": str(staging), "final": str(final),
+                                  "expected_seconds": expected.get(p.stem)})
+                results = run_all(tasks, jobs, progress=progress)
+                failed = [r for r in results if r["status"] != "ok"]
+                if failed:
+                    failures = _keep_failures(failed, out_dir / "_failed" / f"{year}-{_stamp()}")
+                    head = (f"{len(failures)} sổ tay lỗi; báo cáo cũ {final} giữ nguyên:" if lang == "vi" else
+                            f"{len(failures)} notebook(s) failed; the previous report {final} is untouched:")
+                    raise ReportFailed(head + "\n" + "\n".join("  " + f.message(lang) for f in failures), failures)
+
+                commit, dirty = git_state()
+                inputs = input_files(data=checked.data_files, survey=checked.survey if checked.survey_given else None,
+                                     notebooks=notebooks, params=per_nb, cache=checked.scores_cache)
+                finished = now_iso()
+                version = package_versions()["cchc-analysis"] or "?"
+                prev_nbs = {n["name"]: n for n in (previous or {}).get("notebooks", [])}
+                ran = {r["name"] for r in results}
+                have = ran | {n for n in prev_nbs if n in {p.stem for p in every}}
+                missing = [p.stem for p in every if p.stem not in have]
+                partial = bool(missing) or (bool(only) and previous is None)
+                notes = [checked.no_survey_reason[lang]] if checked.no_survey_reason else []
+                titles = {**{n: v.get("title") for n, v in prev_nbs.items()},
+                          **{r["name"]: r.get("title") for r in results}}
+                by_stem = _assemble(
+                    staging, year=year, lang=lang, stems=[p.stem for p in every], titles=titles,
+                    inputs=inputs, synthetic=checked.synthetic,
+                    partial=sorted(have) if partial else None, notes=notes, commit=commit, version=version)
+                outputs = {
+                    q.relative_to(staging).as_posix(): sha256_file(q)
+                    for q in sorted(staging.rglob("*")) if q.is_file()
+                }
+                manifest = run_record(
+                    year=year, lang=lang, data=checked.data_files, survey=checked.survey, synthetic=checked.synthetic,
+                    partial=partial, started=started, finished=finished,
+                    wall_seconds=time.perf_counter() - t0, jobs=jobs, commit=commit, dirty=dirty,
+                    inputs=inputs, parameters=per_nb, declared=declared, results=results, tasks=tasks,
+                    outputs=outputs, sections=by_stem, previous=previous, only=bool(only), checked=checked)
+                atomic_write_text(staging / "manifest.json",
+                                  json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n")
+                _make_readable(staging, umask)
+                _swap_into_place(staging, final)
+            except OSError as exc:  # read-only or full disk while writing: nothing half-written
+                raise ReportFailed(
+                    (f"Không ghi được báo cáo; báo cáo cũ giữ nguyên / could not write the report; the "
+                     f"previous one is untouched ({final}): {_why(exc)}"
+                     + (f" [{exc.filename}]" if getattr(exc, "filename", None) else ""))) from exc
+            finally:
+                if staging.exists():
+                    shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        zygote.stop(warm)
+        shutil.rmtree(ipc_dir, ignore_errors=True)
     return final

@@ -60,6 +60,25 @@ def kernel_manager_class(ipc_dir: str | None = None):
         def _default_ip(self):
             return os.path.join(ipc_dir or tempfile.gettempdir(), f"cchc-kernel-{uuid.uuid4().hex[:12]}")
 
+        @default("connection_file")
+        def _default_connection_file(self):
+            # next to the sockets: a killed run leaves one folder, which the next run removes
+            if ipc_dir is None:
+                return ""
+            return os.path.join(ipc_dir, f"kernel-{uuid.uuid4().hex[:12]}.json")
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            # a warm kernel forked by the run's zygote (zygote.py), else the usual process
+            from . import zygote
+
+            pid = zygote.launch(ipc_dir, kernel_cmd, env=kw.get("env"), cwd=kw.get("cwd"))
+            if pid is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            prov = self.provisioner
+            prov.process = zygote.ForkedKernel(pid)
+            prov.pid, prov.pgid, prov.cwd = pid, pid, kw.get("cwd")
+            self._reconcile_connection_info(prov.connection_info)
+
         async def _async_interrupt_kernel(self):
             # jupyter_client interrupts an idle kernel before shutting it down, which makes
             # ipykernel log a spurious "KeyboardInterrupt caught in kernel"; nothing runs then.
@@ -101,13 +120,19 @@ def _execute_one(task: dict) -> dict:
         return _execute_in_env(task)
 
 
-@contextlib.contextmanager
-def _kernel_environment(jobs: int):
-    """Environment the kernels inherit: deterministic hashing (set order), no thread
-    oversubscription when notebooks run side by side. Restored afterwards."""
+def kernel_env(jobs: int) -> dict[str, str]:
+    """Environment the kernels get: deterministic hashing (set order), no thread
+    oversubscription when notebooks run side by side."""
     wanted = {"PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     if jobs > 1:
         wanted.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    return wanted
+
+
+@contextlib.contextmanager
+def _kernel_environment(jobs: int):
+    """:func:`kernel_env` set in this process while it starts kernels; restored afterwards."""
+    wanted = kernel_env(jobs)
     added = [k for k in wanted if k not in os.environ]
     for k in added:
         os.environ[k] = wanted[k]
@@ -152,12 +177,16 @@ def _execute_in_env(task: dict) -> dict:
             break
         except Exception as exc:  # kernel start races: retry twice, then report
             if attempt < 2 and _is_start_failure(exc):
+                if task.get("in_worker"):  # this worker's retries start fresh kernels (zygote.py)
+                    os.environ["CCHC_REPORT_WARM"] = "0"
                 time.sleep(0.5 * (attempt + 1))
                 continue
             result.update(status="failed", cell_index=None, execution_count=None,
                           ename=type(exc).__name__, evalue=str(exc))
             break
     result["execute_seconds"] = time.perf_counter() - t0
+    with contextlib.suppress(OSError, ValueError):
+        normalise_executed(task["executed"], task.get("staging"), task.get("final"), task.get("source"))
     if result["status"] != "ok":
         result["duration_seconds"] = result["execute_seconds"]
         return result
@@ -180,6 +209,47 @@ def _execute_in_env(task: dict) -> dict:
     return result
 
 
+_TIME_KEYS = ("start_time", "end_time", "duration")
+
+
+def normalise_executed(path: str, staging: str | None = None, final: str | None = None,
+                       source: str | None = None) -> None:
+    """Make the executed notebook (the report's log of a run) the same bytes on every rerun:
+    papermill's and Jupyter's timestamps and durations removed (the manifest has the
+    times), the random ids of the injected-parameters cell and of cells the ``source``
+    notebook gave no id (nbformat < 4.5) fixed, and the staging folder's random name
+    replaced by the report folder it becomes."""
+    import json
+
+    with open(path, encoding="utf-8") as fh:
+        nb = json.load(fh)
+    known = None
+    if source:
+        with contextlib.suppress(OSError, ValueError), open(source, encoding="utf-8") as fh:
+            known = {c.get("id") for c in json.load(fh).get("cells", [])} - {None}
+    for i, cell in enumerate(nb.get("cells", [])):
+        if known is not None and "id" in cell and cell["id"] not in known:
+            cell["id"] = f"cell-{i}"
+    pm_meta = nb.get("metadata", {}).get("papermill")
+    if isinstance(pm_meta, dict):
+        for k in _TIME_KEYS:
+            pm_meta.pop(k, None)
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {})
+        meta.pop("execution", None)
+        if isinstance(meta.get("papermill"), dict):
+            for k in _TIME_KEYS:
+                meta["papermill"].pop(k, None)
+        if "injected-parameters" in meta.get("tags", []) and "id" in cell:
+            cell["id"] = "injected-parameters"
+    text = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"  # nbformat's layout
+    if staging and final:
+        text = text.replace(json.dumps(staging)[1:-1], json.dumps(final)[1:-1])
+    from ..outputs import atomic_write_text
+
+    atomic_write_text(path, text)
+
+
 def run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dict]:
     from tqdm import tqdm
 
@@ -199,6 +269,8 @@ def run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dict
         bar.close()
         return [results[t["name"]] for t in tasks]
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    global _PARENT_PID
+    _PARENT_PID = os.getpid()
     pool = ProcessPoolExecutor(max_workers=min(jobs, n), mp_context=ctx,
                                initializer=_worker_init)
     try:
@@ -229,22 +301,27 @@ def run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dict
     return [results[t["name"]] for t in tasks]
 
 
+#: PID of the process that creates the pool (set before the workers are forked).
+_PARENT_PID: int | None = None
+
+
 def _die_with_parent() -> None:
     """A pool worker ends when the ``cchc report`` process dies (even by ``kill -9``):
     Linux's parent-death signal, and elsewhere a thread watching the parent id."""
-    parent = os.getppid()
+    parent = _PARENT_PID or os.getppid()
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
     def watch():
         while True:
             time.sleep(1.0)
             if os.getppid() != parent:
-                os.kill(os.getpid(), signal.SIGTERM)
-                return
+                os._exit(1)
     threading.Thread(target=watch, name="cchc-parent-watch", daemon=True).start()
 
 

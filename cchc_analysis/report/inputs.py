@@ -118,7 +118,22 @@ def _write_cache(frame, path: Path) -> None:
     out.attrs = {}
     buf = io.BytesIO()
     out.to_parquet(buf, index=False)
+    _clean_stale_temp(path.parent)
     atomic_write_bytes(path, buf.getvalue())
+
+
+def _clean_stale_temp(cache_dir: Path, *, older_than: float = 3600.0) -> None:
+    """Half-written cache files a killed run left (``.scores-*.parquet.*.tmp``); an hour old,
+    so a run writing one now is never disturbed."""
+    import time
+
+    now = time.time()
+    for p in cache_dir.glob(".scores-*.parquet.*.tmp"):
+        try:
+            if now - p.stat().st_mtime > older_than:
+                p.unlink()
+        except OSError:
+            pass
 
 
 def _read_cache(path: Path):

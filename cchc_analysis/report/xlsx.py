@@ -284,22 +284,4 @@ def write_tables_xlsx(report_dir: str | os.PathLike, path: str | os.PathLike, *,
     wb.properties.created = _dt.datetime(2000, 1, 1)
     buf = io.BytesIO()
     wb.save(buf)
-    data = _fix_modified(buf.getvalue())
-    return atomic_write_bytes(path, deterministic_zip(data))
-
-
-def _fix_modified(data: bytes) -> bytes:
-    """openpyxl stamps docProps/core.xml with the time of saving: fix it (same bytes on rerun)."""
-    import io
-    import zipfile
-
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            blob = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                blob = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>2000-01-01T00:00:00Z\g<2>", blob)
-            dst.writestr(info, blob)
-    return out.getvalue()
+    return atomic_write_bytes(path, deterministic_zip(buf.getvalue()))  # fixed times

@@ -263,6 +263,8 @@ def test_unparseable_parameters_cell_is_refused(tmp_path):
 
 
 def test_swap_restores_the_old_report_when_the_rename_fails(tmp_path, monkeypatch):
+    """The two-rename swap (where the atomic exchange is not available)."""
+    monkeypatch.setattr(build, "_exchange", lambda a, b: False)
     final, staging = tmp_path / "2023", tmp_path / ".2023.tmp-x"
     final.mkdir()
     (final / "old.txt").write_text("old")
