@@ -148,6 +148,7 @@ def rank_sets(
     tau: int = 3,
     jeffreys: bool = True,
     seed: int = 0,
+    basis: str = "index",
 ) -> pd.DataFrame:
     """Confidence sets for each unit's rank in the single league (Mogstad et al. 2024).
 
@@ -175,6 +176,11 @@ def rank_sets(
     tau : size of the top for ``in_tau_best``.
     jeffreys : smooth the rates (default True).
     seed : seed of ``numpy.random.default_rng``.
+    basis : ``"index"`` (default: ranks by the index, criterion bootstrap) or ``"model"``:
+        ranks by ability, the two-way model's adjusted index
+        (:func:`cchc_analysis.bias.model_index`), from normal draws of each unit's ability
+        around its estimate with its standard error (the criterion eases held at their
+        estimates); ``index`` then holds the model-adjusted index.
 
     Returns
     -------
@@ -194,6 +200,8 @@ def rank_sets(
     from ..bias.twoway import row_trials
 
     _check_mc(n_draws, 1, confidence)
+    if basis not in ("index", "model"):
+        raise ValueError(f"The value for `basis` must be one of ['index', 'model'], but {basis!r} was passed.")
     y = _latest_year(scores, year)
     idx = _index_frame(scores, ["index"], [y])
     idx = idx[idx["index"].notna()].sort_values("unit_id").reset_index(drop=True)
@@ -205,7 +213,28 @@ def rank_sets(
     t[app] = row_trials(sc["criterion"].to_numpy()[app], sc["points"].to_numpy(float)[app],
                         sc["max_points"].to_numpy(float)[app], trials=trials)
     ids = idx["unit_id"].astype(str).to_numpy()
-    draws = index_draws(sc, ids, n_draws=n_draws, n_trials=t, survey="binomial", seed=seed, jeffreys=jeffreys)
+    if basis == "model":
+        from scipy.special import expit
+
+        from ..bias.twoway import fit_twoway
+
+        fit = fit_twoway(scores, year=y, trials=trials)
+        fr = fit.frame().set_index("unit_id")
+        idx = idx[idx["unit_id"].astype(str).isin(fr.index)].reset_index(drop=True)
+        ids = idx["unit_id"].astype(str).to_numpy()
+        pos = pd.Index(fit.unit_ids).get_indexer(ids)
+        a, se = fit.ability[pos], fit.ability_se[pos]
+        w = fit.weight / fit.weight.sum()
+        rng = np.random.default_rng(seed)
+        draws = np.empty((n_draws, len(ids)))
+        step = max(1, 4_000_000 // max(1, len(ids) * len(w)))
+        for s0 in range(0, n_draws, step):
+            d = min(step, n_draws - s0)
+            ad = a[None, :] + se[None, :] * rng.standard_normal((d, len(ids)))
+            draws[s0:s0 + d] = 100.0 * expit(ad[:, :, None] + fit.ease[None, None, :]) @ w
+        idx["index"] = fr.loc[ids, "index_model"].to_numpy(float)
+    else:
+        draws = index_draws(sc, ids, n_draws=n_draws, n_trials=t, survey="binomial", seed=seed, jeffreys=jeffreys)
     est = idx["index"].to_numpy(float)
     r = rank_confidence_sets(draws, est, confidence, tau=int(min(max(tau, 1), len(est))))
     keep = [c for c in ("year", "unit_id", "unit_name", "unit_type", "max_points", "index") if c in idx.columns]

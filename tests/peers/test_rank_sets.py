@@ -53,3 +53,26 @@ def test_rank_sets_columns_order_and_a_noiseless_league():
     # 1000 trials and no smoothing: 0 % and 100 % fixed, the middle one well separated
     assert r["rank_lo"].tolist() == [1, 2, 3] and r["rank_hi"].tolist() == [1, 2, 3]
     assert r["in_tau_best"].tolist() == [True, False, False]
+
+
+def test_model_basis_sets_cover_the_true_ability_rank():
+    # ability ranks from the two-way model: true rank = rank of a_u (index_model is increasing in a_u)
+    rng = np.random.default_rng(12)
+    cov = []
+    for i in range(10):
+        n, c = 15, 30
+        d = rng.normal(1, 1, c)
+        a = rng.normal(0, 1.2, n)
+        keep = rng.uniform(size=(n, c)) < 0.7
+        p = 1 / (1 + np.exp(-(a[:, None] + d[None, :])))
+        pts = rng.binomial(4, p) / 4
+        u, j = np.nonzero(keep)
+        sc = pd.DataFrame({"year": 2023, "unit_id": [f"u{k:02d}" for k in u], "criterion": [f"c{k}" for k in j],
+                           "component": "appraisal", "max_points": 1.0, "points": pts[u, j], "applicable": True})
+        r = rank_sets(sc, n_draws=400, seed=i, basis="model").set_index("unit_id").sort_index()
+        tr = competition_rank(a)
+        cov.append(np.mean((r["rank_lo"] <= tr) & (tr <= r["rank_hi"])))
+    assert np.mean(cov) >= 0.95
+    import pytest
+    with pytest.raises(ValueError, match="basis"):
+        rank_sets(sc, basis="posterior")
