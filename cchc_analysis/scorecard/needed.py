@@ -61,7 +61,8 @@ def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | 
         for many units rather than a loop).
     year : year (default: the latest).
     rank : int, ``"next"`` or a list of them — reach this rank in the single league
-        (``"next"``: one place above the unit's own; no row for the unit already first). Ties share the
+        (``"next"``: the rank of the nearest better score, the place the unit would share
+        on reaching it; no row for the unit already first). Ties share the
         better rank, so reaching the index of the unit that would be at that rank among
         the *others* is enough. A unit already at or above the rank needs nothing.
     index : float or list — reach this index (e.g. 80 and 90, the lines announcements use).
@@ -139,7 +140,10 @@ def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | 
     pos = np.searchsorted(-srt, -rc, side="left")
     for r in ([] if rank is None else np.atleast_1d(np.asarray(rank, dtype=object))):
         if isinstance(r, str) and r == "next":
-            rv = np.where(np.isfinite(cur_rank), cur_rank - 1, 0).astype(int)  # 0: already first
+            # the rank of the nearest better score (ties share it: a unit 4th behind two tied
+            # 2nd is told rank 2, the place it would share); 0: already first
+            nb = srt[np.clip(pos - 1, 0, max(len(srt) - 1, 0))] if len(srt) else np.zeros(n)
+            rv = np.where(np.isfinite(cur_rank) & (pos > 0), np.searchsorted(-srt, -nb, side="left") + 1, 0).astype(int)
         else:
             r = int(r)
             if r < 1:
@@ -205,7 +209,9 @@ def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | 
                 rec["rank_lo"] = iv["rank_lo"].get(units[i], np.nan)
                 rec["rank_hi"] = iv["rank_hi"].get(units[i], np.nan)
             out.append(rec)
-    res = pd.DataFrame(out)
+    cols = ["year", "unit_id", "target_kind", "target", "target_index", "current_index", "current_rank",
+            "points_needed", "headroom", "n_criteria", "criteria", "reachable"] + (["rank_lo", "rank_hi"] if iv is not None else [])
+    res = pd.DataFrame(out, columns=cols)  # the columns even when no row (every unit already first)
     if len(res):
         res["target"] = pd.Series([r["target"] for r in out], dtype=object)
         res["n_criteria"] = res["n_criteria"].astype("Int64")
