@@ -51,6 +51,9 @@ def table_html(t: PeopleTable) -> str:
             if k == "url" and v.startswith(("http://", "https://")):
                 host = v.split("/")[2] if v.count("/") >= 2 else v
                 cells.append(f'<td class="l"><a href="{_e(v)}" rel="noopener noreferrer">{_e(host)}</a></td>')
+            elif k == "url" and v.endswith(".html") and ":" not in v and not v.startswith(("/", "..")):
+                # a page of the same report (e.g. a unit's scorecard): a relative link
+                cells.append(f'<td class="l nw"><a href="{_e(quote(v))}">{_e(v.rsplit("/", 1)[-1])}</a></td>')
             else:
                 cells.append(f'<td class="{a}">{_e(v)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
