@@ -189,6 +189,10 @@ def _copy_previous(final: Path, staging: Path, refreshed: set[str]) -> dict | No
     for f in final.glob("[0-9][0-9]_*.html"):
         if not _belongs(f.name, refreshed):
             shutil.copy2(f, staging / f.name)
+    from ..scorecard.pages import UNIT_DIR  # the unit pages of notebook 07 (issue 16)
+
+    if (final / UNIT_DIR).is_dir() and not _belongs("07_", refreshed):
+        shutil.copytree(final / UNIT_DIR, staging / UNIT_DIR)
     return previous
 
 
@@ -237,6 +241,10 @@ def _assemble(staging: Path, *, year: int, lang: str, stems: list[str], titles: 
                    report_dir=staging, preface=[phrase("synthetic", lang)] if synthetic else None)
         atomic_write_bytes(docx_path, deterministic_zip(docx_path.read_bytes()))
         downloads.append((docx_path.name, word("word_doc", lang)))
+    from ..scorecard.pages import UNIT_DIR, combined_name
+
+    if (staging / UNIT_DIR / combined_name(lang)).is_file():  # the scorecards of every unit (notebook 07)
+        downloads.append((f"{UNIT_DIR}/{combined_name(lang)}", word("scorecards_doc", lang)))
     write_tables_xlsx(staging, staging / "tables.xlsx", lang=lang)
     downloads += [("tables.xlsx", word("workbook", lang)), ("manifest.json", phrase("manifest", lang))]
     logs = [(f"notebooks/{p.name}", p.stem) for p in sorted((staging / "notebooks").glob("*.ipynb"))]

@@ -207,6 +207,17 @@ def unit_scorecard(scores: pd.DataFrame, *, unit: str, year: int | None = None, 
     return card
 
 
+def main_cause(causes: pd.DataFrame | None, change: float):
+    """The criterion that moved the index most *in the direction it moved* (the largest
+    part of the same sign as the change), or ``None`` (no change, no causes)."""
+    if causes is None or not len(causes) or abs(change) < 0.005:
+        return None
+    same = causes[np.sign(causes["total"]) == np.sign(change)]
+    if not len(same):
+        return None
+    return same.loc[same["total"].abs().idxmax()]
+
+
 def _summary(c: Scorecard, lang: str) -> str:
     from .words import ceil_points, criterion_label
 
@@ -228,12 +239,13 @@ def _summary(c: Scorecard, lang: str) -> str:
               else (f"up {r} place{'s' * (r != 1)}" if r > 0 else f"down {-r} place{'s' * (r != -1)}" if r < 0
                     else "same rank"))
         why = ""
-        if c.causes is not None and len(c.causes) and abs(d) >= 0.005:
-            top = c.causes.iloc[0]
-            why = (f", nhiều nhất do tiêu chí {criterion_label(top['criterion'], top.get('criterion_name'))} "
-                   f"({fmt_signed(top['total'], lang, 2, strip=True)} điểm)" if vi else
-                   f", most of it from criterion {criterion_label(top['criterion'], top.get('criterion_name'))} "
-                   f"({fmt_signed(top['total'], lang, 2, strip=True)} points)")
+        top = main_cause(c.causes, d)
+        if top is not None:
+            crit = criterion_label(top["criterion"], top.get("criterion_name"))
+            part = fmt_signed(top["total"], lang, 2, strip=True)
+            why = ((f", nhiều nhất nhờ tiêu chí {crit} ({part} điểm)" if d > 0 else
+                    f", nhiều nhất do tiêu chí {crit} ({part} điểm)") if vi else
+                   f", most of it from criterion {crit} ({part} points)")
         parts.append(f"So với năm {c.change['year_from']}: {mv}, chỉ số {fmt_signed(d, lang, 2, strip=True)} điểm{why}."
                      if vi else f"Since {c.change['year_from']}: {mv}, index {fmt_signed(d, lang, 2, strip=True)} points{why}.")
     if c.lost is not None and len(c.lost):

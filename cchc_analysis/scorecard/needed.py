@@ -136,6 +136,12 @@ def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | 
     targets: list[tuple[str, object, np.ndarray]] = []
     rc = np.round(cur, TIE_DECIMALS)
     srt = np.sort(rc[np.isfinite(rc)])[::-1]
+    # the targets are unrounded indices (rounding is for telling ties only: a target of
+    # 66.666666667 instead of 200/3 % would ask for 1e-11 points more, on one more criterion);
+    # within a tie the lowest member's index is enough to share its rank
+    fin = cur[np.isfinite(rc)]
+    low = pd.Series(fin).groupby(rc[np.isfinite(rc)]).min()
+    target_of = low.reindex(srt).to_numpy(float)  # aligned with srt
     # position of each unit in the sorted order (first of its ties): removing it shifts later ones
     pos = np.searchsorted(-srt, -rc, side="left")
     for r in ([] if rank is None else np.atleast_1d(np.asarray(rank, dtype=object))):
@@ -150,7 +156,8 @@ def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | 
                 raise ValueError(f"`rank` must be ≥ 1 or 'next', but {r} was passed.")
             rv = np.full(n, r)
         k = np.where(pos < rv, rv, rv - 1)  # index of the r-th best among the others
-        t = np.where((rv >= 1) & (k < len(srt)), srt[np.clip(k, 0, max(len(srt) - 1, 0))], -math.inf)
+        t = np.where((rv >= 1) & (k < len(srt)), target_of[np.clip(k, 0, max(len(srt) - 1, 0))] if len(srt)
+                     else -math.inf, -math.inf)
         targets.append(("rank", rv, t))
     for v in ([] if index is None else np.atleast_1d(index)):
         targets.append(("index", float(v), np.full(n, float(v))))

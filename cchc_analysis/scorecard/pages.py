@@ -18,7 +18,7 @@ from . import _wordml
 from .card import Scorecard
 from .words import ceil_points, criterion_label, text
 
-__all__ = ["scorecard_section", "write_scorecards", "overview_table", "UNIT_DIR"]
+__all__ = ["scorecard_section", "write_scorecards", "overview_table", "combined_name", "UNIT_DIR"]
 
 #: Folder of the per-unit pages inside a report.
 UNIT_DIR = "don-vi"
@@ -235,9 +235,11 @@ def overview_table(cards: list[Scorecard], *, lang: str = "vi", link_dir: str = 
             "top_loss": (f"{top['criterion']}" + (f" {top['criterion_name']}" if "criterion_name" in top and
                          isinstance(top.get("criterion_name"), str) else "")) if top is not None else MISSING,
             "points_next_rank": float(nxt.iloc[0]["points_needed"]) if len(nxt) else np.nan,
-            "next_rank_text": (_needed_text(nxt.iloc[0], lang) + " → " + text("rank_target", lang,
-                               r=int(nxt.iloc[0]["target"])).lower() if len(nxt) else text("is_first", lang)),
+            "next_rank_text": ((text("next_value", lang, p=_needed_text(nxt.iloc[0], lang), r=int(nxt.iloc[0]["target"]))
+                                if nxt.iloc[0]["reachable"] else text("out_of_reach", lang))
+                               if len(nxt) else text("is_first", lang)),
             "page": f"{link_dir}/{safe_filename(c.unit_id)}.html",
+            "word": f"{link_dir}/{safe_filename(c.unit_id)}.docx",
         })
     return pd.DataFrame(rows).sort_values("rank", kind="stable").reset_index(drop=True)
 
@@ -313,12 +315,17 @@ def _replace_dir(staging: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def combined_name(lang: str) -> str:
+    """File name of the combined Word document of every card."""
+    return "tat-ca-don-vi.docx" if lang == "vi" else "all-units.docx"
+
+
 #: What a scorecard folder holds; any other file there means it is not ours to replace.
 _OURS = (".html", ".docx", ".png")
 
 
 def write_scorecards(cards: list[Scorecard], out_dir: str | os.PathLike, *, lang: str = "vi",
-                     synthetic: bool = False, combined_name: str | None = None,
+                     synthetic: bool = False, combined: str | None = None,
                      back_link: str | None = "../07_scorecards.html") -> list[Path]:
     """Write ``<unit_id>.html`` and ``<unit_id>.docx`` for every card into the folder
     ``out_dir`` (figures in ``out_dir/figures``), and one combined Word document of all
@@ -366,7 +373,7 @@ def write_scorecards(cards: list[Scorecard], out_dir: str | os.PathLike, *, lang
             all_body += body
             all_images += images
         if cards:
-            names.append(combined_name or ("tat-ca-don-vi.docx" if lang == "vi" else "all-units.docx"))
+            names.append(combined or combined_name(lang))
             title = text("overview_title", lang) + f" — {cards[0].year}"
             (staging / names[-1]).write_bytes(writer.document(title, all_body, all_images))
         umask = os.umask(0)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..labels import check_lang
 from ..text import fmt_int, fmt_number, fmt_signed
-from .card import Scorecard, scorecard_context, unit_scorecard
+from .card import Scorecard, main_cause, scorecard_context, unit_scorecard
 from .pages import UNIT_DIR, overview_table, write_scorecards
 from .words import ceil_points, criterion_label, text
 
@@ -111,9 +111,11 @@ def scorecard_findings(cards: list[Scorecard], *, lang: str = "vi", synthetic: b
             s += text("f_noise", lang, m=fmt_int(noisy, lang), k=fmt_int(len(nxt), lang))
         out.append(s)
     moved = [c for c in cards if c.change and c.causes is not None and len(c.causes)]
+    cause = None
     if moved:
         big = max(moved, key=lambda c: abs(c.change["index_change"]))
-        cause = big.causes.iloc[0]
+        cause = main_cause(big.causes, big.change["index_change"])
+    if cause is not None:
         out.append(text("f_moved", lang, unit=big.unit_name, year_from=big.change["year_from"],
                         d=fmt_signed(big.change["index_change"], lang, 2, strip=True),
                         crit=criterion_label(cause["criterion"], cause.get("criterion_name")),
@@ -128,15 +130,15 @@ def add_section_blocks(sec, cards: list[Scorecard], *, unit_dir: str = UNIT_DIR)
     sec.heading(text("h_overview", lang))
     sec.text(text("overview_intro", lang, dir=unit_dir))
     ov = overview_table(cards, lang=lang, link_dir=unit_dir)
-    cols = ["unit_name", "index", "rank", "rank_interval", "index_change", "top_loss", "next_rank_text", "page"]
+    cols = ["unit_name", "index", "rank", "rank_interval", "index_change", "top_loss", "next_rank_text", "page", "word"]
     if ov["index_change"].isna().all():
         cols.remove("index_change")
     if (ov["rank_interval"] == "—").all():
         cols.remove("rank_interval")
     sec.table(ov, name="scorecards", caption=text("cap_overview", lang), columns=cols, display_rows=None,
-              kinds={"rank_interval": "text", "top_loss": "text", "page": "url", "index_change": "signed",
+              kinds={"rank_interval": "text", "top_loss": "text", "page": "url", "word": "url", "index_change": "signed",
                      "next_rank_text": "text"},
-              headers={"next_rank_text": text("h_points_next", lang), "rank_interval": text("interval_row", lang),
+              headers={"next_rank_text": text("h_points_next", lang), "rank_interval": text("h_interval_short", lang),
                        "top_loss": text("h_top_loss", lang), "index_change": text("h_index_change", lang)},
               notes=[text("needed_note", lang)])
 

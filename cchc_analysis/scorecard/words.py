@@ -24,6 +24,7 @@ register({
     "criteria_text": {"vi": "Tiêu chí nên ưu tiên (điểm cần thêm)", "en": "Criteria to work on (points to gain)"},
     "what": {"vi": "Nội dung", "en": "Item"},
     "page": {"vi": "Trang", "en": "Page"},
+    "word": {"vi": "Tệp Word", "en": "Word file"},
 })
 register_values({
     "both": {"vi": "phát sinh cả hai năm", "en": "arose both years"},
@@ -83,16 +84,18 @@ _TEXT = {
                "en": "For the {k} units that can move up, the median of the points needed for the next rank is {med}"},
     "f_noise": {"vi": "; với {m}/{k} đơn vị, hạng kế tiếp đã nằm trong khoảng tin cậy của hạng (chênh lệch có thể chỉ là sai số).",
                 "en": "; for {m} of {k} the next rank already lies within the rank interval (the gap may be noise)."},
-    "f_moved": {"vi": "Thay đổi lớn nhất so với năm {year_from}: {unit} ({d} điểm), nhiều nhất do tiêu chí {crit} ({part} điểm).",
+    "f_moved": {"vi": "Thay đổi lớn nhất so với năm {year_from}: {unit} ({d} điểm), nhiều nhất ở tiêu chí {crit} ({part} điểm).",
                 "en": "Largest change since {year_from}: {unit} ({d} points), most of it from criterion {crit} ({part} points)."},
     "h_overview": {"vi": "Tóm tắt phiếu kết quả", "en": "The scorecards in brief"},
     "overview_intro": {"vi": "Mỗi đơn vị có một trang HTML và một tệp Word (1–2 trang) trong thư mục {dir}/, cùng một tệp Word "
                              "gộp tất cả các đơn vị. Bảng dưới đây tóm tắt từng phiếu, xếp theo hạng.",
                        "en": "Each unit has an HTML page and a Word file (1–2 pages) in the folder {dir}/, plus one Word file "
                              "with every unit. The table sums up each card, by rank."},
-    "h_points_next": {"vi": "Điểm cần thêm để lên hạng kế tiếp", "en": "Points needed for the next rank"},
+    "h_points_next": {"vi": "Cần thêm để lên hạng kế tiếp", "en": "Needed for the next rank"},
+    "next_value": {"vi": "{p} điểm → hạng {r}", "en": "{p} points → rank {r}"},
+    "h_interval_short": {"vi": "Khoảng tin cậy của hạng", "en": "Rank interval"},
     "h_top_loss": {"vi": "Tiêu chí mất nhiều điểm nhất", "en": "Criterion with the most points lost"},
-    "h_index_change": {"vi": "Thay đổi chỉ số so với năm trước", "en": "Index change since last year"},
+    "h_index_change": {"vi": "Thay đổi (điểm)", "en": "Change (points)"},
     "and_more": {"vi": " và {k} tiêu chí khác", "en": " and {k} more criteria"},
     "points_needed_h": {"vi": "Điểm cần thêm", "en": "Points needed"},
     "change_value": {"vi": "{d} điểm; hạng {r0} → {r1}", "en": "{d} points; rank {r0} → {r1}"},
