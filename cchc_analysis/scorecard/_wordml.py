@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 from xml.sax.saxutils import escape
 
 __all__ = ["CardWriter"]
@@ -68,6 +69,7 @@ class CardWriter:
                         '<Default Extension="jpeg" ContentType="image/jpeg"/>'
                         '<Default Extension="png" ContentType="image/png"/>')
         self.content_types = ct
+        self._deflated: dict = {}  # the template's parts, deflated once
         self.rels = self.rels.replace(
             '<Relationship Id="rId4" Type="http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects" '
             'Target="stylesWithEffects.xml"/>', "")
@@ -136,19 +138,48 @@ class CardWriter:
             f'<Relationship Id="{rid}" Type="{_IMG_REL}" Target="media/{rid}.png"/>' for rid, _ in images)
             + "</Relationships>")
         core = self.core.replace(_PLACEHOLDER, escape(title))
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            def put(name, data, method=zipfile.ZIP_DEFLATED):
-                info = zipfile.ZipInfo(name, date_time=_FIXED)
-                info.compress_type = method
-                z.writestr(info, data)
+        # (name, data, how): "cache" = deflated once (the template's parts), "deflate", "store"
+        entries = [("[Content_Types].xml", self.content_types.encode("utf-8"), "cache")]
+        entries += [(n, d, "cache") for n, d in self.parts.items()]
+        entries += [("docProps/core.xml", core.encode("utf-8"), "deflate"),
+                    ("word/document.xml", xml.encode("utf-8"), "deflate"),
+                    ("word/_rels/document.xml.rels", rels.encode("utf-8"), "deflate")]
+        entries += [(f"word/media/{rid}.png", png, "store") for rid, png in images]  # PNG is compressed already
+        return _zip(entries, self._deflated)
 
-            put("[Content_Types].xml", self.content_types)
-            for name, data in self.parts.items():
-                put(name, data)
-            put("docProps/core.xml", core)
-            put("word/document.xml", xml)
-            put("word/_rels/document.xml.rels", rels)
-            for rid, png in images:
-                put(f"word/media/{rid}.png", png, zipfile.ZIP_STORED)  # PNG is compressed already
-        return buf.getvalue()
+
+_DOS_TIME = (_FIXED[3] << 11) | (_FIXED[4] << 5) | (_FIXED[5] // 2)
+_DOS_DATE = ((_FIXED[0] - 1980) << 9) | (_FIXED[1] << 5) | _FIXED[2]
+
+
+def _deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def _zip(entries, cache: dict) -> bytes:
+    """A ZIP archive (what a .docx is) of ``(name, data, how)``; the deflated bytes of the
+    template's parts (``how="cache"``), the same in every file, are kept in ``cache``
+    (zipfile would compress the 350 kB of styles again for every card)."""
+    out, central = io.BytesIO(), []
+    for name, data, how in entries:
+        key = (name, len(data), zlib.crc32(data))
+        if how == "cache":
+            if key not in cache:
+                cache[key] = _deflate(data)
+            body, method = cache[key], 8
+        elif how == "deflate":
+            body, method = _deflate(data), 8
+        else:
+            body, method = data, 0
+        nm = name.encode("utf-8")
+        offset = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, method, _DOS_TIME, _DOS_DATE, key[2],
+                              len(body), len(data), len(nm), 0) + nm + body)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, method, _DOS_TIME, _DOS_DATE,
+                                   key[2], len(body), len(data), len(nm), 0, 0, 0, 0, 0, offset) + nm)
+    start = out.tell()
+    cd = b"".join(central)
+    out.write(cd)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), start, 0))
+    return out.getvalue()

@@ -34,7 +34,7 @@ def criterion_attribution_all(scores: pd.DataFrame, *, year_from: int, year_to: 
     m1 = t["max_points_1"].fillna(0.0).to_numpy(float)
     p0 = t["points_0"].fillna(0.0).to_numpy(float)
     p1 = t["points_1"].fillna(0.0).to_numpy(float)
-    units, u = np.unique(t["unit_id"].to_numpy(), return_inverse=True)
+    u, units = pd.factorize(t["unit_id"])  # hashing, not sorting strings
     M0, M1 = np.bincount(u, m0, len(units)), np.bincount(u, m1, len(units))
     P0, P1 = np.bincount(u, p0, len(units)), np.bincount(u, p1, len(units))
     ok = ((M0 > 0) & (M1 > 0))[u]

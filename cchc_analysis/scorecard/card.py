@@ -62,10 +62,11 @@ class Scorecard:
 
 
 def scorecard_context(scores: pd.DataFrame, *, year: int | None = None, intervals: pd.DataFrame | None = None,
-                      peer_ranks: pd.DataFrame | None = None) -> dict:
+                      peer_ranks: pd.DataFrame | None = None, lang: str = "vi") -> dict:
     """Everything shared by the scorecards of one year, computed once (index of every
-    unit, ranks, field indices, type means); pass it to :func:`unit_scorecard` as
-    ``context`` when making many cards."""
+    unit, ranks, field indices, type means, and every per-unit table for all units at
+    once); pass it to :func:`unit_scorecard` as ``context`` when making many cards.
+    ``lang``: the language of the field names in the profiles."""
     years = sorted(int(y) for y in pd.unique(scores["year"]))
     year = years[-1] if year is None else int(year)
     if year not in years:
@@ -86,14 +87,14 @@ def scorecard_context(scores: pd.DataFrame, *, year: int | None = None, interval
     ctx = {"year": year, "years": years, "index": idx, "field": fld, "intervals": intervals,
            "peer_ranks": peer_ranks, "needed": needed,
            "by_year": {int(y): g.drop_duplicates("unit_id").set_index("unit_id") for y, g in idx.groupby("year")},
-           "needed_by_unit": _split(needed),
+           "needed_by_unit": _split(needed, keep_unit=True), "lang": lang,
            "intervals_by_unit": _first_by_unit(intervals, year),
            "peers_by_unit": _first_by_unit(peer_ranks, year)}
     if prev:
         att = criterion_attribution_all(scores, year_from=prev[-1], year_to=year)
         att = att.assign(_abs=att["total"].abs()).sort_values(["unit_id", "_abs"], ascending=[True, False],
                                                               kind="stable")
-        ctx["causes_by_unit"] = _split(att.drop(columns="_abs"))
+        ctx["causes_by_unit"] = _split(att.drop(columns=["_abs", "index_from", "index_to", "change"]))
     app = cur_scores[cur_scores["applicable"].astype(bool)]
     cols = ["unit_id", "criterion"] + (["criterion_name"] if "criterion_name" in app else []) + ["max_points", "points"]
     lost = app[cols].assign(lost=app["max_points"] - app["points"])
@@ -112,14 +113,22 @@ def scorecard_context(scores: pd.DataFrame, *, year: int | None = None, interval
         else:
             f["type_mean"] = f.groupby("field")["index"].transform("mean")
         f["gap"] = f["index"] - f["type_mean"]
-        ctx["field_by_unit"] = _split(f[["unit_id", "field", "index", "type_mean", "gap"]])
+        f["field_name"] = [_field_name(x, lang) for x in f["field"]]
+        ctx["field_by_unit"] = _split(f[["unit_id", "field", "field_name", "index", "type_mean", "gap"]])
     return ctx
 
 
-def _split(t: pd.DataFrame) -> dict:
-    """``{unit_id: its rows (without unit_id), index reset}`` in one pass."""
-    cols = [c for c in t.columns if c != "unit_id"]
-    return {u: g[cols].reset_index(drop=True) for u, g in t.groupby("unit_id", sort=False)}
+def _split(t: pd.DataFrame, *, keep_unit: bool = False) -> dict:
+    """``{unit_id: its rows}`` (without ``unit_id`` unless ``keep_unit``), order kept within
+    each unit: one stable sort, then positional slices (a groupby loop costs ~1 ms a unit)."""
+    codes, uniques = pd.factorize(t["unit_id"])
+    order = np.argsort(codes, kind="stable")
+    t = t.iloc[order]
+    t = (t if keep_unit else t.drop(columns="unit_id")).reset_index(drop=True)
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    starts = np.concatenate([[0], bounds])
+    ends = np.concatenate([bounds, [len(t)]])
+    return {uniques[codes[order][a]]: t.iloc[a:b] for a, b in zip(starts, ends)} if len(t) else {}
 
 
 def _first_by_unit(table: pd.DataFrame | None, year: int) -> dict:
@@ -165,7 +174,8 @@ def unit_scorecard(scores: pd.DataFrame, *, unit: str, year: int | None = None, 
     C đạt 50 %, hạng 3/3. Mất nhiều điểm nhất ở tiêu chí 2.1 (mất 3 điểm). Cần thêm 3 điểm (trên 1 tiêu chí) để lên hạng 2.
     """
     check_lang(lang)
-    ctx = context or scorecard_context(scores, year=year, intervals=intervals, peer_ranks=peer_ranks)
+    ctx = context or scorecard_context(scores, year=year, intervals=intervals, peer_ranks=peer_ranks,
+                                       lang=lang)
     year = ctx["year"]
     cur = ctx["by_year"][year]
     if unit not in cur.index:
@@ -191,14 +201,15 @@ def unit_scorecard(scores: pd.DataFrame, *, unit: str, year: int | None = None, 
             card.change = {"year_from": prev[-1], "index_from": float(p["index"]), "rank_from": int(p["rank"]),
                            "index_change": card.index - float(p["index"]),
                            "rank_change": int(p["rank"]) - card.rank}
-            card.causes = causes.drop(columns=["index_from", "index_to", "change"])
+            card.causes = causes
     if "field_by_unit" in ctx and unit in ctx["field_by_unit"]:
-        f = ctx["field_by_unit"][unit].copy()
-        f.insert(1, "field_name", [_field_name(x, lang) for x in f["field"]])
+        f = ctx["field_by_unit"][unit]
+        if ctx.get("lang") != lang:
+            f = f.assign(field_name=[_field_name(x, lang) for x in f["field"]])
         card.field_profile = f
     empty = pd.DataFrame(columns=["criterion", "max_points", "points", "lost"])
     card.lost = ctx["lost_by_unit"].get(unit, empty).head(n_lost)
-    card.needed = ctx["needed_by_unit"].get(unit, ctx["needed"].iloc[:0]).assign(unit_id=unit)
+    card.needed = ctx["needed_by_unit"].get(unit, ctx["needed"].iloc[:0])
     if "self_by_unit" in ctx:
         card.self_gap = ctx["self_by_unit"].get(unit)
     if survey_flags is not None and "unit_id" in survey_flags:
@@ -212,10 +223,10 @@ def main_cause(causes: pd.DataFrame | None, change: float):
     part of the same sign as the change), or ``None`` (no change, no causes)."""
     if causes is None or not len(causes) or abs(change) < 0.005:
         return None
-    same = causes[np.sign(causes["total"]) == np.sign(change)]
-    if not len(same):
-        return None
-    return same.loc[same["total"].abs().idxmax()]
+    tot = causes["total"].to_numpy(float)
+    score = np.where(np.sign(tot) == np.sign(change), np.abs(tot), -1.0)
+    i = int(np.argmax(score))
+    return causes.iloc[i] if score[i] >= 0 else None
 
 
 def _summary(c: Scorecard, lang: str) -> str:

@@ -112,7 +112,8 @@ def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | 
     if unit is not None and unit not in set(s["unit_id"]):
         raise ValueError(f"unit {unit!r} is not in the data for {year}.")
     app = s["applicable"].to_numpy(bool)
-    units, u = np.unique(s["unit_id"].to_numpy(), return_inverse=True)
+    u, units = pd.factorize(s["unit_id"], sort=True)  # hashing: np.unique sorts 300k strings
+    units = np.asarray(units, dtype=object)
     n = len(units)
     pts = np.where(app, s["points"].to_numpy(float), 0.0)
     mx = np.where(app, s["max_points"].to_numpy(float), 0.0)

@@ -79,7 +79,7 @@ class _ProfilePlotter:
         w, h = canvas.get_width_height()
         img = Image.frombuffer("RGBA", (w, h), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1).convert("RGB")
         buf = io.BytesIO()
-        img.save(buf, format="png", compress_level=3)
+        img.save(buf, format="png", compress_level=1)  # fast; a flat chart stays small
         return buf.getvalue()
 
 
@@ -175,8 +175,9 @@ def scorecard_section(card: Scorecard, *, lang: str = "vi", synthetic: bool = Fa
     if card.needed is not None and len(card.needed):
         sec.heading(text("h_needed", lang))
         nd = card.needed.copy()
-        nd["target_text"] = [_target_text(r, lang) for _, r in nd.iterrows()]
-        nd["needed_text"] = [_needed_text(r, lang) for _, r in nd.iterrows()]
+        recs = nd.to_dict("records")
+        nd["target_text"] = [_target_text(r, lang) for r in recs]
+        nd["needed_text"] = [_needed_text(r, lang) for r in recs]
         nd["criteria_text"] = [_criteria_text(c, k, lang) for c, k in zip(nd["criteria"], nd["n_criteria"])]
         _table(sec, nd, name="needed", caption=text("cap_needed", lang),
                   columns=["target_text", "target_index", "needed_text", "criteria_text"],

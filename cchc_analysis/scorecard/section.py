@@ -69,7 +69,7 @@ def make_scorecards(scores: pd.DataFrame, *, year: int | None = None, intervals:
                     lang: str = "vi") -> list[Scorecard]:
     """The scorecard of every unit of ``year`` (shared tables computed once), best rank first."""
     check_lang(lang)
-    ctx = scorecard_context(scores, year=year, intervals=intervals, peer_ranks=peer_ranks)
+    ctx = scorecard_context(scores, year=year, intervals=intervals, peer_ranks=peer_ranks, lang=lang)
     cur = ctx["index"][ctx["index"]["year"] == ctx["year"]].sort_values(["rank", "unit_id"], kind="stable")
     flags = ({u: g for u, g in survey_flags.groupby("unit_id", sort=False)}
              if survey_flags is not None and "unit_id" in survey_flags else {})
