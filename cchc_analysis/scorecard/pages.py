@@ -34,7 +34,7 @@ class _ProfilePlotter:
         self.lang, self.synthetic, self.dpi = lang, synthetic, dpi
         self._layouts: dict[tuple, dict] = {}
 
-    def _layout(self, labels: tuple[str, ...]) -> dict:
+    def _layout(self, labels: tuple[str, ...], same_type: bool = True) -> dict:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure  # no pyplot: no global state
 
@@ -44,7 +44,7 @@ class _ProfilePlotter:
         y = np.arange(len(labels))
         bars = ax.barh(y, np.full(len(y), 50.0), color="#1f5d99", height=0.6, label=text("unit_label", self.lang))
         ticks = ax.scatter(np.full(len(y), 50.0), y, marker="|", s=230, color="#c0392b", linewidths=2.2,
-                           label=text("type_label", self.lang), zorder=3)
+                           label=text("type_label" if same_type else "all_label", self.lang), zorder=3)
         ax.set_yticks(y, list(labels), fontsize=7.5)
         ax.set_ylim(-0.6, len(y) - 0.4)
         ax.set_xlim(0, 100.5)
@@ -61,14 +61,17 @@ class _ProfilePlotter:
         return {"canvas": canvas, "ax": ax, "bars": bars, "ticks": ticks, "y": y,
                 "background": canvas.copy_from_bbox(fig.bbox)}
 
-    def png(self, profile: pd.DataFrame) -> bytes:
+    def png(self, profile: pd.DataFrame, *, same_type: bool = True) -> bytes:
+        """The chart of one unit; ``same_type=False``: the ticks are the mean of all units
+        (the data has no unit types)."""
         from PIL import Image
 
         p = profile.iloc[::-1]
         labels = tuple(f"{f}. {n}" if str(n) != str(f) else str(f) for f, n in zip(p["field"], p["field_name"]))
-        if labels not in self._layouts:
-            self._layouts[labels] = self._layout(labels)
-        L = self._layouts[labels]
+        key = (labels, same_type)
+        if key not in self._layouts:
+            self._layouts[key] = self._layout(labels, same_type)
+        L = self._layouts[key]
         canvas, ax = L["canvas"], L["ax"]
         canvas.restore_region(L["background"])
         for bar, v in zip(L["bars"], p["index"].to_numpy(float)):
@@ -162,9 +165,11 @@ def scorecard_section(card: Scorecard, *, lang: str = "vi", synthetic: bool = Fa
     if card.field_profile is not None and len(card.field_profile):
         sec.heading(text("h_profile", lang))
         plotter = plotter or _ProfilePlotter(lang, synthetic)
-        png = plotter.png(card.field_profile)
+        same_type = isinstance(card.unit_type, str) and bool(card.unit_type)  # else: the mean of all units
+        png = plotter.png(card.field_profile, same_type=same_type)
         sec._figures["profile"] = png
-        sec.blocks.append({"type": "figure", "name": "profile", "caption": text("fig_profile", lang)})
+        sec.blocks.append({"type": "figure", "name": "profile",
+                           "caption": text("fig_profile" if same_type else "fig_profile_all", lang)})
     if card.lost is not None and len(card.lost):
         sec.heading(text("h_lost", lang))
         cols = [c for c in ("criterion", "criterion_name", "max_points", "points", "lost") if c in card.lost.columns

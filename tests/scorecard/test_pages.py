@@ -91,3 +91,16 @@ def test_folder_replaced_whole_and_refuses_a_strange_folder(tmp_path):
     with pytest.raises(ValueError, match="own folder"):
         write_scorecards(cards, tmp_path / "mine")
     assert (tmp_path / "mine" / "notes.txt").exists()
+
+
+def test_without_unit_types_the_profile_says_all_units():
+    s = make_synthetic_scores(n_cuc=3, n_vu=2, years=(2024,), seed=4).drop(columns="unit_type")
+    c = make_scorecards(s)[0]
+    sec = scorecard_section(c)
+    cap = [b["caption"] for b in sec.blocks if b["type"] == "figure"][0]
+    assert cap.endswith("bình quân các đơn vị (vạch)")
+    # the mean of all units, by field
+    from cchc_analysis import applicable_index
+
+    f = applicable_index(s, aggregate="field").groupby("field")["index"].mean()
+    assert c.field_profile.set_index("field")["type_mean"].to_dict() == pytest.approx(f.to_dict())
