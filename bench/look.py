@@ -47,6 +47,7 @@ def docx_pages(docx: Path, out_dir: Path, *, first: int = 1, last: int = 40) -> 
         if not pdf.exists():
             print(f"LibreOffice could not convert {docx}", file=sys.stderr)
             return []
+        out_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy(pdf, out_dir / pdf.name)
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(first), "-l", str(last), str(pdf),
                         str(out_dir / docx.stem)], capture_output=True, timeout=300)

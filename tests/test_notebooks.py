@@ -175,3 +175,81 @@ def test_04_one_year_without_survey(tmp_path):
     sec3, _, _ = _run(tmp_path / "c", "04_survey_quality.ipynb", survey_path="none", scores_path=str(path),
                       year=2024, lang="en")
     assert sec3["skipped"] == sec["skipped"]
+
+
+def _filled_template(tmp_path, n_units=12, years=(2023, 2024)):
+    """The analysts' bảng tổng hợp template filled for 12 units of three types: self-assessed
+    and appraised points, some criteria not arising (không phát sinh) in one year only."""
+    import numpy as np
+
+    from cchc_analysis.io.template import default_tree, summary_workbook
+
+    rng = np.random.default_rng(16)
+    types = ["vu", "cuc", "van-phong"]
+    units = [(f"don-vi-{i:02d}", f"Đơn vị thử {i}", types[i % 3]) for i in range(1, n_units + 1)]
+    vals = {}
+    for y in years:
+        for k, (u, _, _) in enumerate(units):
+            for n in default_tree():
+                if not n["leaf"]:
+                    continue
+                if (k + len(n["id"])) % 7 == 0 and y == years[-1]:
+                    vals[(y, u, n["id"], "points")] = "-"  # không phát sinh
+                    continue
+                p = round(float(n["max"]) * rng.choice([0.25, 0.5, 0.75, 1.0]), 2)
+                vals[(y, u, n["id"], "points")] = p
+                vals[(y, u, n["id"], "self")] = float(n["max"])
+    path = tmp_path / "bang-tong-hop.xlsx"
+    summary_workbook(units, years=years, values=vals, formulas=False).save(path)
+    return path
+
+
+def _docx_headings(path):
+    import docx
+
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def test_07_bundled(tmp_path):
+    sec, out, run = _run(tmp_path, "07_scorecards.ipynb", n_draws=300)
+    _check_page(sec, run, lang="vi")
+    assert sec["findings"][0].startswith("Đã lập phiếu kết quả cho 36 đơn vị năm 2023") and not sec["skipped"]
+    assert any(s.startswith("Thay đổi lớn nhất so với năm 2022") for s in sec["findings"])
+    rows = _tables(sec)["scorecards"]["table"]["rows"]
+    assert len(rows) == 36 and rows[0][0].startswith(("Cục", "Vụ", "Văn phòng", "Thanh tra"))  # names, not ids
+    units = out / "don-vi"
+    assert len(list(units.glob("*.docx"))) == 37 and len(list(units.glob("*.html"))) == 36
+    text = _docx_headings(units / "cuc-01.docx")
+    assert "Vì sao chỉ số thay đổi so với năm trước" in text and "Chất lượng phiếu điều tra" in text
+    assert any(t.startswith("Cục số 1 đạt ") and "khoảng tin cậy" in t for t in text)
+    assert any(t.startswith("Hạng trong nhóm") for t in [c.text for t2 in __import__("docx").Document(
+        str(units / "cuc-01.docx")).tables for r in t2.rows for c in r.cells])
+
+
+def test_07_filled_template_without_survey(tmp_path):
+    # a user's workbook: no survey (none passed), self-assessed points, names from the workbook
+    path = _filled_template(tmp_path)
+    sec, out, run = _run(tmp_path, "07_scorecards.ipynb", data_path=str(path), survey_path="none", n_draws=200)
+    _check_page(sec, run, lang="vi")
+    assert sec["findings"][0].startswith("Đã lập phiếu kết quả cho 12 đơn vị năm 2024")
+    text = _docx_headings(out / "don-vi" / "don-vi-01.docx")
+    assert "Tự chấm và thẩm định" in text and "Chất lượng phiếu điều tra" not in text
+    assert text[0] == "Phiếu kết quả Chỉ số CCHC năm 2024: Đơn vị thử 1"
+
+
+def test_07_one_year_english_and_one_unit(tmp_path):
+    sec, out, run = _run(tmp_path, "07_scorecards.ipynb", data_path=str(_one_year_csv(tmp_path)), year=2024,
+                         n_draws=200, lang="en")
+    _check_page(sec, run, lang="en")
+    assert sec["skipped"] == ["The data has no year before 2024: the scorecards have no change-since-last-year part."]
+    assert (out / "don-vi" / "all-units.docx").exists()
+    text = _docx_headings(out / "don-vi" / "cuc-01.docx")
+    assert "No previous year for this unit: no comparison." in text
+    from cchc_analysis import make_synthetic_scores
+
+    one = tmp_path / "one.csv"
+    s = make_synthetic_scores(n_cuc=1, n_vu=1, years=(2024,), seed=3)
+    s[s.unit_id == "cuc-01"].to_csv(one, index=False)
+    sec1, out1, _ = _run(tmp_path / "b", "07_scorecards.ipynb", data_path=str(one), year=2024)
+    assert sec1["skipped"] and "cần ít nhất 2 đơn vị" in sec1["skipped"][0] and not sec1["findings"]
+    assert not (out1 / "don-vi").exists()

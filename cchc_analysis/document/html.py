@@ -34,6 +34,12 @@ footer{margin-top:40px;font-size:12px;color:#6b7784;border-top:1px solid #d5dbe2
 """
 
 
+#: Files of the report a table may link to (relative links), and the link's text.
+_LOCAL_NAMES = {"html": "HTML", "docx": "Word", "xlsx": "Excel", "pdf": "PDF"}
+
+_LOCAL = tuple(f".{k}" for k in _LOCAL_NAMES)
+
+
 def _e(text) -> str:
     return _html.escape(str(text), quote=True)
 
@@ -51,6 +57,9 @@ def table_html(t: PeopleTable) -> str:
             if k == "url" and url_parts(v):  # one or several sources: each a link named by its site
                 links = "<br>".join(f'<a href="{_e(u)}" rel="noopener noreferrer">{_e(h)}</a>' for u, h in url_parts(v))
                 cells.append(f'<td class="l">{links}</td>')
+            elif k == "url" and v.endswith(_LOCAL) and ":" not in v and not v.startswith(("/", "..")):
+                # a file of the same report (e.g. a unit's scorecard): a relative link named by its kind
+                cells.append(f'<td class="l nw"><a href="{_e(quote(v))}">{_LOCAL_NAMES[v.rsplit(".", 1)[-1]]}</a></td>')
             else:
                 cells.append(f'<td class="{a}">{_e(v)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")

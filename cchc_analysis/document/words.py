@@ -26,6 +26,8 @@ _WORDS = {
     "downloads": {"vi": "Tải về", "en": "Downloads"},
     "word_doc": {"vi": "Báo cáo dạng Word (.docx)", "en": "Report as a Word document (.docx)"},
     "workbook": {"vi": "Tất cả các bảng (tables.xlsx)", "en": "All tables (tables.xlsx)"},
+    "scorecards_doc": {"vi": "Phiếu kết quả của từng đơn vị, gộp một tệp Word (.docx)",
+                       "en": "Every unit's scorecard in one Word document (.docx)"},
     "front": {"vi": "Trang đầu", "en": "Front page"},
 }
 

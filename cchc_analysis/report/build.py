@@ -274,6 +274,10 @@ def _copy_previous(final: Path, staging: Path, refreshed: set[str]) -> dict | No
     for f in final.glob("[0-9][0-9]_*.html"):
         if not _belongs(f.name, refreshed):
             shutil.copy2(f, staging / f.name)
+    from ..scorecard.pages import UNIT_DIR  # the unit pages of notebook 07 (issue 16)
+
+    if (final / UNIT_DIR).is_dir() and not _belongs("07_", refreshed):
+        shutil.copytree(final / UNIT_DIR, staging / UNIT_DIR)
     return previous
 
 
@@ -317,6 +321,10 @@ def _assemble(staging: Path, *, year: int, lang: str, stems: list[str], titles: 
 
         word_doc = _start_aside(write_word)  # the slowest step: alongside the pages and the workbook
         downloads.append((docx_path.name, word("word_doc", lang)))
+    from ..scorecard.pages import UNIT_DIR, combined_name
+
+    if (staging / UNIT_DIR / combined_name(lang)).is_file():  # the scorecards of every unit (notebook 07)
+        downloads.append((f"{UNIT_DIR}/{combined_name(lang)}", word("scorecards_doc", lang)))
     try:
         nav = nav_html([(e["href"], e["title"]) for e in entries], lang)
         counters = {"table": 0, "figure": 0}

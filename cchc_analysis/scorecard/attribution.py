@@ -5,7 +5,68 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["criterion_attribution"]
+__all__ = ["criterion_attribution", "criterion_attribution_all"]
+
+_NEED = ["year", "unit_id", "criterion", "max_points", "points", "applicable"]
+_OUT = ["criterion", "criterion_name", "field", "applicability", "points_from", "max_from", "points_to", "max_to",
+        "performance", "through_max", "total"]
+
+
+def criterion_attribution_all(scores: pd.DataFrame, *, year_from: int, year_to: int) -> pd.DataFrame:
+    """:func:`criterion_attribution` for every unit at once (one vectorised pass).
+
+    Returns the same columns with ``unit_id`` first and, per unit, ``index_from, index_to,
+    change``; units without an applicable criterion in one of the two years are left out.
+    Criteria keep the order of their first appearance (``year_from``, then ``year_to``).
+    """
+    missing = [c for c in _NEED if c not in scores.columns]
+    if missing:
+        raise ValueError(f"`scores` lacks the column(s) {missing}.")
+    s = scores[scores["year"].isin([year_from, year_to]) & scores["applicable"].astype(bool)]
+    extra = [c for c in ("criterion_name", "field") if c in s.columns]
+    s = s[["year", "unit_id", "criterion", "max_points", "points", *extra]]
+    a, b = s[s["year"] == year_from], s[s["year"] == year_to]
+    keys = pd.concat([a[["unit_id", "criterion"]], b[["unit_id", "criterion"]]]).drop_duplicates(ignore_index=True)
+    t = keys.merge(a[["unit_id", "criterion", "max_points", "points"]], on=["unit_id", "criterion"], how="left")
+    t = t.merge(b[["unit_id", "criterion", "max_points", "points"]], on=["unit_id", "criterion"], how="left",
+                suffixes=("_0", "_1"))
+    m0 = t["max_points_0"].fillna(0.0).to_numpy(float)
+    m1 = t["max_points_1"].fillna(0.0).to_numpy(float)
+    p0 = t["points_0"].fillna(0.0).to_numpy(float)
+    p1 = t["points_1"].fillna(0.0).to_numpy(float)
+    u, units = pd.factorize(t["unit_id"])  # hashing, not sorting strings
+    M0, M1 = np.bincount(u, m0, len(units)), np.bincount(u, m1, len(units))
+    P0, P1 = np.bincount(u, p0, len(units)), np.bincount(u, p1, len(units))
+    ok = ((M0 > 0) & (M1 > 0))[u]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w0, w1 = m0 / M0[u], m1 / M1[u]
+        r0 = np.where(m0 > 0, p0 / np.where(m0 > 0, m0, 1), np.nan)
+        r1 = np.where(m1 > 0, p1 / np.where(m1 > 0, m1, 1), np.nan)
+        i0, i1 = P0 / M0, P1 / M1
+    # a criterion present in one year only keeps the other year's rate: Δr = 0
+    r0 = np.where(np.isnan(r0), r1, r0)
+    r1 = np.where(np.isnan(r1), r0, r1)
+    perf = 100 * 0.5 * (w0 + w1) * (r1 - r0)
+    ibar = 0.5 * (i0 + i1)[u]
+    # Σ Δw = 0 per unit, so centring at the mean index changes no total but makes each part
+    # readable: dropping a criterion scored below the unit's average raises its index
+    thr = 100 * (0.5 * (r0 + r1) - ibar) * (w1 - w0)
+    out = pd.DataFrame({"unit_id": t["unit_id"].to_numpy(), "criterion": t["criterion"].to_numpy()})
+    if extra:
+        look = pd.concat([b, a])[["unit_id", "criterion", *extra]].drop_duplicates(["unit_id", "criterion"])
+        out = out.merge(look, on=["unit_id", "criterion"], how="left")
+    for c in ("criterion_name", "field"):
+        if c not in out:
+            out[c] = None
+    out["applicability"] = np.where((m0 > 0) & (m1 > 0), "both", np.where(m1 > 0, "arose", "no_longer"))
+    out["points_from"] = np.where(m0 > 0, p0, np.nan)
+    out["max_from"] = np.where(m0 > 0, m0, np.nan)
+    out["points_to"] = np.where(m1 > 0, p1, np.nan)
+    out["max_to"] = np.where(m1 > 0, m1, np.nan)
+    out["performance"], out["through_max"], out["total"] = perf, thr, perf + thr
+    out["index_from"], out["index_to"] = 100 * i0[u], 100 * i1[u]
+    out["change"] = out["index_to"] - out["index_from"]
+    return out[ok].reset_index(drop=True)[["unit_id", *_OUT, "index_from", "index_to", "change"]]
 
 
 def criterion_attribution(scores: pd.DataFrame, *, unit: str, year_from: int, year_to: int) -> pd.DataFrame:
@@ -46,47 +107,19 @@ def criterion_attribution(scores: pd.DataFrame, *, unit: str, year_from: int, ye
     >>> float(round(t["total"].sum(), 10)), float(t.attrs["change"])
     (-25.0, -25.0)
     """
-    need = ["year", "unit_id", "criterion", "max_points", "points", "applicable"]
-    missing = [c for c in need if c not in scores.columns]
+    missing = [c for c in _NEED if c not in scores.columns]
     if missing:
         raise ValueError(f"`scores` lacks the column(s) {missing}.")
     u = scores[scores["unit_id"] == unit]
-    parts = []
     for y in (year_from, year_to):
-        t = u[(u["year"] == y) & u["applicable"].astype(bool)]
-        if t.empty:
+        if not ((u["year"] == y) & u["applicable"].astype(bool)).any():
             raise ValueError(f"unit {unit!r} has no applicable criterion in {y}.")
-        parts.append(t.set_index("criterion"))
-    a, b = parts
-    crit = list(dict.fromkeys([*a.index, *b.index]))
-    m0 = a["max_points"].reindex(crit).fillna(0.0).to_numpy(float)
-    m1 = b["max_points"].reindex(crit).fillna(0.0).to_numpy(float)
-    p0 = a["points"].reindex(crit).fillna(0.0).to_numpy(float)
-    p1 = b["points"].reindex(crit).fillna(0.0).to_numpy(float)
-    M0, M1 = m0.sum(), m1.sum()
-    w0, w1 = m0 / M0, m1 / M1
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r0 = np.where(m0 > 0, p0 / np.where(m0 > 0, m0, 1), np.nan)
-        r1 = np.where(m1 > 0, p1 / np.where(m1 > 0, m1, 1), np.nan)
-    r0 = np.where(np.isnan(r0), r1, r0)
-    r1 = np.where(np.isnan(r1), r0, r1)
-    perf = 100 * 0.5 * (w0 + w1) * (r1 - r0)
-    ibar = 0.5 * (p0.sum() / M0 + p1.sum() / M1)
-    # Σ Δw = 0, so centring at the mean index changes no total but makes each part readable:
-    # dropping a criterion scored below the unit's average raises its index
-    thr = 100 * (0.5 * (r0 + r1) - ibar) * (w1 - w0)
-    status = np.where((m0 > 0) & (m1 > 0), "both", np.where(m1 > 0, "arose", "no_longer"))
-    look = pd.concat([b, a])
-    look = look[~look.index.duplicated()]
-    out = pd.DataFrame({
-        "criterion": crit,
-        "criterion_name": look["criterion_name"].reindex(crit).to_numpy() if "criterion_name" in look else None,
-        "field": look["field"].reindex(crit).to_numpy() if "field" in look else None,
-        "applicability": status, "points_from": np.where(m0 > 0, p0, np.nan), "max_from": np.where(m0 > 0, m0, np.nan),
-        "points_to": np.where(m1 > 0, p1, np.nan), "max_to": np.where(m1 > 0, m1, np.nan),
-        "performance": perf, "through_max": thr, "total": perf + thr,
-    })
-    out.attrs.update(index_from=float(100 * p0.sum() / M0), index_to=float(100 * p1.sum() / M1),
-                     change=float(100 * p1.sum() / M1 - 100 * p0.sum() / M0), unit_id=unit,
-                     year_from=year_from, year_to=year_to)
+    return _one(criterion_attribution_all(u, year_from=year_from, year_to=year_to), unit, year_from, year_to)
+
+
+def _one(t: pd.DataFrame, unit: str, year_from: int, year_to: int) -> pd.DataFrame:
+    """One unit's rows of :func:`criterion_attribution_all` in the single-unit form."""
+    out = t[_OUT].reset_index(drop=True)
+    out.attrs.update(index_from=float(t["index_from"].iloc[0]), index_to=float(t["index_to"].iloc[0]),
+                     change=float(t["change"].iloc[0]), unit_id=unit, year_from=year_from, year_to=year_to)
     return out

@@ -10,8 +10,8 @@ import pandas as pd
 from ..labels import FIELD_NAMES, check_lang
 from ..ranking import competition_rank
 from ..scoring import applicable_index
-from ..text import fmt_int, fmt_number
-from .attribution import criterion_attribution
+from ..text import fmt_int, fmt_number, fmt_signed
+from .attribution import criterion_attribution_all
 from .needed import points_needed
 
 __all__ = ["Scorecard", "unit_scorecard", "scorecard_context"]
@@ -62,10 +62,11 @@ class Scorecard:
 
 
 def scorecard_context(scores: pd.DataFrame, *, year: int | None = None, intervals: pd.DataFrame | None = None,
-                      peer_ranks: pd.DataFrame | None = None) -> dict:
+                      peer_ranks: pd.DataFrame | None = None, lang: str = "vi") -> dict:
     """Everything shared by the scorecards of one year, computed once (index of every
-    unit, ranks, field indices, type means); pass it to :func:`unit_scorecard` as
-    ``context`` when making many cards."""
+    unit, ranks, field indices, type means, and every per-unit table for all units at
+    once); pass it to :func:`unit_scorecard` as ``context`` when making many cards.
+    ``lang``: the language of the field names in the profiles."""
     years = sorted(int(y) for y in pd.unique(scores["year"]))
     year = years[-1] if year is None else int(year)
     if year not in years:
@@ -74,10 +75,68 @@ def scorecard_context(scores: pd.DataFrame, *, year: int | None = None, interval
     idx["rank"] = np.nan
     for y, g in idx.groupby("year"):
         idx.loc[g.index, "rank"] = competition_rank(g["index"].to_numpy())
-    fld = applicable_index(scores[scores["year"] == year], aggregate="field") if "field" in scores else None
+    cur_scores = scores[scores["year"] == year]
+    fld = applicable_index(cur_scores, aggregate="field") if "field" in scores else None
     needed = points_needed(scores, year=year, rank=["next", 5], index=90.0, intervals=intervals)
-    return {"year": year, "years": years, "index": idx, "field": fld, "intervals": intervals,
-            "peer_ranks": peer_ranks, "needed": needed}
+    # the next rank, the top 5 (when not already there) and the 90 % line
+    keep = (needed["target_kind"] != "rank") | (needed["target"].astype(float) < needed["current_rank"])
+    needed = needed[keep].drop_duplicates(["unit_id", "target_kind", "target"])
+    prev = [y for y in years if y < year]
+    # every per-unit table is computed for all units at once and split by unit: a card then
+    # only looks its pieces up (hundreds of cards)
+    ctx = {"year": year, "years": years, "index": idx, "field": fld, "intervals": intervals,
+           "peer_ranks": peer_ranks, "needed": needed,
+           "by_year": {int(y): g.drop_duplicates("unit_id").set_index("unit_id") for y, g in idx.groupby("year")},
+           "needed_by_unit": _split(needed, keep_unit=True), "lang": lang,
+           "intervals_by_unit": _first_by_unit(intervals, year),
+           "peers_by_unit": _first_by_unit(peer_ranks, year)}
+    if prev:
+        att = criterion_attribution_all(scores, year_from=prev[-1], year_to=year)
+        att = att.assign(_abs=att["total"].abs()).sort_values(["unit_id", "_abs"], ascending=[True, False],
+                                                              kind="stable")
+        ctx["causes_by_unit"] = _split(att.drop(columns=["_abs", "index_from", "index_to", "change"]))
+    app = cur_scores[cur_scores["applicable"].astype(bool)]
+    cols = ["unit_id", "criterion"] + (["criterion_name"] if "criterion_name" in app else []) + ["max_points", "points"]
+    lost = app[cols].assign(lost=app["max_points"] - app["points"])
+    lost = lost[lost["lost"] > 1e-12].sort_values(["unit_id", "lost", "criterion"], ascending=[True, False, True],
+                                                  kind="stable")
+    ctx["lost_by_unit"] = _split(lost)
+    if "self_points" in app.columns and app["self_points"].notna().any():
+        g = app[["unit_id", "criterion", "max_points", "self_points", "points"]].copy()
+        g["cut"] = g["self_points"] - g["points"]
+        g = g[g["cut"].abs() > 1e-12].sort_values(["unit_id", "cut"], ascending=[True, False], kind="stable")
+        ctx["self_by_unit"] = _split(g)
+    if fld is not None:
+        f = fld.copy()
+        if "unit_type" in f.columns:
+            f["type_mean"] = f.groupby(["unit_type", "field"], dropna=False)["index"].transform("mean")
+        else:
+            f["type_mean"] = f.groupby("field")["index"].transform("mean")
+        f["gap"] = f["index"] - f["type_mean"]
+        f["field_name"] = [_field_name(x, lang) for x in f["field"]]
+        ctx["field_by_unit"] = _split(f[["unit_id", "field", "field_name", "index", "type_mean", "gap"]])
+    return ctx
+
+
+def _split(t: pd.DataFrame, *, keep_unit: bool = False) -> dict:
+    """``{unit_id: its rows}`` (without ``unit_id`` unless ``keep_unit``), order kept within
+    each unit: one stable sort, then positional slices (a groupby loop costs ~1 ms a unit)."""
+    codes, uniques = pd.factorize(t["unit_id"])
+    order = np.argsort(codes, kind="stable")
+    t = t.iloc[order]
+    t = (t if keep_unit else t.drop(columns="unit_id")).reset_index(drop=True)
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    starts = np.concatenate([[0], bounds])
+    ends = np.concatenate([bounds, [len(t)]])
+    return {uniques[codes[order][a]]: t.iloc[a:b] for a, b in zip(starts, ends)} if len(t) else {}
+
+
+def _first_by_unit(table: pd.DataFrame | None, year: int) -> dict:
+    """``{unit_id: first row}`` of ``table`` in ``year`` (empty when there is no table)."""
+    if table is None or not len(table):
+        return {}
+    t = table[table["year"] == year] if "year" in table.columns else table
+    return {r["unit_id"]: r for r in t.drop_duplicates("unit_id").to_dict("records")}
 
 
 def _field_name(f: str, lang: str) -> str:
@@ -112,108 +171,112 @@ def unit_scorecard(scores: pd.DataFrame, *, unit: str, year: int | None = None, 
     >>> c.rank, c.n_units, round(c.index, 1)
     (3, 3, 50.0)
     >>> print(c.summary)
-    C đạt 50,00 %, hạng 3/3. Mất nhiều điểm nhất ở tiêu chí 2.1 (mất 3,00 điểm). Cần thêm 3,00 điểm để lên hạng 2.
+    C đạt 50 %, hạng 3/3. Mất nhiều điểm nhất ở tiêu chí 2.1 (mất 3 điểm). Cần thêm 3 điểm (trên 1 tiêu chí) để lên hạng 2.
     """
     check_lang(lang)
-    ctx = context or scorecard_context(scores, year=year, intervals=intervals, peer_ranks=peer_ranks)
+    ctx = context or scorecard_context(scores, year=year, intervals=intervals, peer_ranks=peer_ranks,
+                                       lang=lang)
     year = ctx["year"]
-    intervals = ctx.get("intervals") if intervals is None else intervals
-    peer_ranks = ctx.get("peer_ranks") if peer_ranks is None else peer_ranks
-    idx = ctx["index"]
-    cur = idx[idx["year"] == year]
-    if unit not in set(cur["unit_id"]):
+    cur = ctx["by_year"][year]
+    if unit not in cur.index:
         raise ValueError(f"unit {unit!r} is not in the data for {year}.")
-    me = cur.set_index("unit_id").loc[unit]
-    name = str(me.get("unit_name", unit)) if "unit_name" in cur else unit
-    utype = me.get("unit_type") if "unit_type" in cur else None
+    me = cur.loc[unit]
+    name = str(me["unit_name"]) if "unit_name" in cur.columns else unit
+    utype = me["unit_type"] if "unit_type" in cur.columns else None
     card = Scorecard(unit_id=unit, unit_name=name, unit_type=utype, year=year, index=float(me["index"]),
                      rank=int(me["rank"]), n_units=int(cur["index"].notna().sum()))
-    if intervals is not None and len(intervals):
-        iv = intervals[intervals["unit_id"] == unit]
-        if "year" in iv:
-            iv = iv[iv["year"] == year]
-        if len(iv):
-            card.rank_lo, card.rank_hi = float(iv["rank_lo"].iloc[0]), float(iv["rank_hi"].iloc[0])
-    if peer_ranks is not None and len(peer_ranks):
-        pr = peer_ranks[(peer_ranks["unit_id"] == unit) & (peer_ranks["year"] == year)]
-        if len(pr):
-            r = pr.iloc[0]
-            card.peer = {"scheme": r.get("scheme"), "group": r.get("peer_group"), "rank": int(r["rank"]),
-                         "n": int(r["n_in_group"])}
+    iv = (_first_by_unit(intervals, year) if intervals is not None else ctx["intervals_by_unit"]).get(unit)
+    if iv is not None:
+        card.rank_lo, card.rank_hi = float(iv["rank_lo"]), float(iv["rank_hi"])
+    r = (_first_by_unit(peer_ranks, year) if peer_ranks is not None else ctx["peers_by_unit"]).get(unit)
+    if r is not None:
+        card.peer = {"scheme": r.get("scheme"), "group": r.get("peer_group"), "rank": int(r["rank"]),
+                     "n": int(r["n_in_group"])}
     prev = [y for y in ctx["years"] if y < year]
     if prev:
-        p = idx[(idx["year"] == prev[-1]) & (idx["unit_id"] == unit)]
-        if len(p) and np.isfinite(p["index"].iloc[0]):
-            card.change = {"year_from": prev[-1], "index_from": float(p["index"].iloc[0]),
-                           "rank_from": int(p["rank"].iloc[0]),
-                           "index_change": card.index - float(p["index"].iloc[0]),
-                           "rank_change": int(p["rank"].iloc[0]) - card.rank}
-            att = criterion_attribution(scores, unit=unit, year_from=prev[-1], year_to=year)
-            card.causes = att.reindex(att["total"].abs().sort_values(ascending=False).index).reset_index(drop=True)
-    s = scores[(scores["year"] == year) & (scores["unit_id"] == unit)]
-    if ctx.get("field") is not None:
-        f = ctx["field"]
-        if "unit_type" in f.columns and utype is not None:
-            peers = f[f["unit_type"] == utype]
-        else:
-            peers = f
-        mean = peers.groupby("field")["index"].mean()
-        mine = f[f["unit_id"] == unit][["field", "index"]].copy()
-        mine["field_name"] = mine["field"].map(lambda x: _field_name(x, lang))
-        mine["type_mean"] = mine["field"].map(mean)
-        mine["gap"] = mine["index"] - mine["type_mean"]
-        card.field_profile = mine[["field", "field_name", "index", "type_mean", "gap"]].reset_index(drop=True)
-    app = s[s["applicable"].astype(bool)].copy()
-    app["lost"] = app["max_points"] - app["points"]
-    cols = ["criterion"] + (["criterion_name"] if "criterion_name" in app else []) + ["max_points", "points", "lost"]
-    card.lost = (app[app["lost"] > 1e-12].sort_values(["lost", "criterion"], ascending=[False, True], kind="stable")
-                 [cols].head(n_lost).reset_index(drop=True))
-    nd = ctx["needed"]
-    nd = nd[nd["unit_id"] == unit]
-    # the next rank, the top 5 (when not already there) and the 90 % line
-    keep = (nd["target_kind"] != "rank") | (nd["target"].astype(float) < card.rank)
-    card.needed = nd[keep].drop_duplicates(["target_kind", "target"]).reset_index(drop=True)
-    if "self_points" in s.columns and s["self_points"].notna().any():
-        g = app[["criterion", "max_points", "points"]].copy()
-        g["self_points"] = s.loc[app.index, "self_points"]
-        g["cut"] = g["self_points"] - g["points"]
-        card.self_gap = g[g["cut"].abs() > 1e-12].sort_values("cut", ascending=False).reset_index(drop=True)
+        before = ctx["by_year"][prev[-1]]
+        causes = ctx["causes_by_unit"].get(unit)
+        if unit in before.index and np.isfinite(before.loc[unit, "index"]) and causes is not None:
+            p = before.loc[unit]
+            card.change = {"year_from": prev[-1], "index_from": float(p["index"]), "rank_from": int(p["rank"]),
+                           "index_change": card.index - float(p["index"]),
+                           "rank_change": int(p["rank"]) - card.rank}
+            card.causes = causes
+    if "field_by_unit" in ctx and unit in ctx["field_by_unit"]:
+        f = ctx["field_by_unit"][unit]
+        if ctx.get("lang") != lang:
+            f = f.assign(field_name=[_field_name(x, lang) for x in f["field"]])
+        card.field_profile = f
+    empty = pd.DataFrame(columns=["criterion", "max_points", "points", "lost"])
+    card.lost = ctx["lost_by_unit"].get(unit, empty).head(n_lost)
+    card.needed = ctx["needed_by_unit"].get(unit, ctx["needed"].iloc[:0])
+    if "self_by_unit" in ctx:
+        card.self_gap = ctx["self_by_unit"].get(unit)
     if survey_flags is not None and "unit_id" in survey_flags:
         card.survey_flags = survey_flags[survey_flags["unit_id"] == unit].reset_index(drop=True)
     card.summary = _summary(card, lang)
     return card
 
 
+def main_cause(causes: pd.DataFrame | None, change: float):
+    """The criterion that moved the index most *in the direction it moved* (the largest
+    part of the same sign as the change), or ``None`` (no change, no causes)."""
+    if causes is None or not len(causes) or abs(change) < 0.005:
+        return None
+    tot = causes["total"].to_numpy(float)
+    score = np.where(np.sign(tot) == np.sign(change), np.abs(tot), -1.0)
+    i = int(np.argmax(score))
+    return causes.iloc[i] if score[i] >= 0 else None
+
+
 def _summary(c: Scorecard, lang: str) -> str:
+    from .words import ceil_points, criterion_label
+
     vi = lang == "vi"
-    n = fmt_number
+
+    def n(x, digits=2):
+        return fmt_number(x, lang, digits, strip=True)
+
     parts = []
     iv = ""
     if np.isfinite(c.rank_lo) and np.isfinite(c.rank_hi) and (c.rank_lo, c.rank_hi) != (c.rank, c.rank):
         iv = (f" (khoảng tin cậy {fmt_int(c.rank_lo)}–{fmt_int(c.rank_hi)})" if vi
               else f" (interval {fmt_int(c.rank_lo, 'en')}–{fmt_int(c.rank_hi, 'en')})")
-    parts.append(f"{c.unit_name} đạt {n(c.index, lang)} %, hạng {c.rank}/{c.n_units}{iv}." if vi
-                 else f"{c.unit_name} scored {n(c.index, lang)} %, rank {c.rank} of {c.n_units}{iv}.")
+    parts.append(f"{c.unit_name} đạt {n(c.index)} %, hạng {c.rank}/{c.n_units}{iv}." if vi
+                 else f"{c.unit_name} scored {n(c.index)} %, rank {c.rank} of {c.n_units}{iv}.")
     if c.change:
         d, r = c.change["index_change"], c.change["rank_change"]
         mv = ((f"tăng {r} bậc" if r > 0 else f"giảm {-r} bậc" if r < 0 else "giữ nguyên hạng") if vi
-              else (f"up {r} places" if r > 0 else f"down {-r} places" if r < 0 else "same rank"))
-        parts.append(f"So với năm {c.change['year_from']}: {mv}, chỉ số {'+' if d >= 0 else '−'}{n(abs(d), lang)} điểm."
-                     if vi else f"Since {c.change['year_from']}: {mv}, index {'+' if d >= 0 else '−'}{n(abs(d), lang)} points.")
+              else (f"up {r} place{'s' * (r != 1)}" if r > 0 else f"down {-r} place{'s' * (r != -1)}" if r < 0
+                    else "same rank"))
+        why = ""
+        top = main_cause(c.causes, d)
+        if top is not None:
+            crit = criterion_label(top["criterion"], top.get("criterion_name"))
+            part = fmt_signed(top["total"], lang, 2, strip=True)
+            why = ((f", nhiều nhất nhờ tiêu chí {crit} ({part} điểm)" if d > 0 else
+                    f", nhiều nhất do tiêu chí {crit} ({part} điểm)") if vi else
+                   f", most of it from criterion {crit} ({part} points)")
+        parts.append(f"So với năm {c.change['year_from']}: {mv}, chỉ số {fmt_signed(d, lang, 2, strip=True)} điểm{why}."
+                     if vi else f"Since {c.change['year_from']}: {mv}, index {fmt_signed(d, lang, 2, strip=True)} points{why}.")
     if c.lost is not None and len(c.lost):
         top = c.lost.iloc[0]
-        nm = top.get("criterion_name") if "criterion_name" in c.lost else None
-        what = f"{top['criterion']}" + (f" – {nm}" if isinstance(nm, str) and nm else "")
-        parts.append(f"Mất nhiều điểm nhất ở tiêu chí {what} (mất {n(top['lost'], lang)} điểm)." if vi
-                     else f"Most points were lost on criterion {what} ({n(top['lost'], lang)} points).")
+        what = criterion_label(top["criterion"], top.get("criterion_name") if "criterion_name" in c.lost else None)
+        parts.append(f"Mất nhiều điểm nhất ở tiêu chí {what} (mất {n(top['lost'])} điểm)." if vi
+                     else f"Most points were lost on criterion {what} ({n(top['lost'])} points).")
     if c.needed is not None and len(c.needed):
         nx = c.needed[c.needed["target_kind"] == "rank"]
         if len(nx):
             r0 = nx.iloc[0]
             if r0["reachable"]:
-                parts.append(f"Cần thêm {n(r0['points_needed'], lang)} điểm để lên hạng {r0['target']}." if vi
-                             else f"{n(r0['points_needed'], lang)} more points would reach rank {r0['target']}.")
+                k = int(r0["n_criteria"])
+                on = ((f" (trên {k} tiêu chí)" if k > 1 else " (trên 1 tiêu chí)") if vi
+                      else (f" (on {k} criteria)" if k > 1 else " (on 1 criterion)"))
+                parts.append(f"Cần thêm {n(ceil_points(r0['points_needed']))} điểm{on} để lên hạng {r0['target']}." if vi
+                             else f"{n(ceil_points(r0['points_needed']))} more points{on} would reach rank {r0['target']}.")
             else:
                 parts.append(f"Không thể lên hạng {r0['target']} trong năm này (không đủ điểm còn lại)." if vi
                              else f"Rank {r0['target']} is out of reach this year (not enough headroom).")
+        elif c.rank == 1:
+            parts.append("Đơn vị đang đứng đầu." if vi else "The unit is first.")
     return " ".join(parts)

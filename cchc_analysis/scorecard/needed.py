@@ -61,7 +61,8 @@ def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | 
         for many units rather than a loop).
     year : year (default: the latest).
     rank : int, ``"next"`` or a list of them — reach this rank in the single league
-        (``"next"``: one place above the unit's own; no row for the unit already first). Ties share the
+        (``"next"``: the rank of the nearest better score, the place the unit would share
+        on reaching it; no row for the unit already first). Ties share the
         better rank, so reaching the index of the unit that would be at that rank among
         the *others* is enough. A unit already at or above the rank needs nothing.
     index : float or list — reach this index (e.g. 80 and 90, the lines announcements use).
@@ -111,7 +112,8 @@ def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | 
     if unit is not None and unit not in set(s["unit_id"]):
         raise ValueError(f"unit {unit!r} is not in the data for {year}.")
     app = s["applicable"].to_numpy(bool)
-    units, u = np.unique(s["unit_id"].to_numpy(), return_inverse=True)
+    u, units = pd.factorize(s["unit_id"], sort=True)  # hashing: np.unique sorts 300k strings
+    units = np.asarray(units, dtype=object)
     n = len(units)
     pts = np.where(app, s["points"].to_numpy(float), 0.0)
     mx = np.where(app, s["max_points"].to_numpy(float), 0.0)
@@ -135,18 +137,28 @@ def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | 
     targets: list[tuple[str, object, np.ndarray]] = []
     rc = np.round(cur, TIE_DECIMALS)
     srt = np.sort(rc[np.isfinite(rc)])[::-1]
+    # the targets are unrounded indices (rounding is for telling ties only: a target of
+    # 66.666666667 instead of 200/3 % would ask for 1e-11 points more, on one more criterion);
+    # within a tie the lowest member's index is enough to share its rank
+    fin = cur[np.isfinite(rc)]
+    low = pd.Series(fin).groupby(rc[np.isfinite(rc)]).min()
+    target_of = low.reindex(srt).to_numpy(float)  # aligned with srt
     # position of each unit in the sorted order (first of its ties): removing it shifts later ones
     pos = np.searchsorted(-srt, -rc, side="left")
     for r in ([] if rank is None else np.atleast_1d(np.asarray(rank, dtype=object))):
         if isinstance(r, str) and r == "next":
-            rv = np.where(np.isfinite(cur_rank), cur_rank - 1, 0).astype(int)  # 0: already first
+            # the rank of the nearest better score (ties share it: a unit 4th behind two tied
+            # 2nd is told rank 2, the place it would share); 0: already first
+            nb = srt[np.clip(pos - 1, 0, max(len(srt) - 1, 0))] if len(srt) else np.zeros(n)
+            rv = np.where(np.isfinite(cur_rank) & (pos > 0), np.searchsorted(-srt, -nb, side="left") + 1, 0).astype(int)
         else:
             r = int(r)
             if r < 1:
                 raise ValueError(f"`rank` must be ≥ 1 or 'next', but {r} was passed.")
             rv = np.full(n, r)
         k = np.where(pos < rv, rv, rv - 1)  # index of the r-th best among the others
-        t = np.where((rv >= 1) & (k < len(srt)), srt[np.clip(k, 0, max(len(srt) - 1, 0))], -math.inf)
+        t = np.where((rv >= 1) & (k < len(srt)), target_of[np.clip(k, 0, max(len(srt) - 1, 0))] if len(srt)
+                     else -math.inf, -math.inf)
         targets.append(("rank", rv, t))
     for v in ([] if index is None else np.atleast_1d(index)):
         targets.append(("index", float(v), np.full(n, float(v))))
@@ -205,7 +217,9 @@ def points_needed(scores: pd.DataFrame, *, unit: str | None = None, year: int | 
                 rec["rank_lo"] = iv["rank_lo"].get(units[i], np.nan)
                 rec["rank_hi"] = iv["rank_hi"].get(units[i], np.nan)
             out.append(rec)
-    res = pd.DataFrame(out)
+    cols = ["year", "unit_id", "target_kind", "target", "target_index", "current_index", "current_rank",
+            "points_needed", "headroom", "n_criteria", "criteria", "reachable"] + (["rank_lo", "rank_hi"] if iv is not None else [])
+    res = pd.DataFrame(out, columns=cols)  # the columns even when no row (every unit already first)
     if len(res):
         res["target"] = pd.Series([r["target"] for r in out], dtype=object)
         res["n_criteria"] = res["n_criteria"].astype("Int64")

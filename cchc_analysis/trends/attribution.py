@@ -57,9 +57,23 @@ def _field_label(f: str, lang: str) -> str:
     return f"Field {f}" + (f" ({name})" if name else "")
 
 
+def _by_criterion(data: pd.DataFrame, *, unit: str, year_from: int, year_to: int, by: str, unused: dict):
+    if by != "criterion":
+        raise ValueError(f"`by` must be None or 'criterion', but {by!r} was passed.")
+    given = [k for k, v in unused.items() if v is not None]
+    if given:
+        raise ValueError(f"by='criterion' does not take {given}: pass the scores of the unit's own id.")
+    if not _is_scores(data) or "criterion" not in data.columns:
+        raise ValueError("by='criterion' needs a scores table (one row per unit × year × criterion), "
+                         "not a published table; see cchc_analysis.read_scores.")
+    from ..scorecard.attribution import criterion_attribution  # the one implementation
+
+    return criterion_attribution(data, unit=unit, year_from=year_from, year_to=year_to)
+
+
 def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, year_to: int,
                             lineage=None, level: str | None = None, breaks=None,
-                            coverage=None) -> pd.DataFrame:
+                            coverage=None, by: str | None = None) -> pd.DataFrame:
     """Why a unit's rank changed: its own score change vs the others', then by component and field.
 
     **Rank.** Let ``R(s, O)`` be the competition rank of score ``s`` among the other
@@ -92,6 +106,12 @@ def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, ye
     lineage, level, breaks, coverage : as in :func:`~cchc_analysis.trends.rank_trajectory`
         (pass ``coverage`` for a published table: a year whose table lacks units cannot give
         the own/others split).
+    by : ``None`` (the parts described above) or ``"criterion"``: each criterion's part of
+        the index change instead, from a scores table, with the effect of criteria that
+        switched between applicable and không phát sinh shown separately (``through_max``);
+        the table of :func:`cchc_analysis.scorecard.criterion_attribution`, whose parts add up
+        exactly to the index change. ``lineage``, ``level``, ``breaks`` and ``coverage`` do
+        not apply to it.
 
     Returns
     -------
@@ -126,6 +146,9 @@ def rank_change_attribution(data: pd.DataFrame, *, unit: str, year_from: int, ye
     1  own_score   -1.5                3                   2
     2     others   -0.5                3                   2
     """
+    if by is not None:
+        return _by_criterion(data, unit=unit, year_from=year_from, year_to=year_to, by=by,
+                             unused={"lineage": lineage, "level": level, "breaks": breaks, "coverage": coverage})
     check_cols = set(data.columns)
     if level is None and "level" in check_cols and not _is_scores(data) and data["level"].nunique() > 1:
         lv = data.loc[data["unit_id"].astype(str) == str(unit), "level"].dropna().unique()

@@ -119,3 +119,88 @@ def test_all_units_at_once_equals_one_by_one():
         pd.testing.assert_frame_equal(one.drop(columns="criteria"), sub.drop(columns="criteria"))
         assert one["criteria"].tolist() == sub["criteria"].tolist()
     assert len(allu) == 36 * 4
+
+
+@st.composite
+def league(draw):
+    """3-5 units × 1-4 criteria, some not arising, points on a quarter grid (ties are likely)."""
+    n_u, n_c = draw(st.integers(2, 5)), draw(st.integers(1, 4))
+    rows = []
+    for i in range(n_u):
+        for j in range(n_c):
+            mx = draw(st.sampled_from([1.0, 2.0]))
+            app = draw(st.booleans()) if j else True
+            p = draw(st.integers(0, int(mx * 4))) / 4
+            rows.append({"year": 2023, "unit_id": f"u{i}", "criterion": f"1.{j}", "criterion_name": f"Tiêu chí {j}",
+                         "max_points": mx, "points": p if app else np.nan, "applicable": app})
+    return pd.DataFrame(rows)
+
+
+@settings(max_examples=120, deadline=None)
+@given(s=league(), r=st.integers(1, 5), line=st.sampled_from([80.0, 90.0, 100.0]))
+def test_points_needed_against_brute_force(s, r, line):
+    idx = applicable_index(s).set_index("unit_id")
+    res = points_needed(s, rank=r, index=line, top_criteria=99)
+    for _, row in res.iterrows():
+        u = row["unit_id"]
+        P, M = idx.loc[u, "points"], idx.loc[u, "max_points"]
+        others = idx.drop(index=u)["index"].sort_values(ascending=False).to_numpy()
+        if row["target_kind"] == "rank":
+            # the r-th best of the others; equalling it is enough (ties share the better rank)
+            target = others[r - 1] if r - 1 < len(others) else -np.inf
+        else:
+            target = line
+        need = max(0.0, target * M / 100 - P) if np.isfinite(target) else 0.0
+        if round(100 * P / M, 9) >= round(target, 9):
+            need = 0.0
+        mine = s[(s.unit_id == u) & s.applicable]
+        head = (mine["max_points"] - mine["points"]).to_numpy()
+        if need > head.sum() + 1e-9:
+            assert math.isinf(row["points_needed"]) and not row["reachable"]
+            continue
+        assert row["points_needed"] == pytest.approx(need, abs=1e-9)
+        # the fewest criteria, by brute force over all subsets
+        k = next(k for k in range(len(head) + 1)
+                 if any(sum(c) >= need - 1e-9 for c in itertools.combinations(head, k)))
+        assert row["n_criteria"] == k
+        # applying the proposed gains reaches the target: rank ≤ r (or the index line)
+        gains = dict((c, g) for c, _, g in row["criteria"])
+        assert all(0 < g <= h + 1e-12 for c, g in gains.items()
+                   for h in [float(mine.set_index("criterion").loc[c, "max_points"]
+                                   - mine.set_index("criterion").loc[c, "points"])])
+        new = s.copy()
+        for c, g in gains.items():
+            new.loc[(new.unit_id == u) & (new.criterion == c), "points"] += g
+        ni = applicable_index(new).set_index("unit_id")["index"]
+        if row["target_kind"] == "rank":
+            rank = 1 + int((np.round(ni.drop(index=u), 9) > round(ni[u], 9)).sum())
+            assert rank <= r
+        else:
+            assert round(ni[u], 9) >= round(line, 9)
+
+
+def test_every_unit_three_targets_on_a_tie_and_the_top():
+    # a (90) is first: no "next" row; b and c tie at 80 (rank 2): next for both is rank 1;
+    # d (50): next is rank 2 = 80 -> 3 points
+    t = points_needed(table(), rank="next", index=90.0)
+    nxt = t[t.target_kind == "rank"].set_index("unit_id")
+    assert "a" not in nxt.index
+    assert nxt.loc["b", "target"] == 1 and nxt.loc["b", "points_needed"] == pytest.approx(1.0)
+    assert nxt.loc["d", "target"] == 2 and nxt.loc["d", "points_needed"] == pytest.approx(3.0)
+    line = t[t.target_kind == "index"].set_index("unit_id")["points_needed"]
+    assert line.to_dict() == pytest.approx({"a": 0.0, "b": 1.0, "c": 1.0, "d": 4.0})
+
+
+@settings(max_examples=80, deadline=None)
+@given(s=league())
+def test_next_rank_is_the_nearest_better_score(s):
+    idx = applicable_index(s).set_index("unit_id")["index"].round(9)
+    res = points_needed(s, rank="next").set_index("unit_id")
+    for u, v in idx.items():
+        better = idx[idx > v]
+        if better.empty:
+            assert u not in res.index  # already first: no next rank
+            continue
+        row = res.loc[u]
+        assert row["target_index"] == pytest.approx(better.min())
+        assert row["target"] == 1 + int((idx > better.min()).sum())
