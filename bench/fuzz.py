@@ -25,7 +25,7 @@ Oracles: every mutation says ``error`` (must be a located DataError), ``equal`` 
 to the content of a *control*: the same document with the value meant, e.g. ``1.500`` in a
 points column against the number 1.5, read by the same reader; a control that is itself an
 error makes the mutation an error at that cell) or ``either`` (a located error, or the
-control's content). The inputs are made small (6 units of the bundled workbook, one unit-
+control's content). The inputs are made small (7 units of the bundled workbook, one unit-
 year of the bundled survey) so that 3,000 cases take minutes, not hours.
 
 The table is printed and written to ``.bench/fuzz.csv`` (one row per outcome) and
