@@ -365,6 +365,8 @@ def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.
         comps.append(k)
     out["component"] = comps
     out["name"] = [clean_text(v) for v in craw.frame["name"]] if "name" in craw.frame else None
+    if "name" in craw.frame:
+        _check_names(out["name"], craw.frame["_row"], craw, "name", problems, limit=False)
     out["parent"] = [text_id(v) for v in craw.frame["parent"]] if "parent" in craw.frame else None
     if "applies_to" in craw.frame:
         out["applies_to"] = [_types(v) for v in craw.frame["applies_to"]]

@@ -326,6 +326,18 @@ def test_rtl_and_absurdly_long_names_are_located(tmp_path, name):
     assert _at(_err(_csv(tmp_path, body)), row=2, column="unit_name")
 
 
+def test_rtl_in_a_criterion_name_is_located(tmp_path):
+    from openpyxl import load_workbook
+
+    from cchc_analysis.io import write_template
+
+    p = write_template(tmp_path / "t.xlsx")
+    wb = load_workbook(p)
+    wb["Tiêu chí"]["C4"] = "\u202eTiêu chí đảo chiều"
+    wb.save(p)
+    assert _at(_err(p), row=4, column="Tên tiêu chí", sheet="Tiêu chí")
+
+
 def test_total_row_kept_is_located(tmp_path):
     body = "2023,cuc-01,Cục số 1,cuc,1.1,2,1\n2023,cuc-01,Cục số 1,cuc,Tổng cộng,2,1\n"
     assert _at(_err(_csv(tmp_path, body)), row=3, column="criterion")
