@@ -62,6 +62,13 @@ def _read_workbook(p: Path, sheet: str | None, problems: list, *, layout=None, y
     else:
         df, criteria = _read_sheets(wb, f, sheet, problems)
         info.setdefault("layouts", []).append(layout or "template/tidy")
+        names = {fold(n) for n in wb.sheetnames}
+        if df is not None and criteria is not None and not names & _UNITS_SHEETS:
+            info.setdefault("notes", []).append((
+                f"{p.name}: không có trang đơn vị (units / Đơn vị): tên đơn vị lấy bằng mã, loại đơn vị để trống, "
+                "và mã đơn vị không được đối chiếu với danh sách nào",
+                f"{p.name}: no units sheet: unit names are the ids, unit types are empty, and unit ids are "
+                "checked against no list"))
     return df, criteria, synthetic or (df is not None and bool(df.attrs.get("synthetic")))
 
 
