@@ -355,6 +355,8 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
         out["self_points"] = sp
     if "criterion_name" in f.columns or "name" in f.columns:
         out["criterion_name"] = text_col("criterion_name" if "criterion_name" in f.columns else "name")
+        _check_names(out["criterion_name"], out["_row"], raw,
+                     "criterion_name" if "criterion_name" in f.columns else "name", problems, limit=False)
     if "max_points" in f.columns:
         mx, _ = _parse_numeric(raw, "max_points", problems, what_vi="điểm tối đa", what_en="max points")
         bad_cells |= _parse_numeric.bad
@@ -478,14 +480,15 @@ _TOTAL_WORDS = frozenset({"tong", "tong cong", "cong", "total", "sum", "tong die
                           "cong diem", "tong cong diem", "grand total"})
 
 
-def _check_names(names, rows, raw: _Raw, col: str, problems: list) -> None:
-    """Names: no invisible direction/control characters, at most :data:`MAX_NAME_CHARS`."""
+def _check_names(names, rows, raw: _Raw, col: str, problems: list, *, limit: bool = True) -> None:
+    """Names: no invisible direction/control characters; a unit name (``limit``) at most
+    :data:`MAX_NAME_CHARS` long (a criterion's text may be long)."""
     n = 0
     for i, c in enumerate(names):
         if not isinstance(c, str):
             continue
         why = bad_text(c)
-        if why is None and len(c) > MAX_NAME_CHARS:
+        if why is None and limit and len(c) > MAX_NAME_CHARS:
             why = (f"dài {fmt_int(len(c))} ký tự (tối đa {MAX_NAME_CHARS}); ghi tên ngắn của đơn vị",
                    f"is {fmt_int(len(c), 'en')} characters long (at most {MAX_NAME_CHARS}); give the unit's short name")
         if why is not None:

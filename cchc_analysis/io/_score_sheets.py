@@ -62,6 +62,13 @@ def _read_workbook(p: Path, sheet: str | None, problems: list, *, layout=None, y
     else:
         df, criteria = _read_sheets(wb, f, sheet, problems)
         info.setdefault("layouts", []).append(layout or "template/tidy")
+        names = {fold(n) for n in wb.sheetnames}
+        if df is not None and criteria is not None and not names & _UNITS_SHEETS:
+            info.setdefault("notes", []).append((
+                f"{p.name}: không có trang đơn vị (units / Đơn vị): tên đơn vị lấy bằng mã, loại đơn vị để trống, "
+                "và mã đơn vị không được đối chiếu với danh sách nào",
+                f"{p.name}: no units sheet: unit names are the ids, unit types are empty, and unit ids are "
+                "checked against no list"))
     return df, criteria, synthetic or (df is not None and bool(df.attrs.get("synthetic")))
 
 
@@ -365,6 +372,8 @@ def _read_criteria(craw: _Raw | None, f: str, sheet: str, problems: list) -> pd.
         comps.append(k)
     out["component"] = comps
     out["name"] = [clean_text(v) for v in craw.frame["name"]] if "name" in craw.frame else None
+    if "name" in craw.frame:
+        _check_names(out["name"], craw.frame["_row"], craw, "name", problems, limit=False)
     out["parent"] = [text_id(v) for v in craw.frame["parent"]] if "parent" in craw.frame else None
     if "applies_to" in craw.frame:
         out["applies_to"] = [_types(v) for v in craw.frame["applies_to"]]

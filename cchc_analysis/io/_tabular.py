@@ -93,13 +93,11 @@ def bad_text(value: str | None, *, id_like: bool = False) -> tuple[str, str] | N
 #: A unit name longer than this is refused (a pasted paragraph, not a name).
 MAX_NAME_CHARS = 200
 
-#: Folded headers that look like a known column mistyped (``comp``, ``unit_nme``): reported,
-#: since reading on without that column would silently change the table.
-
-
 def near_header(written: str, aliases: dict[str, str], *, ignore=frozenset({"note", "synthetic"})) -> str | None:
     """The canonical column an unrecognised header probably meant (a prefix of at least
-    four letters, or one or two letters off a known header), or None."""
+    four letters, or one or two letters off a known header), or None: readers report such a
+    header (``comp``, ``unit_nme``), since reading on without that column would silently
+    change the table."""
     h = _fold_header(written)
     if len(h) < 4:
         return None

@@ -26,6 +26,7 @@ class Inspection:
     checks_passed: int = 0
     checks_failed: int = 0
     layouts: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # (vi, en): documented readings worth a warning
 
 
 def inspect_scores(path, *, layout: str | None = None, year: int | None = None) -> Inspection:
@@ -46,7 +47,7 @@ def inspect_scores(path, *, layout: str | None = None, year: int | None = None) 
             scores = None
     ok, bad = info.get("checks", [0, 0])
     problems = sorted(problems, key=lambda p: (str(p.file), natural_key(p.sheet), p.row or 0))
-    return Inspection(scores, problems, tree, ok, bad, info.get("layouts", []))
+    return Inspection(scores, problems, tree, ok, bad, info.get("layouts", []), info.get("notes", []))
 
 
 def read_criteria(path, *, layout: str | None = None, year: int | None = None) -> pd.DataFrame:
@@ -108,6 +109,8 @@ def summary_lines(ins: Inspection, lang: str = "vi") -> list[str]:
         if vi else
         (f"Read {fmt_int(len(s), lang)} score rows: {fmt_int(n_units, lang)} units, years "
          f"{', '.join(map(str, years))}, {fmt_int(n_crit, lang)} criteria; {fmt_int(kps, lang)} cells not arising"))
+    for vi_note, en_note in ins.notes:
+        lines.append(("Lưu ý: " + vi_note) if vi else ("Note: " + en_note))
     if "self_points" in s.columns:
         lines.append("Có điểm tự chấm bên cạnh điểm thẩm định." if vi else
                      "Self-assessed points present beside the appraised points.")

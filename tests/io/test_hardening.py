@@ -326,6 +326,18 @@ def test_rtl_and_absurdly_long_names_are_located(tmp_path, name):
     assert _at(_err(_csv(tmp_path, body)), row=2, column="unit_name")
 
 
+def test_rtl_in_a_criterion_name_is_located(tmp_path):
+    from openpyxl import load_workbook
+
+    from cchc_analysis.io import write_template
+
+    p = write_template(tmp_path / "t.xlsx")
+    wb = load_workbook(p)
+    wb["Tiêu chí"]["C4"] = "\u202eTiêu chí đảo chiều"
+    wb.save(p)
+    assert _at(_err(p), row=4, column="Tên tiêu chí", sheet="Tiêu chí")
+
+
 def test_total_row_kept_is_located(tmp_path):
     body = "2023,cuc-01,Cục số 1,cuc,1.1,2,1\n2023,cuc-01,Cục số 1,cuc,Tổng cộng,2,1\n"
     assert _at(_err(_csv(tmp_path, body)), row=3, column="criterion")
@@ -350,3 +362,20 @@ def test_validate_lists_and_never_raises_on_damage(tmp_path):
     p.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     v = validate_scores(p)
     assert len(v) == 1 and v.iloc[0]["file"] == str(p)
+
+
+def test_validate_warns_of_a_missing_units_sheet(tmp_path, capsys):
+    """The documented reading (names = ids, no id list) is read, and cchc validate says so."""
+    from openpyxl import load_workbook
+
+    from cchc_analysis.cli import main
+    from cchc_analysis.config import DEFAULT_WORKBOOK
+
+    wb = load_workbook(DEFAULT_WORKBOOK)
+    del wb["units"]
+    p = tmp_path / "no_units.xlsx"
+    wb.save(p)
+    s = read_scores(p)
+    assert (s["unit_name"] == s["unit_id"]).all() and (s["unit_type"] == "").all()
+    assert main(["validate", str(p)]) == 0
+    assert "Lưu ý: no_units.xlsx: không có trang đơn vị" in capsys.readouterr().out
