@@ -113,11 +113,13 @@ def _needed_text(row, lang: str) -> str:
 def _peer_text(peer: dict, lang: str) -> str:
     from ..peers.schemes import scheme_label
 
-    g = value_label("peer_group", str(peer["group"]), lang)
     try:
         sch = scheme_label(str(peer["scheme"]), lang)
     except (ValueError, KeyError):
         sch = str(peer["scheme"])
+    if str(peer["group"]) == "all":  # one league: there is no group to name
+        return f"{peer['rank']}/{peer['n']} ({sch})"
+    g = value_label("peer_group", str(peer["group"]), lang)
     return f"{peer['rank']}/{peer['n']} ({text('peer_scheme', lang, g=g, s=sch)})"
 
 

@@ -104,3 +104,12 @@ def test_without_unit_types_the_profile_says_all_units():
 
     f = applicable_index(s, aggregate="field").groupby("field")["index"].mean()
     assert c.field_profile.set_index("field")["type_mean"].to_dict() == pytest.approx(f.to_dict())
+
+
+def test_peer_rank_in_the_single_league_names_no_group():
+    from cchc_analysis.scorecard.pages import _peer_text
+
+    vi = _peer_text({"group": "all", "scheme": "single_league", "rank": 34, "n": 36}, "vi")
+    assert vi.startswith("34/36 (") and "all" not in vi and "nhóm" not in vi.split("(")[1].split(",")[0]
+    banded = _peer_text({"group": "B1", "scheme": "single_league", "rank": 3, "n": 18}, "vi")
+    assert "nhóm B1" in banded
