@@ -263,3 +263,30 @@ def test_real_notebooks_on_an_office_summary_one_year_no_survey(tmp_path):
     for page in sorted(final.glob("0*.html")):
         cells = html_cells(page)
         assert not [c for c in cells if RESIDUE.match(c) or code.match(c)], page.name
+
+
+def test_next_year_from_a_second_file_gives_trends_over_both(tmp_path):
+    """An office adds next year's bảng tổng hợp as a second file: the report is for the latest
+    year, with trends and each unit's change over both (real notebooks 01 and 07)."""
+    import numpy as np
+
+    from cchc_analysis.io.template import default_tree, summary_workbook
+
+    units = [(f"so-{i}", f"Sở số {i}", "so") for i in range(1, 9)]
+    paths = []
+    for year, seed in ((2024, 1), (2025, 2)):
+        rng = np.random.default_rng(seed)
+        vals = {(year, u, n["id"], "points"): round(float(rng.uniform(0.3, 1.0)) * n["max"] * 4) / 4
+                for u, _, _ in units for n in default_tree() if n["leaf"]}
+        path = tmp_path / f"bang_tong_hop_{year}.xlsx"
+        summary_workbook(units, years=(year,), values=vals, self_points=False, formulas=False).save(path)
+        paths.append(path)
+    rc, out, err = cchc("--data", paths[0], "--data", paths[1], "--only", "01", "07", "--out", tmp_path / "r",
+                        "--notebooks", config.NOTEBOOKS_DIR)
+    assert rc == 0, err + out
+    final = tmp_path / "r" / "2025"
+    sec = json.loads((final / "sections" / "01_ranking_trends.json").read_text(encoding="utf-8"))
+    assert not sec["skipped"] and "(2024 → 2025)" in sec["findings"][0]
+    card = json.loads((final / "sections" / "07_scorecards.json").read_text(encoding="utf-8"))
+    assert not card["skipped"] and len(list((final / "don-vi").glob("*.docx"))) == len(units) + 1
+    assert "So với năm 2024" in (final / "don-vi" / "so-1.html").read_text(encoding="utf-8")
