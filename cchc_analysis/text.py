@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "nfc", "clean_text", "fold", "slugify", "parse_number",
@@ -34,7 +35,13 @@ def clean_text(value) -> str | None:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    s = nfc(str(value)).replace("\ufeff", "").replace("\u200b", "")
+    return _clean_str(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean_str(text: str) -> str | None:
+    # cached: a table repeats the same ids, names and codes in thousands of cells
+    s = nfc(text).replace("\ufeff", "").replace("\u200b", "")
     s = _SPACES.sub(" ", s).strip()
     return s or None
 
@@ -47,7 +54,11 @@ def fold(text: str) -> str:
     >>> fold("Không  Phát Sinh")
     'khong phat sinh'
     """
-    s = clean_text(text) or ""
+    return _fold_str(clean_text(text) or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_str(s: str) -> str:
     s = s.replace("đ", "d").replace("Đ", "D")
     s = unicodedata.normalize("NFD", s)
     s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
