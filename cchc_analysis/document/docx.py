@@ -236,7 +236,7 @@ def save_document(doc, path: str | os.PathLike) -> Path:
     """Save ``doc`` atomically with fixed core properties (the same content, the same bytes)."""
     import datetime as _dt
 
-    from ..outputs import atomic_write_bytes
+    from ..outputs import atomic_write_bytes, deterministic_zip
 
     fixed = _dt.datetime(2000, 1, 1)
     doc.core_properties.created = fixed
@@ -244,23 +244,8 @@ def save_document(doc, path: str | os.PathLike) -> Path:
     doc.core_properties.revision = 1
     buf = io.BytesIO()
     doc.save(buf)
-    return atomic_write_bytes(Path(path), _fixed_zip_times(buf.getvalue()))
+    return atomic_write_bytes(Path(path), deterministic_zip(buf.getvalue()))  # fixed entry times too
 
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    """The same zip with every entry dated 1980-01-01 (python-docx stamps the current time,
-    so two saves a few seconds apart differed)."""
-    import zipfile
-
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
 
 
 def write_docx(sections, path: str | os.PathLike, *, title: str, subtitle: str = "", lang: str = "vi",

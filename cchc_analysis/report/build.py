@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 
 from .. import config
+from .._folders import exchange_paths, make_readable, replace_dir
 from ..labels import check_lang
 from .errors import NotebookFailure, ReportFailed, ReportParameterError
 from . import zygote
@@ -34,44 +35,7 @@ from .words import phrase
 
 __all__ = ["build_report"]
 
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _make_readable(folder: Path, umask: int) -> None:
-    """Files written through temporary files are private (0600); give them the usual mode."""
-    for p in folder.rglob("*"):
-        with contextlib.suppress(OSError):
-            os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False
-    where the system cannot (other OS, old kernel, file system without support)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
+_exchange = exchange_paths  # looked up at each swap: the tests replace it
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:
@@ -83,23 +47,7 @@ def _swap_into_place(staging: Path, final: Path) -> None:
     folder, which the next run removes. Elsewhere: old report aside, new one in, old
     deleted; a run killed between the two renames leaves the old report at ``.<year>.old-*``
     and the next run puts it back (:func:`_clean_stale_runs`)."""
-    if final.exists() and _exchange(staging, final):
-        _fsync_dir(final.parent)
-        shutil.rmtree(staging, ignore_errors=True)
-        return
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
-        os.rename(final, old)
-    try:
-        os.rename(staging, final)
-    except BaseException:
-        if old is not None:
-            os.rename(old, final)
-        raise
-    _fsync_dir(final.parent)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    replace_dir(staging, final, exchange=_exchange)
 
 
 def _start_time(pid: int) -> str | None:
@@ -292,7 +240,7 @@ def _assemble(staging: Path, *, year: int, lang: str, stems: list[str], titles: 
     document and tables.xlsx. Returns ``{stem: section}`` for the manifest."""
     from ..document import load_sections, section_html, write_docx
     from ..document.words import word
-    from ..outputs import atomic_write_bytes, atomic_write_text, deterministic_zip
+    from ..outputs import atomic_write_text
     from .html import front_html, nav_html
     from .xlsx import write_tables_xlsx
 
@@ -317,7 +265,6 @@ def _assemble(staging: Path, *, year: int, lang: str, stems: list[str], titles: 
         def write_word():
             write_docx(sections, docx_path, title=word("report_title", lang, year=year), lang=lang,
                        report_dir=staging, preface=[phrase("synthetic", lang)] if synthetic else None)
-            atomic_write_bytes(docx_path, deterministic_zip(docx_path.read_bytes()))
 
         word_doc = _start_aside(write_word)  # the slowest step: alongside the pages and the workbook
         downloads.append((docx_path.name, word("word_doc", lang)))
@@ -548,7 +495,7 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
                     outputs=outputs, sections=by_stem, previous=previous, only=bool(only), checked=checked)
                 atomic_write_text(staging / "manifest.json",
                                   json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n")
-                _make_readable(staging, umask)
+                make_readable(staging, umask)
                 _swap_into_place(staging, final)
             except OSError as exc:  # read-only or full disk while writing: nothing half-written
                 raise ReportFailed(

@@ -12,6 +12,7 @@ import pandas as pd
 from ..document import Section, section_html
 from ..document.tables import PeopleTable, people_table
 from ..labels import check_lang, value_label
+from .._folders import make_readable, replace_dir
 from ..outputs import safe_filename
 from ..text import MISSING, fmt_int, fmt_number, fmt_signed
 from . import _wordml
@@ -304,25 +305,6 @@ def _card_body(w: _wordml.CardWriter, sec: Section, *, heading: bool, first_imag
     return body, images
 
 
-def _replace_dir(staging: Path, final: Path) -> None:
-    """Put ``staging`` in the place of ``final`` (the old folder is removed only after)."""
-    import shutil
-    import uuid
-
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
-        os.rename(final, old)
-    try:
-        os.rename(staging, final)
-    except BaseException:
-        if old is not None:
-            os.rename(old, final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def combined_name(lang: str) -> str:
     """File name of the combined Word document of every card."""
     return "tat-ca-don-vi.docx" if lang == "vi" else "all-units.docx"
@@ -386,9 +368,8 @@ def write_scorecards(cards: list[Scorecard], out_dir: str | os.PathLike, *, lang
             (staging / names[-1]).write_bytes(writer.document(title, all_body, all_images))
         umask = os.umask(0)
         os.umask(umask)
-        for p in [staging, *staging.rglob("*")]:  # mkdtemp and plain writes: the usual modes
-            os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
-        _replace_dir(staging, final)
+        make_readable(staging, umask)  # mkdtemp and plain writes: the usual modes
+        replace_dir(staging, final)
     finally:
         if staging.exists():
             import shutil
