@@ -161,9 +161,25 @@ def row_competition_ranks(x) -> np.ndarray:
     d, u = x.shape
     if x.size == 0:
         return np.zeros((d, u), dtype=np.int32)
-    xr = np.round(x, TIE_DECIMALS)
-    order = np.argsort(-xr, axis=1, kind="stable")        # highest first, row by row
-    s = np.take_along_axis(xr, order, axis=1)
+    bits = max(1, int(u - 1).bit_length())
+    scale = 10.0 ** TIE_DECIMALS
+    big = max(abs(float(x.max())), abs(float(x.min())))  # NaN if any value is NaN
+    if np.isfinite(big) and big * scale < 2.0 ** (62 - bits):
+        # one plain sort of int64 keys: the value to TIE_DECIMALS decimals (negated: highest
+        # first) in the high bits, the column in the low bits (np.round(x, k) is
+        # rint(x·10^k)/10^k, so the ties are the same)
+        key = np.rint(x * -scale).astype(np.int64)
+        key <<= bits
+        key |= np.arange(u, dtype=np.int64)
+        key.sort(axis=1)
+        order = key & ((1 << bits) - 1)
+        key >>= bits
+        s = key
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            xr = np.round(x, TIE_DECIMALS)
+        order = np.argsort(-xr, axis=1, kind="stable")        # highest first, row by row
+        s = np.take_along_axis(xr, order, axis=1)
     pos = np.broadcast_to(np.arange(u, dtype=np.int32), (d, u))
     new = np.ones((d, u), dtype=bool)
     new[:, 1:] = s[:, 1:] != s[:, :-1]

@@ -85,9 +85,9 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, confidence: f
 
     * appraisal criteria: ``points* = M · Binomial(m, r) / m`` with ``m = trials``
       effective trials (``n_trials``, default 4: quarter-point steps). Criteria at 0 % or 100 % do
-      not move. For ``m <= 8`` the binomial is drawn by the inverse CDF of one 16-bit
-      uniform (exact up to rounding the CDF to multiples of 2⁻¹⁶, < 1.6·10⁻⁵ per
-      probability); for larger ``m`` a normal with the binomial's SD, clipped to [0, 1];
+      not move. For ``m <= 8`` the binomial is exact (each unit's appraisal total is drawn
+      from its exact law, see :mod:`cchc_analysis.resample`); for larger ``m`` a normal
+      with the binomial's SD, clipped to [0, 1];
       ``n_trials=np.inf`` means no appraisal noise;
     * survey criteria (``component == "survey"``): the rate is a mean of
       ``respondents`` answers on a 0..1 scale with SD ``response_sd``:
