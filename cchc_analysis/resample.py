@@ -32,9 +32,6 @@ the number of threads.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -74,31 +71,52 @@ def _grid_denominator(w: np.ndarray, limit: int = 1024) -> int | None:
 _TAIL = 1e-13
 
 
-def _inverse_cdf(units, cdf, lo, hi, rng, res: np.ndarray, pool, block: int = 2_000_000) -> None:
-    """``res[unit] = F⁻¹(u)`` for each unit's CDF row, ``u`` uniform (one per draw).
+def _inverse_cdf(units, cdf, lo, hi, rng, res: np.ndarray, block: int = 1_500_000) -> None:
+    """``res[unit] = F⁻¹(u)`` (the number of CDF values ≤ u) for each unit's CDF row, ``u``
+    uniform, one per draw; only the bulk ``lo … hi`` of each row is searched.
 
-    The uniforms are drawn in blocks of units into one reused buffer (fresh memory is
-    slow to touch); two threads share each block's searches (numpy's search releases the
-    GIL), so the result does not depend on the threads.
+    An indexed search (a guide table, Chen & Asau 1974): the bulk's CDF on a common
+    length ``G`` and, for each of ``G`` equal slices of [0, 1), the number of CDF values
+    below the slice; a draw starts there and steps up while the CDF is ≤ u (about one
+    step on average). The same values as ``np.searchsorted(cdf, u, side="right")``.
     """
     n_draws = res.shape[1]
-    per = max(2, block // max(1, n_draws))
-    buf = np.empty((min(per, len(units)), n_draws))
-
-    def one(rows):
-        for i in rows:
-            k = np.searchsorted(cdf[i, lo[i]:hi[i] + 1], buf[i - a0], side="right")
-            k += lo[i]
-            np.minimum(k, hi[i], out=k)
-            res[units[i]] = k
-
+    G = int((hi - lo).max()) + 1
+    W = G + 1                                        # one more column of 2.0: a stop
+    per = max(1, block // max(1, n_draws))
+    cols = np.arange(W)
+    edges = np.arange(G) / G
     for a0 in range(0, len(units), per):
         a1 = min(len(units), a0 + per)
-        rng.random(out=buf[:a1 - a0])
-        if pool is None:
-            one(range(a0, a1))
+        nb = a1 - a0
+        take = np.minimum(lo[a0:a1, None] + cols[None, :], cdf.shape[1] - 1)
+        C = np.take_along_axis(cdf[a0:a1], take, axis=1)
+        C[cols[None, :] > (hi - lo)[a0:a1, None]] = 2.0   # past the bulk: never stepped over
+        guide = np.empty((nb, G), dtype=np.int64)
+        for i in range(nb):
+            guide[i] = np.searchsorted(C[i], edges, side="right")
+        guide += (np.arange(nb, dtype=np.int64) * W)[:, None]   # flat positions in C
+        u = rng.random((nb, n_draws))
+        j = u * G
+        j = j.astype(np.int64)
+        j += (np.arange(nb, dtype=np.int64) * G)[:, None]
+        pos = np.take(guide.ravel(), j)
+        u_f, pos_f, flat_c = u.ravel(), pos.ravel(), C.ravel()
+        idx = np.flatnonzero(np.take(flat_c, pos_f) <= u_f)
+        for _ in range(2):                           # most draws need at most two steps
+            pos_f[idx] += 1
+            idx = idx[np.take(flat_c, pos_f[idx]) <= u_f[idx]]
+        if len(idx):                                 # the rest (the tails): a search
+            rows = idx // n_draws
+            shifted = flat_c + np.repeat(3.0 * np.arange(nb), W)   # rows apart, one sorted array
+            pos_f[idx] = np.searchsorted(shifted, u_f[idx] + 3.0 * rows, side="right")
+        pos -= (np.arange(nb, dtype=np.int64) * W)[:, None]
+        pos += lo[a0:a1, None]
+        np.minimum(pos, hi[a0:a1, None], out=pos)
+        if units[a1 - 1] - units[a0] == nb - 1:
+            res[units[a0]:units[a1 - 1] + 1] = pos
         else:
-            list(pool.map(one, [range(a0, a1, 2), range(a0 + 1, a1, 2)]))
+            res[units[a0:a1]] = pos
 
 
 def _sparse_dense_product(a, table: np.ndarray) -> np.ndarray:
@@ -149,9 +167,10 @@ def _exact_unit_sums(uidx, U: int, w, r, m, n_draws: int, rng: np.random.Generat
     e = m.astype(float)
     # one log-characteristic function per distinct (step, rate); a unit's is the sum of
     # its criteria's, each weighted by its trials (the power of a binomial's)
-    pair_key = np.stack([s.astype(float), r]).T
-    pairs, pair_of = np.unique(pair_key, axis=0, return_inverse=True)
+    r_vals, r_code = np.unique(r, return_inverse=True)
+    codes, pair_of = np.unique(s * len(r_vals) + r_code.ravel(), return_inverse=True)
     pair_of = pair_of.ravel()
+    pairs = np.stack([codes // len(r_vals), r_vals[codes % len(r_vals)]], axis=1)
     fft_cost = (len(pairs) * F * 30.0 + min(len(w), U * len(pairs)) * F * 4.0 + U * N * 10.0
                 + n_draws * U * (np.log2(N) + 4))
     if fft_cost > direct_cost:
@@ -163,7 +182,6 @@ def _exact_unit_sums(uidx, U: int, w, r, m, n_draws: int, rng: np.random.Generat
     table[~np.isfinite(table.real)] = -np.inf  # a zero of the characteristic function
     expo = sparse.csr_matrix((e, (uidx, pair_of)), shape=(U, len(pairs)))
     res = np.zeros((U, n_draws), dtype=np.float32)
-    pool = ThreadPoolExecutor(2) if U * n_draws >= 2_000_000 and (os.cpu_count() or 1) >= 2 else None
     per_chunk = max(1, budget_bytes // (32 * N))
     cols = np.arange(N)
     has = np.flatnonzero(np.bincount(uidx, minlength=U) > 0)
@@ -178,16 +196,14 @@ def _exact_unit_sums(uidx, U: int, w, r, m, n_draws: int, rng: np.random.Generat
         # the bulk of each law: values with P(T < x) > 1e-13 and P(T >= x) > 1e-13
         lo = np.argmax(cdf > _TAIL, axis=1)
         hi = np.minimum(np.argmax(cdf >= 1.0 - _TAIL, axis=1), support[units])
-        _inverse_cdf(units, cdf, lo, hi, rng, res, pool)
-    if pool is not None:
-        pool.shutdown()
+        _inverse_cdf(units, cdf, lo, hi, rng, res)
     res /= den
     return res
 
 
 def criterion_index_draws(unit, n_units: int, points, max_points, *, applicable=None, survey=None,
                           n_trials=4, survey_sd=0.0, n_draws: int, rng: np.random.Generator,
-                          chunk_elems: int = 4_000_000, jeffreys: bool = False) -> np.ndarray:
+                          chunk_elems: int = 1_000_000, jeffreys: bool = False) -> np.ndarray:
     """Draws (``n_draws × n_units``) of each unit's applicable index, from plain arrays.
 
     Parameters

@@ -145,6 +145,43 @@ def shapley_ratio(p0, m0, p1, m1) -> np.ndarray:
     return phi
 
 
+def _sorted_ranks(x: np.ndarray):
+    """For each row of ``x`` (NaN-free), highest first: the column at each sorted position
+    and that position's competition rank − 1 (the first position of its tie group)."""
+    d, u = x.shape
+    bits = max(1, int(u - 1).bit_length())
+    scale = 10.0 ** TIE_DECIMALS
+    big = max(abs(float(x.max())), abs(float(x.min())))  # NaN if any value is NaN
+    if np.isfinite(big) and big * scale < 2.0 ** (62 - bits):
+        # one plain sort of int64 keys: the value to TIE_DECIMALS decimals (negated: highest
+        # first) in the high bits, the column in the low bits (np.round(x, k) is
+        # rint(x·10^k)/10^k, so the ties are the same)
+        key = np.multiply(x, -scale)
+        np.rint(key, out=key)
+        key = key.astype(np.int64)
+        key <<= bits
+        key |= np.arange(u, dtype=np.int64)
+        key.sort(axis=1)
+        order = (key & ((1 << bits) - 1)).astype(np.int32)
+        key >>= bits
+        s = key
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            xr = np.round(x, TIE_DECIMALS)
+        order = np.argsort(-xr, axis=1, kind="stable").astype(np.int32)   # highest first, row by row
+        s = np.take_along_axis(xr, order, axis=1)
+    new = np.ones((d, u), dtype=bool)
+    np.not_equal(s[:, 1:], s[:, :-1], out=new[:, 1:])
+    start = np.where(new, np.arange(u, dtype=np.int32), np.int32(0))
+    np.maximum.accumulate(start, axis=1, out=start)   # first position of the tie group
+    return order, start
+
+
+def _row_chunks(d: int, u: int, elems: int = 2_000_000):
+    step = max(1, elems // max(1, u))
+    return [(a, min(d, a + step)) for a in range(0, d, step)]
+
+
 def row_competition_ranks(x) -> np.ndarray:
     """Competition ranks (1 = highest) within each row of ``x`` (draws × units), NaN-free.
 
@@ -159,34 +196,63 @@ def row_competition_ranks(x) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     d, u = x.shape
+    out = np.zeros((d, u), dtype=np.int32)
     if x.size == 0:
-        return np.zeros((d, u), dtype=np.int32)
-    bits = max(1, int(u - 1).bit_length())
-    scale = 10.0 ** TIE_DECIMALS
-    big = max(abs(float(x.max())), abs(float(x.min())))  # NaN if any value is NaN
-    if np.isfinite(big) and big * scale < 2.0 ** (62 - bits):
-        # one plain sort of int64 keys: the value to TIE_DECIMALS decimals (negated: highest
-        # first) in the high bits, the column in the low bits (np.round(x, k) is
-        # rint(x·10^k)/10^k, so the ties are the same)
-        key = np.rint(x * -scale).astype(np.int64)
-        key <<= bits
-        key |= np.arange(u, dtype=np.int64)
-        key.sort(axis=1)
-        order = key & ((1 << bits) - 1)
-        key >>= bits
-        s = key
-    else:
-        with np.errstate(over="ignore", invalid="ignore"):
-            xr = np.round(x, TIE_DECIMALS)
-        order = np.argsort(-xr, axis=1, kind="stable")        # highest first, row by row
-        s = np.take_along_axis(xr, order, axis=1)
-    pos = np.broadcast_to(np.arange(u, dtype=np.int32), (d, u))
-    new = np.ones((d, u), dtype=bool)
-    new[:, 1:] = s[:, 1:] != s[:, :-1]
-    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)   # first position of the tie group
-    out = np.empty((d, u), dtype=np.int32)
-    np.put_along_axis(out, order, start + 1, axis=1)
+        return out
+    for a, b in _row_chunks(d, u):
+        order, start = _sorted_ranks(x[a:b])
+        start += 1
+        np.put_along_axis(out[a:b], order, start, axis=1)
     return out
+
+
+def rank_histogram(x) -> np.ndarray:
+    """How often each column of ``x`` (draws × units, NaN-free) has each competition rank.
+
+    ``h[j, r − 1]`` = the number of rows in which column ``j`` ranks ``r`` (the rule of
+    :func:`row_competition_ranks`), without forming the ranks of every row: what rank
+    intervals, medians and top-k shares need, in O(units²) memory.
+
+    Examples
+    --------
+    >>> rank_histogram([[3.0, 1.0, 3.0], [1.0, 2.0, 3.0]]).tolist()
+    [[1, 0, 1], [0, 1, 1], [2, 0, 0]]
+    """
+    x = np.asarray(x, dtype=float)
+    d, u = x.shape
+    h = np.zeros(u * u, dtype=np.int64)
+    for a, b in _row_chunks(d, u):
+        order, start = _sorted_ranks(x[a:b])
+        flat = order.astype(np.int64)
+        flat *= u
+        flat += start
+        h += np.bincount(flat.ravel(), minlength=u * u)
+    return h.reshape(u, u)
+
+
+def histogram_quantile(h: np.ndarray, q: float, method: str) -> np.ndarray:
+    """``np.quantile(values, q, method=method)`` per row of a histogram ``h`` of the integer
+    values 1 … h.shape[1] (``method``: ``"lower"``, ``"higher"`` or ``"median"``).
+
+    Examples
+    --------
+    >>> h = np.array([[2, 1, 0, 1]])        # the values 1, 1, 2, 4
+    >>> [int(histogram_quantile(h, 0.5, m)[0]) for m in ("lower", "higher")], float(histogram_quantile(h, 0.5, "median")[0])
+    ([1, 2], 1.5)
+    """
+    c = np.cumsum(h, axis=1)
+    n = c[:, -1]
+
+    def at(i):  # the value at sorted position i (0-based) of each row
+        return np.argmax(c > i[:, None], axis=1) + 1
+
+    if method == "lower":
+        return at(np.floor(q * (n - 1)).astype(np.int64))
+    if method == "higher":
+        return at(np.ceil(q * (n - 1)).astype(np.int64))
+    if method == "median":
+        return (at((n - 1) // 2) + at(n // 2)) / 2.0
+    raise ValueError(f"The value for `method` must be one of ['lower', 'higher', 'median'], but {method!r} was passed.")
 
 
 def mogstad_rank_sets(draws, estimate, confidence: float) -> tuple[np.ndarray, np.ndarray]:

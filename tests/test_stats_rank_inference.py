@@ -87,3 +87,19 @@ def test_rank_confidence_sets_cover_at_the_nominal_level_for_normal_estimates():
         cover_s += ((r["simul_lo"] <= true_rank) & (true_rank <= r["simul_hi"])).all()
         top += r["tau_best"][-2:].all()
     assert cover_m / worlds >= 0.9 and cover_s / worlds >= 0.88 and top / worlds >= 0.88
+
+
+def test_rank_histogram_and_its_quantiles_match_numpy_on_the_ranks():
+    from cchc_analysis.stats import histogram_quantile, rank_histogram
+    rng = np.random.default_rng(8)
+    x = np.round(rng.normal(0, 1, (999, 23)) + np.linspace(0, 2, 23), 1)   # many ties
+    ranks = row_competition_ranks(x)
+    h = rank_histogram(x)
+    for j in range(23):
+        np.testing.assert_array_equal(h[j], np.bincount(ranks[:, j] - 1, minlength=23))
+    for q in (0.05, 0.1, 0.5, 0.9, 0.95, 0.0, 1.0):
+        np.testing.assert_array_equal(histogram_quantile(h, q, "lower"), np.quantile(ranks, q, axis=0, method="lower"))
+        np.testing.assert_array_equal(histogram_quantile(h, q, "higher"), np.quantile(ranks, q, axis=0, method="higher"))
+    np.testing.assert_array_equal(histogram_quantile(h, 0.5, "median"), np.median(ranks, axis=0))
+    even = rank_histogram(x[:998])  # an even number of draws: the mean of the two middle ranks
+    np.testing.assert_array_equal(histogram_quantile(even, 0.5, "median"), np.median(row_competition_ranks(x[:998]), axis=0))

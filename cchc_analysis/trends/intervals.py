@@ -15,7 +15,7 @@ import pandas as pd
 from ..labels import check_lang
 from ..ranking import TIE_DECIMALS, competition_rank
 from ..resample import index_draws
-from ..stats import mogstad_rank_sets, row_competition_ranks
+from ..stats import histogram_quantile, mogstad_rank_sets, rank_histogram, row_competition_ranks
 from ..text import fmt_int, fmt_number
 from .breaks import survey_max_for
 from .trajectory import _is_scores, _unit_table
@@ -232,28 +232,23 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, confidence: f
             model_vi = (f"bảng công bố: điểm điều tra ({_vn(smax)}/100) ~ phân phối chuẩn, "
                         f"độ lệch chuẩn {_vn(smax)}·{_vn(response_sd)}/√n, "
                         f"n={'theo dữ liệu' if n_txt == 'data' else _vn(n[0])} người trả lời; điểm thẩm định giữ nguyên")
-        ranks = row_competition_ranks(draws)
         point = competition_rank(g["index"].to_numpy(float)).astype(int)
-        lo = np.quantile(ranks, lo_q, axis=0, method="lower").astype(int)
-        hi = np.quantile(ranks, hi_q, axis=0, method="higher").astype(int)
+        if len(g) <= 6_000:  # the ranks' histogram (units² counts) instead of every draw's ranks
+            h = rank_histogram(draws)
+            lo = histogram_quantile(h, lo_q, "lower")
+            hi = histogram_quantile(h, hi_q, "higher")
+            med = histogram_quantile(h, 0.5, "median")
+            ptop = h[:, :top_k].sum(axis=1) / n_draws
+        else:
+            ranks = row_competition_ranks(draws)
+            lo = np.quantile(ranks, lo_q, axis=0, method="lower").astype(int)
+            hi = np.quantile(ranks, hi_q, axis=0, method="higher").astype(int)
+            med = np.median(ranks, axis=0)
+            ptop = (ranks <= top_k).mean(axis=0)
+            del ranks
         lo, hi = np.minimum(lo, point), np.maximum(hi, point)
-        med = np.median(ranks, axis=0)
-        ptop = (ranks <= top_k).mean(axis=0)
         order = np.lexsort((ids, point))
-        xr = np.round(draws, TIE_DECIMALS)
-        band = np.zeros(len(g), dtype=int)
-        p_next = np.full(len(g), np.nan)
-        cur, leader = 1, order[0] if len(order) else 0
-        for j, i in enumerate(order):
-            if j > 0:
-                p = np.mean(xr[:, leader] > xr[:, i]) + 0.5 * np.mean(xr[:, leader] == xr[:, i])
-                if p >= confidence:
-                    cur += 1
-                    leader = i
-            band[i] = cur
-            if j + 1 < len(order):
-                n2 = order[j + 1]
-                p_next[i] = np.mean(xr[:, i] > xr[:, n2]) + 0.5 * np.mean(xr[:, i] == xr[:, n2])
+        band, p_next = _bands(draws, order, confidence)
         res = pd.DataFrame({
             "year": int(yr), "unit_id": ids, "unit_name": g["unit_name"].to_numpy(),
             "index": g["index"].to_numpy(float), "rank": point, "rank_lo": lo, "rank_hi": hi,
@@ -274,6 +269,34 @@ def rank_intervals(scores: pd.DataFrame, *, n_draws: int = 10_000, confidence: f
     out.attrs["model"] = results[-1].attrs["model"]
     out.attrs["model_vi"] = results[-1].attrs["model_vi"]
     return out
+
+
+def _bands(draws: np.ndarray, order: np.ndarray, confidence: float):
+    """Bands and P(unit above the next) with the units walked in rank order ``order``.
+
+    A band starts with a leader; a unit joins it unless P(leader above unit) ≥
+    ``confidence`` (ties count one half), when it starts the next band.
+    """
+    n = len(order)
+    band = np.zeros(n, dtype=int)
+    p_next = np.full(n, np.nan)
+    if n == 0:
+        return band, p_next
+    xs = draws.T[order]                       # one unit per row, in rank order
+    np.round(xs, TIE_DECIMALS, out=xs)
+
+    def p_above(a, b):
+        return np.mean(a > b) + 0.5 * np.mean(a == b)
+
+    cur, leader = 1, 0
+    for j in range(n):
+        if j > 0 and p_above(xs[leader], xs[j]) >= confidence:
+            cur += 1
+            leader = j
+        band[order[j]] = cur
+        if j + 1 < n:
+            p_next[order[j]] = p_above(xs[j], xs[j + 1])
+    return band, p_next
 
 
 def _vn(x) -> str:
