@@ -230,21 +230,28 @@ def rank_histogram(x) -> np.ndarray:
     return h.reshape(u, u)
 
 
-def histogram_quantile(h: np.ndarray, q: float, method: str) -> np.ndarray:
-    """``np.quantile(values, q, method=method)`` per row of a histogram ``h`` of the integer
-    values 1 … h.shape[1] (``method``: ``"lower"``, ``"higher"`` or ``"median"``).
+def histogram_quantile(h: np.ndarray, q: float, method: str, values=None) -> np.ndarray:
+    """``np.quantile(x, q, method=method)`` per row of a histogram ``h``: ``h[j, i]`` counts
+    row ``j``'s draws equal to ``values[i]`` (sorted; default the ranks 1 … h.shape[1]).
+
+    ``method``: ``"lower"``, ``"higher"``, ``"linear"`` (numpy's default, with its
+    interpolation formula, so the results are the same floats) or ``"median"``.
 
     Examples
     --------
     >>> h = np.array([[2, 1, 0, 1]])        # the values 1, 1, 2, 4
     >>> [int(histogram_quantile(h, 0.5, m)[0]) for m in ("lower", "higher")], float(histogram_quantile(h, 0.5, "median")[0])
     ([1, 2], 1.5)
+    >>> float(histogram_quantile(h, 0.9, "linear")[0]) == float(np.quantile([1, 1, 2, 4], 0.9))
+    True
     """
+    h = np.asarray(h)
+    vals = np.arange(1, h.shape[1] + 1) if values is None else np.asarray(values)
     c = np.cumsum(h, axis=1)
     n = c[:, -1]
 
     def at(i):  # the value at sorted position i (0-based) of each row
-        return np.argmax(c > i[:, None], axis=1) + 1
+        return vals[np.argmax(c > i[:, None], axis=1)]
 
     if method == "lower":
         return at(np.floor(q * (n - 1)).astype(np.int64))
@@ -252,7 +259,18 @@ def histogram_quantile(h: np.ndarray, q: float, method: str) -> np.ndarray:
         return at(np.ceil(q * (n - 1)).astype(np.int64))
     if method == "median":
         return (at((n - 1) // 2) + at(n // 2)) / 2.0
-    raise ValueError(f"The value for `method` must be one of ['lower', 'higher', 'median'], but {method!r} was passed.")
+    if method == "linear":
+        v = (n - 1) * q
+        prev = np.floor(v)
+        t = v - prev
+        prev = prev.astype(np.int64)
+        a, b = at(prev).astype(float), at(np.minimum(prev + 1, n - 1)).astype(float)
+        d = b - a
+        out = a + d * t
+        np.subtract(b, d * (1 - t), out=out, where=t >= 0.5)
+        return out
+    raise ValueError("The value for `method` must be one of ['lower', 'higher', 'linear', 'median'], "
+                     f"but {method!r} was passed.")
 
 
 def mogstad_rank_sets(draws, estimate, confidence: float) -> tuple[np.ndarray, np.ndarray]:

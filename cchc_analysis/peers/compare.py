@@ -11,7 +11,7 @@ from ..labels import check_lang
 from ..ranking import TIE_DECIMALS
 from ..text import fmt_number, fmt_pvalue
 from ..resample import index_draws
-from .intervals import _check_mc, _group_rank_pct_draws, _score_draws
+from .intervals import _check_mc, _group_rank_pct_draws, _group_rank_pct_quantiles, _score_draws
 from .league import _index_frame, _latest_year, _rank_one
 from .schemes import Scheme, _bands, builtin_schemes, resolve_schemes, scheme_label, single_league
 
@@ -60,16 +60,23 @@ def _weighted_ranks(x: np.ndarray, W: np.ndarray) -> np.ndarray:
     return R
 
 
-def _boot_spearman(x: np.ndarray, y: np.ndarray, W: np.ndarray, ry: np.ndarray | None = None) -> np.ndarray:
-    """Spearman's ρ of ``(x, y)`` in each resample (counts ``W``); ``ry``: ``y``'s ranks, reused."""
-    rx = _weighted_ranks(x, W)
+def _boot_y_part(y: np.ndarray, W: np.ndarray, ry: np.ndarray | None = None):
+    """What :func:`_boot_spearman` needs of ``y`` in each resample (computed once for many ``x``)."""
     ry = _weighted_ranks(y, W) if ry is None else ry
-    n = W.sum(axis=1, keepdims=True)
-    mx = (W * rx).sum(axis=1, keepdims=True) / n
-    my = (W * ry).sum(axis=1, keepdims=True) / n
-    dx, dy = rx - mx, ry - my
+    n = W.sum(axis=1)
+    dy = ry - (np.einsum("ij,ij->i", W, ry) / n)[:, None]
+    return n, dy, np.einsum("ij,ij,ij->i", W, dy, dy)
+
+
+def _boot_spearman(x: np.ndarray, y: np.ndarray, W: np.ndarray, ry: np.ndarray | None = None,
+                   y_part=None) -> np.ndarray:
+    """Spearman's ρ of ``(x, y)`` in each resample (counts ``W``); ``ry``: ``y``'s ranks, reused;
+    ``y_part``: :func:`_boot_y_part` of ``y``, reused."""
+    n, dy, syy = _boot_y_part(y, W, ry) if y_part is None else y_part
+    dx = _weighted_ranks(x, W)
+    dx -= (np.einsum("ij,ij->i", W, dx) / n)[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (W * dx * dy).sum(axis=1) / np.sqrt((W * dx * dx).sum(axis=1) * (W * dy * dy).sum(axis=1))
+        return np.einsum("ij,ij,ij->i", W, dx, dy) / np.sqrt(np.einsum("ij,ij,ij->i", W, dx, dx) * syy)
 
 
 def _league_bias_p(mi: pd.DataFrame, uid: np.ndarray, mx: np.ndarray) -> float:
@@ -413,12 +420,13 @@ def compare_schemes(
     except ValueError:
         ability = np.full(n, np.nan)
     boot = ry_boot = None
+    fb_of = {}  # each scheme's bootstrap fairness, used twice
     if n_boot:
         bi = np.random.default_rng([int(seed), 20]).integers(0, n, size=(int(n_boot), n))
         boot = np.bincount((bi + n * np.arange(int(n_boot))[:, None]).ravel(),
                            minlength=int(n_boot) * n).reshape(int(n_boot), n).astype(np.float64)
         del bi
-        ry_boot = _weighted_ranks(mx, boot)
+        ry_boot = _boot_y_part(mx, boot)
     disc = {}
     rows = []
     for s in schemes:
@@ -432,8 +440,7 @@ def compare_schemes(
         tau = float(stats.kendalltau(pos, pos_off).statistic)
         foot = float(np.abs(pos - pos_off).sum() / np.floor(n * n / 2.0))
         top = np.argsort(pos)[:k_top]
-        rpd = _group_rank_pct_draws(_score_draws(idx, draws, s.score), groups)
-        lo, hi = np.quantile(rpd, [a, 1.0 - a], axis=0)
+        lo, hi = _group_rank_pct_quantiles(_score_draws(idx, draws, s.score), groups, [a, 1.0 - a])
         cut_sens = cut_moved = np.nan
         if s.cuts is not None:
             cuts = np.asarray(s.cuts(frame), dtype=float)
@@ -457,7 +464,7 @@ def compare_schemes(
             disc[s.name] = e
             fm = _spearman(e, mx) if np.ptp(e) > 0 else 0.0
             if boot is not None:
-                fb = _nan0(_boot_spearman(e, mx, boot, ry_boot))
+                fb_of[s.name] = fb = _nan0(_boot_spearman(e, mx, boot, y_part=ry_boot))
                 flo, fhi = (float(v) for v in np.quantile(fb, [a, 1 - a]))
         rows.append({
             "year": y, "scheme": s.name, "kind": s.kind, "score": s.score, "n_units": n,
@@ -476,14 +483,14 @@ def compare_schemes(
         g_off = _rank_one(base_off, single_league())["peer_group"].to_numpy()
         ra_off = _group_rank_pct_draws(ability[None, :], g_off)[0]
         e_off = np.round(official["rank_pct"].to_numpy(float) - ra_off, TIE_DECIMALS)
-        f_off = np.abs(_nan0(_boot_spearman(e_off, mx, boot, ry_boot)))
+        f_off = np.abs(_nan0(_boot_spearman(e_off, mx, boot, y_part=ry_boot)))
     glo, ghi = [], []
     for s in schemes:
         if e_off is None or s.name not in disc:
             glo.append(np.nan)
             ghi.append(np.nan)
             continue
-        gain = f_off - np.abs(_nan0(_boot_spearman(disc[s.name], mx, boot, ry_boot)))
+        gain = f_off - np.abs(fb_of[s.name])
         lo_g, hi_g = np.quantile(gain, [a, 1 - a])
         glo.append(float(lo_g))
         ghi.append(float(hi_g))

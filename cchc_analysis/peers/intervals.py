@@ -10,7 +10,7 @@ import pandas as pd
 from .._deprecation import renamed_keyword
 from ..ranking import competition_rank
 from ..resample import index_draws
-from ..stats import rank_confidence_sets, row_competition_ranks
+from ..stats import histogram_quantile, rank_confidence_sets, rank_histogram, row_competition_ranks
 from .league import _index_frame, _latest_year, _rank_one
 from .schemes import Scheme
 
@@ -34,6 +34,27 @@ def _group_rank_pct_draws(draws: np.ndarray, groups: np.ndarray) -> np.ndarray:
             continue
         ranks = row_competition_ranks(draws[:, cols])
         out[:, cols] = (ranks - 1.0) / (m - 1.0)
+    return out
+
+
+def _group_rank_pct_quantiles(draws: np.ndarray, groups: np.ndarray, qs) -> np.ndarray:
+    """``np.quantile(_group_rank_pct_draws(draws, groups), qs, axis=0)`` (``len(qs) × units``)
+    from each group's rank histogram, without forming every draw's ranks."""
+    draws = np.asarray(draws, dtype=float)
+    out = np.empty((len(qs), draws.shape[1]))
+    for g in pd.unique(groups):
+        cols = np.flatnonzero(groups == g)
+        m = len(cols)
+        if m == 1:
+            out[:, cols] = 0.5
+            continue
+        if m > 6_000:  # the histogram would be too big: the draws' ranks
+            out[:, cols] = np.quantile(_group_rank_pct_draws(draws[:, cols], np.zeros(m)), qs, axis=0)
+            continue
+        h = rank_histogram(draws[:, cols] if m < draws.shape[1] else draws)
+        pct = (np.arange(1, m + 1) - 1.0) / (m - 1.0)
+        for i, q in enumerate(qs):
+            out[i, cols] = histogram_quantile(h, q, "linear", values=pct)
     return out
 
 
@@ -116,9 +137,8 @@ def peer_rank_intervals(
     draws = index_draws(scores, idx["unit_id"].to_numpy(), year=y, n_draws=n_draws, n_trials=n_trials,
                         survey="binomial", seed=seed)
     groups = ranked["peer_group"].to_numpy()
-    rp = _group_rank_pct_draws(_score_draws(idx, draws, scheme.score), groups)
     a = (1.0 - confidence) / 2.0
-    lo, hi = np.quantile(rp, [a, 1.0 - a], axis=0)
+    lo, hi = _group_rank_pct_quantiles(_score_draws(idx, draws, scheme.score), groups, [a, 1.0 - a])
     out = pd.DataFrame({
         "year": y, "unit_id": idx["unit_id"].to_numpy(), "scheme": scheme.name, "peer_group": groups,
         "rank_pct": ranked["rank_pct"].to_numpy(dtype=float), "rank_pct_low": lo, "rank_pct_high": hi,
