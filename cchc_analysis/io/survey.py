@@ -149,9 +149,32 @@ def _rows_from_file(p: Path, sheet: str | None) -> tuple[list[list], str | None,
 
 
 def _parse_unique(values: np.ndarray, parser):
-    """Apply ``parser`` once per distinct cell value -> (results list, failed mask)."""
+    """Apply ``parser`` once per distinct cell value -> (results list, failed mask).
+
+    Values of different types are distinct (``1``, ``1.0``, ``"1"`` and ``True`` are parsed
+    separately); NaN is one value. Columns of one type (with empty cells) are hashed in C.
+    """
+    n = len(values)
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if len(kinds) == 1 and n > 64:
+        vals = np.asarray(values, dtype=object)
+        none = np.fromiter((v is None for v in vals), dtype=bool, count=n)
+        codes = np.full(n, -1, dtype=np.int64)
+        sub = vals[~none]
+        c, uniq = pd.factorize(sub, use_na_sentinel=False)
+        codes[~none] = c
+        res, fail = [], np.zeros(len(uniq) + 1, dtype=bool)
+        for k, v in enumerate(list(uniq) + [None]):
+            try:
+                res.append(parser(v))
+            except (ValueError, TypeError, OverflowError):
+                res.append(None)
+                fail[k] = True
+        codes[none] = len(uniq)
+        return [res[k] for k in codes], fail[codes]
     cache: dict = {}
-    out, bad = [], np.zeros(len(values), dtype=bool)
+    out, bad = [], np.zeros(n, dtype=bool)
     for i, v in enumerate(values):
         key = (type(v).__name__, v) if not isinstance(v, float) or v == v else ("nan", None)
         if key not in cache:

@@ -86,7 +86,21 @@ def survey_for_year(survey_path: str, scores_path: str, *, year: int, lang: str 
     responses = read_survey(path)
     synthetic = is_synthetic(responses)
     if synthetic:  # check the answers against the synthetic instrument (question ids, scales)
-        responses = read_survey(path, questions=synthetic_survey_questions())
+        q = synthetic_survey_questions().set_index("question")
+        known = responses["question"].isin(q.index)
+        lo = responses["question"].map(q["scale_min"]).astype(float)
+        hi = responses["question"].map(q["scale_max"]).astype(float)
+        r = responses["response"]
+        if not known.all() or ((r < lo - 1e-9) | (r > hi + 1e-9)).any():
+            # a problem: the careful read says where (file, row, column)
+            responses = read_survey(path, questions=synthetic_survey_questions())
+        elif "scale" in q.columns:  # the instrument's sub-scales, where the file names none
+            from_q = responses["question"].map(q["scale"]).fillna("").astype(str)
+            if "scale" in responses.columns:
+                given = responses["scale"].astype(str)
+                responses["scale"] = given.where(given != "", from_q)
+            else:
+                responses["scale"] = from_q
     year_rows = responses.loc[responses["year"] == int(year)]
     if year_rows.empty:
         years = ", ".join(str(int(y)) for y in sorted(responses["year"].unique())) or "—"
