@@ -380,25 +380,29 @@ def studentized_spearman(x, y, *, n_perm: int = 9_999, seed=0, alternative: str 
     at_x = last_x[pos_x]                                      # each unit's tie-group end
     # y is permuted: its sorted values (hence tie groups) are the same in every permutation
     sy = np.sort(ry0)[::-1]
-    last_y = np.searchsorted(-sy, -sy, side="right") - 1
+    sy_u = np.unique(sy)[::-1]
+    end_y = np.searchsorted(-sy, -sy_u, side="right") - 1     # last sorted position of each group
+    k_y = len(sy_u)
     # each unit's tie group in y, 0 = highest: sorting a permuted row by these small integers
     # (a linear radix sort) gives the same stable order as sorting its values, n log n
-    gy = np.searchsorted(-sy, -ry0, side="left").astype(np.int16 if n < 2**15 else np.int64)
+    gy = np.searchsorted(-sy_u, -ry0).astype(np.int16 if n < 2**15 else np.int64)
+    ryc = ry0 - (n + 1) / 2.0
+    ryn = ry0 / n
 
     def _stat(P):
         # P: (m, n) permutations of the units; the permuted (uncentred) y ranks are ry0[P]
-        RY = ry0[P]
-        Yc = RY - (n + 1) / 2.0
+        Yc = ryc[P]
         r = (Yc @ rx) / np.sqrt(sxx * syy)
-        v = RY / n
+        v = ryn[P]
         # B_i = mean_j v_j 1{x_j >= x_i}
         cs = np.cumsum(v[:, ox], axis=1)
         B = cs[:, at_x] / n
-        # A_i = mean_j u_j 1{y_j >= y_i}
-        oy = np.argsort(gy[P], axis=1, kind="stable")          # = argsort(-RY, kind="stable")
-        csu = np.cumsum(ux[oy], axis=1)[:, last_y] / n
-        A = np.empty_like(csu)
-        A[np.arange(len(P))[:, None], oy] = csu
+        # A_i = mean_j u_j 1{y_j >= y_i}: the running sum of u in descending y order at the
+        # end of unit i's tie group (one value per group, looked up by the unit's group)
+        G = gy[P]
+        oy = np.argsort(G, axis=1, kind="stable")              # = argsort(-ry0[P], kind="stable")
+        at_end = np.cumsum(ux[oy], axis=1)[:, end_y] / n
+        A = at_end.reshape(-1)[G + (k_y * np.arange(len(P)))[:, None]]
         psi = 12.0 * (ux[None, :] * v + A + B)
         var = psi.var(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
