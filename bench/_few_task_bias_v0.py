@@ -2,9 +2,11 @@
 
 ``studentized_spearman`` sorted every permuted row of ``y`` as floats and scattered with
 ``put_along_axis``; ``spearman_boot_ci`` ranked every bootstrap resample with
-``scipy.stats.rankdata`` (an n log n sort of a B × n matrix, twice). Copied verbatim from
-``cchc_analysis/stats.py`` at bf75e59; :func:`few_task_bias` here is today's battery run
-with these two in place of the new ones (the two-way model and the rest are shared).
+``scipy.stats.rankdata`` (an n log n sort of a B × n matrix, twice); ``fit_twoway`` coded
+units and criteria with ``np.unique`` on the strings of every row and found each criterion's
+rows with a boolean mask. Copied verbatim from ``cchc_analysis/stats.py`` and
+``cchc_analysis/bias/twoway.py`` at bf75e59 (imports adapted); :func:`few_task_bias` here
+is today's battery run with these three in place of the new ones (the rest is shared).
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ from __future__ import annotations
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 from scipy import stats
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.special import expit
 
 _ALTERNATIVES = ("two-sided", "less", "greater")
 
@@ -192,10 +198,128 @@ def spearman_boot_ci(x, y, *, confidence: float = 0.95, n_boot: int = 1_999, see
     return float(np.quantile(r, a)), float(np.quantile(r, 1 - a))
 
 
+def fit_twoway(scores: pd.DataFrame, *, year=None, trials=None, max_trials: int = 20,
+               prior_sd: float = 3.0, tol: float = 1e-7, max_iter: int = 500) -> TwoWayFit:
+    """Fit ``logit p_uc = a_u + d_c`` (binomial, trials from each criterion's scoring step).
+
+    Parameters
+    ----------
+    scores : canonical scores table (``year, unit_id, criterion, max_points, points, applicable``).
+    year : the year (default: the latest).
+    trials : trials per criterion: ``None`` (detected from the points seen,
+        :func:`detect_trials`), an int for all, or a dict ``criterion -> int``.
+    max_trials : cap of the detection (criteria scored on a continuous scale get it).
+    prior_sd : SD of the normal priors of abilities and eases (logits).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"year": 2023, "unit_id": list("aabbcc"), "criterion": ["x", "y"] * 3,
+    ...                   "max_points": 1.0, "points": [1, 1, 1, 0, 0, 0.0], "applicable": True})
+    >>> f = fit_twoway(s)
+    >>> f.frame()["index_model"].round(1).tolist()
+    [87.4, 50.0, 12.6]
+    """
+    from cchc_analysis.bias.adjusted import _applicable_rows, _check_scores, _pick_year
+    from cchc_analysis.bias.twoway import _MSG_ALONE, _MSG_SPLIT, TwoWayFit, detect_trials
+
+    _check_scores(scores)
+    year = _pick_year(scores, year)
+    rows = _applicable_rows(scores[scores["year"] == year])
+    rows = rows[rows["max_points"] > 0]
+    if rows.empty:
+        raise ValueError(f"No applicable criterion with points in year {year}.")
+    uids, ui = np.unique(rows["unit_id"].astype(str).to_numpy(), return_inverse=True)
+    crits, ci = np.unique(rows["criterion"].astype(str).to_numpy(), return_inverse=True)
+    U, C = len(uids), len(crits)
+    m = rows["max_points"].to_numpy(float)
+    k = np.clip(rows["points"].to_numpy(float), 0, m)
+    # trials per criterion (for its largest maximum); a row's trials scale with its maximum
+    mref = np.zeros(C)
+    np.maximum.at(mref, ci, m)
+    if trials is None:
+        t_c = np.array([detect_trials(k[ci == j], m[ci == j], max_trials=max_trials) for j in range(C)], float)
+    elif isinstance(trials, dict):
+        t_c = np.array([float(trials.get(c, detect_trials(k[ci == j], m[ci == j], max_trials=max_trials)))
+                        for j, c in enumerate(crits)])
+    else:
+        t_c = np.full(C, float(trials))
+    t_row = t_c[ci] * m / mref[ci]
+    A = np.zeros((U, C), bool)
+    A[ui, ci] = True
+    Muc = np.zeros((U, C))
+    Puc = np.zeros((U, C))
+    T = np.zeros((U, C))
+    Muc[ui, ci] = m
+    Puc[ui, ci] = k
+    T[ui, ci] = t_row
+    S = np.where(T > 0, Puc / np.where(Muc > 0, Muc, 1.0) * T, 0.0)
+    # components of the unit-criterion graph
+    g = coo_matrix((np.ones(len(ui)), (ui, U + ci)), shape=(U + C, U + C))
+    ncomp, lab = connected_components(g, directed=False)
+    comp_u, comp_c = lab[:U], lab[U:]
+    _, comp_u = np.unique(comp_u, return_inverse=True)
+    _, comp_c = np.unique(comp_c, return_inverse=True)
+    units_per_c = A.sum(axis=0)
+    n_shared = (A & (units_per_c[None, :] >= 2)).sum(axis=1)
+    s2 = float(prior_sd) ** 2
+    # start: logits of smoothed unit and criterion rates
+    ru = (S.sum(1) + 0.5) / (T.sum(1) + 1)
+    a = np.log(ru / (1 - ru))
+    d = np.zeros(C)
+    nuc = np.maximum(units_per_c, 1)
+    converged = False
+    it = 0
+    for it in range(1, max_iter + 1):
+        # one joint Newton step on the penalised log-likelihood (concave): the d-block by
+        # its Schur complement (C × C), the a-block diagonal
+        p = expit(a[:, None] + d[None, :])
+        V = T * p * (1 - p)
+        R = S - T * p
+        ga = R.sum(1) - a / s2
+        gd = R.sum(0) - d / s2
+        ha = V.sum(1) + 1 / s2
+        hd = V.sum(0) + 1 / s2
+        Vs = V / ha[:, None]
+        schur = np.diag(hd) - Vs.T @ V
+        dd = np.linalg.solve(schur, gd - Vs.T @ ga)
+        da = (ga - V @ dd) / ha
+        step = max(np.abs(da).max(), np.abs(dd).max())
+        if step > 3:
+            da, dd = da * 3 / step, dd * 3 / step
+        a, d = a + da, d + dd
+        if step < tol:
+            converged = True
+            break
+    # report the eases centred within each component (a + d, hence p, unchanged)
+    for j in range(ncomp):
+        cc = comp_c == j
+        shift = np.average(d[cc], weights=nuc[cc])
+        d[cc] -= shift
+        a[comp_u == j] += shift
+    w = Muc.sum(axis=0) / U
+    fit = TwoWayFit(year=year, unit_ids=uids, criteria=crits, ability=a, ability_se=np.zeros(U), ease=d,
+                    trials=t_c, applicable=A, max_uc=Muc, points_uc=Puc, trials_uc=T, weight=w,
+                    component=comp_u, n_components=int(ncomp), n_shared=n_shared, prior_sd=float(prior_sd),
+                    converged=converged, iterations=it)
+    iaa, _, _ = fit.info()
+    fit.ability_se = 1 / np.sqrt(iaa)
+    msg = {"vi": [], "en": []}
+    if ncomp > 1:
+        for lang in ("vi", "en"):
+            msg[lang].append(_MSG_SPLIT[lang].format(k=ncomp))
+    alone = int((n_shared == 0).sum())
+    if alone and U > 1:
+        for lang in ("vi", "en"):
+            msg[lang].append(_MSG_ALONE[lang].format(k=alone))
+    fit.message = {lang: " ".join(v) for lang, v in msg.items()}
+    return fit
+
+
 def few_task_bias(scores, **kw):
     """:func:`cchc_analysis.bias.few_task_bias` with the pre-issue-15 rank tests."""
-    from cchc_analysis.bias import battery
+    from cchc_analysis.bias import battery, twoway
 
     with mock.patch.object(battery, "studentized_spearman", studentized_spearman), \
-            mock.patch.object(battery, "spearman_boot_ci", spearman_boot_ci):
+            mock.patch.object(battery, "spearman_boot_ci", spearman_boot_ci), \
+            mock.patch.object(twoway, "fit_twoway", fit_twoway):
         return battery.few_task_bias(scores, **kw)

@@ -416,7 +416,7 @@ def studentized_spearman(x, y, *, n_perm: int = 9_999, seed=0, alternative: str 
     tol = 1e-10
     ge_t = ge_r = 0
     done = 0
-    chunk = max(1, min(chunk, 4_000_000 // max(n, 1)))
+    chunk = max(1, min(chunk, 1_000_000 // max(n, 1)))       # ~8 MB per m × n array
     while done < n_perm:
         m = min(chunk, n_perm - done)
         # permuting the unit numbers draws the same permutations as permuting ry0 itself
