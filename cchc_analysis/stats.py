@@ -477,40 +477,51 @@ def studentized_spearman(x, y, *, n_perm: int = 9_999, seed=0, alternative: str 
     last_x = np.searchsorted(-sx, -sx, side="right") - 1     # in sorted positions
     pos_x = np.empty(n, dtype=np.int64)
     pos_x[ox] = np.arange(n)
+    at_x = last_x[pos_x]                                      # each unit's tie-group end
     # y is permuted: its sorted values (hence tie groups) are the same in every permutation
     sy = np.sort(ry0)[::-1]
-    last_y = np.searchsorted(-sy, -sy, side="right") - 1
+    sy_u = np.unique(sy)[::-1]
+    end_y = np.searchsorted(-sy, -sy_u, side="right") - 1     # last sorted position of each group
+    k_y = len(sy_u)
+    # each unit's tie group in y, 0 = highest: sorting a permuted row by these small integers
+    # (a linear radix sort) gives the same stable order as sorting its values, n log n
+    gy = np.searchsorted(-sy_u, -ry0).astype(np.int16 if n < 2**15 else np.int64)
+    ryc = ry0 - (n + 1) / 2.0
+    ryn = ry0 / n
 
-    def _stat(RY):
-        # RY: (m, n) permuted (uncentred) y ranks
-        Yc = RY - (n + 1) / 2.0
+    def _stat(P):
+        # P: (m, n) permutations of the units; the permuted (uncentred) y ranks are ry0[P]
+        Yc = ryc[P]
         r = (Yc @ rx) / np.sqrt(sxx * syy)
-        v = RY / n
+        v = ryn[P]
         # B_i = mean_j v_j 1{x_j >= x_i}
         cs = np.cumsum(v[:, ox], axis=1)
-        B = cs[:, last_x][:, pos_x] / n
-        # A_i = mean_j u_j 1{y_j >= y_i}
-        oy = np.argsort(-RY, axis=1, kind="stable")
-        csu = np.cumsum(ux[oy], axis=1)[:, last_y] / n
-        A = np.empty_like(csu)
-        np.put_along_axis(A, oy, csu, axis=1)
+        B = cs[:, at_x] / n
+        # A_i = mean_j u_j 1{y_j >= y_i}: the running sum of u in descending y order at the
+        # end of unit i's tie group (one value per group, looked up by the unit's group)
+        G = gy[P]
+        oy = np.argsort(G, axis=1, kind="stable")              # = argsort(-ry0[P], kind="stable")
+        at_end = np.cumsum(ux[oy], axis=1)[:, end_y] / n
+        A = at_end.reshape(-1)[G + (k_y * np.arange(len(P)))[:, None]]
         psi = 12.0 * (ux[None, :] * v + A + B)
         var = psi.var(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             t = np.sqrt(n) * r / np.sqrt(var)
         return r, t
 
-    r0, t0 = _stat(ry0[None, :])
+    units = np.arange(n)
+    r0, t0 = _stat(units[None, :])
     r0, t0 = float(r0[0]), float(t0[0])
     rng = np.random.default_rng(seed)
     tol = 1e-10
     ge_t = ge_r = 0
     done = 0
-    chunk = max(1, min(chunk, 4_000_000 // max(n, 1)))
+    chunk = max(1, min(chunk, 1_000_000 // max(n, 1)))       # ~8 MB per m × n array
     while done < n_perm:
         m = min(chunk, n_perm - done)
-        Y = rng.permuted(np.broadcast_to(ry0, (m, n)), axis=1)
-        r, t = _stat(Y)
+        # permuting the unit numbers draws the same permutations as permuting ry0 itself
+        P = rng.permuted(np.broadcast_to(units, (m, n)), axis=1)
+        r, t = _stat(P)
         if alternative == "two-sided":
             ge_t += int(np.sum(np.abs(t) >= abs(t0) - tol))
             ge_r += int(np.sum(np.abs(r) >= abs(r0) - tol))
@@ -528,6 +539,22 @@ def studentized_spearman(x, y, *, n_perm: int = 9_999, seed=0, alternative: str 
         "p_val_plain": (1 + ge_r) / (n_perm + 1),
         "n": n,
     }
+
+
+def _tie_groups(x: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's tie group, numbered in ascending order of value, and the number of groups."""
+    values, codes = np.unique(x, return_inverse=True)
+    return codes.reshape(-1), len(values)
+
+
+def _resample_ranks(g: np.ndarray, k: int) -> np.ndarray:
+    """Average ranks within each row of a resample given by its tie groups ``g`` (m × n, codes
+    below ``k``): ``scipy.stats.rankdata(values, axis=1)`` in O(m·(n + k)), no sort."""
+    m = g.shape[0]
+    flat = g + (k * np.arange(m))[:, None]
+    count = np.bincount(flat.ravel(), minlength=m * k).reshape(m, k)
+    below = np.cumsum(count, axis=1) - count
+    return (below + (count + 1) / 2.0).reshape(-1)[flat]
 
 
 def spearman_boot_ci(x, y, *, confidence: float = 0.95, n_boot: int = 1_999, seed=0) -> tuple[float, float]:
@@ -551,12 +578,26 @@ def spearman_boot_ci(x, y, *, confidence: float = 0.95, n_boot: int = 1_999, see
     n = len(x)
     rng = np.random.default_rng([seed, 7])
     idx = rng.integers(0, n, size=(n_boot, n))
-    rx = stats.rankdata(x[idx], axis=1)
-    ry = stats.rankdata(y[idx], axis=1)
-    rx -= rx.mean(axis=1, keepdims=True)
-    ry -= ry.mean(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.sum(rx * ry, axis=1) / np.sqrt(np.sum(rx**2, axis=1) * np.sum(ry**2, axis=1))
+    # average ranks within each resample without sorting it: a resampled value's rank is
+    # (# resampled values below its tie group) + (its group's count + 1) / 2, from the counts
+    # of each tie group in the resample (a bincount); the same half-integers as
+    # scipy.stats.rankdata, so ρ is the same to the last bit
+    gx, kx = _tie_groups(x)
+    gy, ky = _tie_groups(y)
+    bad = np.isnan(x) | np.isnan(y)                  # rankdata: a NaN makes the resample's ρ NaN
+    r = np.empty(n_boot)
+    step = max(1, 250_000 // max(n, 1))
+    for b0 in range(0, n_boot, step):
+        ib = idx[b0:b0 + step]
+        rx = _resample_ranks(gx[ib], kx)
+        ry = _resample_ranks(gy[ib], ky)
+        rx -= rx.mean(axis=1, keepdims=True)
+        ry -= ry.mean(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rb = np.sum(rx * ry, axis=1) / np.sqrt(np.sum(rx**2, axis=1) * np.sum(ry**2, axis=1))
+        if bad.any():
+            rb[bad[ib].any(axis=1)] = np.nan
+        r[b0:b0 + step] = rb
     r = r[np.isfinite(r)]
     if len(r) < 10:
         return np.nan, np.nan

@@ -175,3 +175,55 @@ def test_spearman_studentizer_is_the_asymptotic_variance():
     est = (np.sqrt(n) * o["rho"] / o["statistic"]) ** 2
     assert est == pytest.approx(mc_var, rel=0.2)
     assert mc_var > 1.15   # the plain permutation variance (1) is wrong here
+
+
+def _direct_spearman_t(rx0, RY):
+    """sqrt(n)·ρ/σ̂ of each row of permuted y ranks RY, by the O(n²) definitions (no sorting)."""
+    n = len(rx0)
+    u, v = rx0 / n, RY / n
+    xc, yc = rx0 - rx0.mean(), RY - (n + 1) / 2
+    r = (yc @ xc) / np.sqrt((xc @ xc) * (yc[0] @ yc[0]))
+    A = (u[None, None, :] * (RY[:, None, :] >= RY[:, :, None])).mean(axis=2)   # mean_j u_j 1{y_j >= y_i}
+    B = (v[:, None, :] * (rx0[None, None, :] >= rx0[None, :, None])).mean(axis=2)
+    psi = 12 * (u[None, :] * v + A + B)
+    return r, np.sqrt(n) * r / psi.std(axis=1)
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "less"])
+def test_studentized_spearman_p_values_are_those_of_the_seeded_permutations(alternative):
+    # the seeded p-value is the count over the permutations numpy.random.default_rng(seed)
+    # .permuted draws of y's ranks, recomputed here by the O(n²) definitions (ties in x and y)
+    rng = np.random.default_rng(11)
+    n, n_perm = 30, 300
+    x = np.round(rng.normal(size=n), 1)
+    y = np.round(-0.4 * x + rng.normal(size=n), 1)
+    out = studentized_spearman(x, y, n_perm=n_perm, seed=5, alternative=alternative, chunk=70)
+    rx0, ry0 = stats.rankdata(x), stats.rankdata(y)
+    r0, t0 = _direct_spearman_t(rx0, ry0[None, :])
+    # one call's permutations (the chunks of 70 draw the same: row-wise shuffles, in order)
+    RY = np.random.default_rng(5).permuted(np.broadcast_to(ry0, (n_perm, n)), axis=1)
+    r, t = _direct_spearman_t(rx0, RY)
+    if alternative == "two-sided":
+        ge_t, ge_r = np.sum(np.abs(t) >= abs(t0[0]) - 1e-10), np.sum(np.abs(r) >= abs(r0[0]) - 1e-10)
+    else:
+        ge_t, ge_r = np.sum(t <= t0[0] + 1e-10), np.sum(r <= r0[0] + 1e-10)
+    assert out["statistic"] == pytest.approx(t0[0], rel=1e-12)
+    assert out["p_val"] == (1 + ge_t) / (n_perm + 1)
+    assert out["p_val_plain"] == (1 + ge_r) / (n_perm + 1)
+
+
+def test_spearman_boot_ci_is_the_rankdata_bootstrap_to_the_last_bit():
+    # counting tie groups in each resample gives scipy.stats.rankdata's average ranks
+    # exactly, so the interval is bit-for-bit that of ranking every resample (ties, chunks)
+    rng = np.random.default_rng(3)
+    for n, n_boot in ((25, 199), (700, 900)):    # 700 units: several chunks of resamples
+        x = np.round(rng.normal(size=n), 1)
+        y = np.round(x + rng.normal(size=n), 0)
+        idx = np.random.default_rng([4, 7]).integers(0, n, size=(n_boot, n))
+        rx, ry = stats.rankdata(x[idx], axis=1), stats.rankdata(y[idx], axis=1)
+        rx -= rx.mean(axis=1, keepdims=True)
+        ry -= ry.mean(axis=1, keepdims=True)
+        r = np.sum(rx * ry, axis=1) / np.sqrt(np.sum(rx**2, axis=1) * np.sum(ry**2, axis=1))
+        a = (1 - 0.95) / 2                        # (0.025000000000000022: the same float)
+        ref = (np.quantile(r, a), np.quantile(r, 1 - a))
+        assert spearman_boot_ci(x, y, n_boot=n_boot, seed=4) == ref

@@ -193,6 +193,16 @@ _MSG_ALONE = {
 }
 
 
+def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of an array of strings through a hash table
+    (``pandas.factorize``, then only the distinct values sorted): the same sorted values and
+    codes, without sorting every row."""
+    codes, uniques = pd.factorize(values, sort=True)
+    if (codes < 0).any():                 # a missing value: numpy's own behaviour (an error)
+        return np.unique(values, return_inverse=True)
+    return np.asarray(uniques), codes
+
+
 def fit_twoway(scores: pd.DataFrame, *, year=None, trials=None, max_trials: int = 20,
                prior_sd: float = 3.0, tol: float = 1e-7, max_iter: int = 500) -> TwoWayFit:
     """Fit ``logit p_uc = a_u + d_c`` (binomial, trials from each criterion's scoring step).
@@ -222,19 +232,23 @@ def fit_twoway(scores: pd.DataFrame, *, year=None, trials=None, max_trials: int 
     rows = rows[rows["max_points"] > 0]
     if rows.empty:
         raise ValueError(f"No applicable criterion with points in year {year}.")
-    uids, ui = np.unique(rows["unit_id"].astype(str).to_numpy(), return_inverse=True)
-    crits, ci = np.unique(rows["criterion"].astype(str).to_numpy(), return_inverse=True)
+    uids, ui = _sorted_codes(rows["unit_id"].astype(str).to_numpy())
+    crits, ci = _sorted_codes(rows["criterion"].astype(str).to_numpy())
     U, C = len(uids), len(crits)
     m = rows["max_points"].to_numpy(float)
     k = np.clip(rows["points"].to_numpy(float), 0, m)
     # trials per criterion (for its largest maximum); a row's trials scale with its maximum
     mref = np.zeros(C)
     np.maximum.at(mref, ci, m)
-    if trials is None:
-        t_c = np.array([detect_trials(k[ci == j], m[ci == j], max_trials=max_trials) for j in range(C)], float)
-    elif isinstance(trials, dict):
-        t_c = np.array([float(trials.get(c, detect_trials(k[ci == j], m[ci == j], max_trials=max_trials)))
-                        for j, c in enumerate(crits)])
+    if trials is None or isinstance(trials, dict):
+        # each criterion's rows in their table order (a stable sort instead of C masks)
+        order = np.argsort(ci, kind="stable")
+        bounds = np.searchsorted(ci[order], np.arange(C + 1))
+        rows_of = [order[bounds[j]:bounds[j + 1]] for j in range(C)]
+        given = trials or {}
+        t_c = np.array([float(given[c]) if c in given else
+                        detect_trials(k[rows_of[j]], m[rows_of[j]], max_trials=max_trials)
+                        for j, c in enumerate(crits)], float)
     else:
         t_c = np.full(C, float(trials))
     t_row = t_c[ci] * m / mref[ci]

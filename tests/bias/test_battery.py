@@ -97,3 +97,24 @@ def test_few_task_bias_all_units_same_size_is_not_testable():
     assert "Cannot be tested" in bias_verdict(res, lang="en", decomposition=bias_decomposition(s))
     with pytest.raises(ValueError, match="at least 5 units"):
         few_task_bias(s[s["unit_id"].isin(["u0", "u1", "u2"])])
+
+
+def test_twoway_fit_orders_units_and_criteria_as_numpy_and_detects_steps_per_criterion():
+    # the fit's unit and criterion order is np.unique's (code points: 'Z' < 'a' < 'ä' < 'Đ'),
+    # and each criterion's scoring step is detect_trials over its own rows, in any row order
+    from cchc_analysis.bias.twoway import _sorted_codes, detect_trials, fit_twoway
+
+    ids = np.array(["é", "e", "Z", "a", "ä", "10", "9", "Đ", "a", "Z"], dtype=object)
+    u, c = _sorted_codes(ids)
+    nu, nc = np.unique(ids, return_inverse=True)
+    assert u.tolist() == nu.tolist() == ["10", "9", "Z", "a", "e", "ä", "é", "Đ"] and (c == nc).all()
+    with pytest.raises(TypeError):                 # a missing id fails as it does in numpy
+        _sorted_codes(np.array(["a", np.nan], dtype=object))
+    s = pd.DataFrame({"year": 2023, "unit_id": np.repeat(["Đà", "An", "Bá", "Ca"], 3),
+                      "criterion": ["y", "x", "z"] * 4, "max_points": 2.0, "applicable": True,
+                      "points": [1.5, 1, 2, 0.5, 2, 0, 2, 0, 1, 1, 1, 1.0]}).sample(frac=1, random_state=1)
+    f = fit_twoway(s)
+    assert f.unit_ids.tolist() == ["An", "Bá", "Ca", "Đà"] and f.criteria.tolist() == ["x", "y", "z"]
+    by_c = {c: detect_trials(g["points"], g["max_points"]) for c, g in s.groupby("criterion")}
+    assert f.trials.tolist() == [by_c["x"], by_c["y"], by_c["z"]] == [2, 4, 2]
+    assert fit_twoway(s, trials={"y": 1}).trials.tolist() == [2, 1, 2]
