@@ -34,8 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.stats import binom
+from scipy import sparse, stats
 
 __all__ = ["index_draws", "criterion_index_draws"]
 
@@ -270,7 +269,7 @@ def criterion_index_draws(unit, n_units: int, points, max_points, *, applicable=
     if len(ia):
         if exact:
             m = int(round(trials))
-            cdf = np.stack([binom.cdf(j, m, rate[ia]) for j in range(m)], axis=-1)
+            cdf = np.stack([stats.binom.cdf(j, m, rate[ia]) for j in range(m)], axis=-1)
             # thresholds on a 16-bit uniform: K = #{j : u >= round(F(j)·2^16)}
             thr = np.clip(np.round(cdf * 65536.0), 0, 65535)
             (Wa, Ca) = _padded(uidx[ia], U, (M[ia] / m).astype(np.float32), thr, fill=0.0)
@@ -341,7 +340,7 @@ def _draws_per_row_trials(uidx, U, pts_in, M, app, is_survey, sd_s, t_row, n_dra
     groups = []
     for m in np.unique(m_int[exact]).astype(int):
         ia = np.flatnonzero(exact & (m_int == m))
-        cdf = np.stack([binom.cdf(j, m, r_draw[ia]) for j in range(m)], axis=-1)
+        cdf = np.stack([stats.binom.cdf(j, m, r_draw[ia]) for j in range(m)], axis=-1)
         thr = np.clip(np.round(cdf * 65536.0), 0, 65535)
         (Wa, Ca) = _padded(uidx[ia], U, (M[ia] / m).astype(np.float32), thr, fill=0.0)
         groups.append(("exact", Wa, Ca.astype(np.uint16)))

@@ -50,7 +50,7 @@ from scipy import stats
 from ..config import PROCESSED_DIR
 from ..labels import register, register_values
 from ..outputs import write_csv
-from scipy.special import expit
+from scipy import special
 
 from .adjusted import shrunk_index, unit_sizes
 from .battery import _model_rows
@@ -97,7 +97,7 @@ def simulate_world(scenario: str, n: int, rng: np.random.Generator):
             a = a - 0.5 * (lm - lm.mean()) / (lm.std() if lm.std() > 0 else 1.0)
     uu = np.concatenate([np.full(len(c), i) for i, c in enumerate(sets)])
     cc = np.concatenate(sets)
-    p = expit(shift + a[uu] + d[cc])
+    p = special.expit(shift + a[uu] + d[cc])
     pts = rng.binomial(trials, p) / trials * mc[cc]
     ids = np.array([f"u{i:03d}" for i in range(n)])
     scores = pd.DataFrame({"year": 2023, "unit_id": ids[uu], "unit_type": typ[uu],
@@ -430,7 +430,7 @@ def user_calibration(scores: pd.DataFrame, *, year=None, alpha: float = 0.05, n_
         W = int(n_worlds)
         a_w = rng.permuted(np.broadcast_to(fit.ability, (W, U)), axis=1)
         e_w = rng.permuted(np.broadcast_to(ease, (W, len(ease))), axis=1) if sc == "no_association" else ease[None, :]
-        p = expit(a_w[:, uu] + e_w)
+        p = special.expit(a_w[:, uu] + e_w)
         k = rng.binomial(t[None, :], p) / t[None, :]
         Y = 100.0 * (k @ ind)
         rej, b = _hc3_slope_reject(Y, lx, alpha)

@@ -46,9 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import stats
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.special import expit
+from scipy import sparse, special
 
 __all__ = ["TwoWayFit", "fit_twoway", "model_index", "slope_test", "detect_trials", "row_trials"]
 
@@ -136,7 +134,7 @@ class TwoWayFit:
     message: dict = field(default_factory=dict)
 
     def p(self) -> np.ndarray:
-        return expit(self.ability[:, None] + self.ease[None, :])
+        return special.expit(self.ability[:, None] + self.ease[None, :])
 
     def info(self):
         """Penalised information blocks: diag I_aa (U), diag I_dd (C), I_ad (U × C)."""
@@ -262,7 +260,9 @@ def fit_twoway(scores: pd.DataFrame, *, year=None, trials=None, max_trials: int 
     T[ui, ci] = t_row
     S = np.where(T > 0, Puc / np.where(Muc > 0, Muc, 1.0) * T, 0.0)
     # components of the unit-criterion graph
-    g = coo_matrix((np.ones(len(ui)), (ui, U + ci)), shape=(U + C, U + C))
+    from scipy.sparse.csgraph import connected_components
+
+    g = sparse.coo_matrix((np.ones(len(ui)), (ui, U + ci)), shape=(U + C, U + C))
     ncomp, lab = connected_components(g, directed=False)
     comp_u, comp_c = lab[:U], lab[U:]
     _, comp_u = np.unique(comp_u, return_inverse=True)
@@ -280,7 +280,7 @@ def fit_twoway(scores: pd.DataFrame, *, year=None, trials=None, max_trials: int 
     for it in range(1, max_iter + 1):
         # one joint Newton step on the penalised log-likelihood (concave): the d-block by
         # its Schur complement (C × C), the a-block diagonal
-        p = expit(a[:, None] + d[None, :])
+        p = special.expit(a[:, None] + d[None, :])
         V = T * p * (1 - p)
         R = S - T * p
         ga = R.sum(1) - a / s2

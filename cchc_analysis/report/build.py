@@ -385,23 +385,9 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
     except PermissionError as exc:
         raise ReportParameterError(str(exc)) from None
 
-    every = discover_notebooks(notebooks_dir)
-    notebooks = discover_notebooks(notebooks_dir, only=only) if only else every
-    declared = inspect_parameters(notebooks)
-    wants = {k for d in declared.values() for k in d}
-    if data:
-        _wanted("--data", ("data_path", "scores_path"), wants)
-    if survey is not None:
-        _wanted("--survey", ("survey_path",), wants)
-
-    import openpyxl.xml
-
-    if not openpyxl.xml.DEFUSEDXML:  # every .xlsx read goes through openpyxl
-        raise ReportParameterError(
-            "openpyxl không dùng defusedxml (chống bom XML) / openpyxl is not using defusedxml "
-            "(XML-bomb protection): pip install defusedxml")
     # ---- the run's private folder (kernel sockets), and the warm-kernel process, which
-    # imports the libraries while the inputs are read and checked (zygote.py)
+    # imports the libraries while the notebooks are inspected and the inputs read and
+    # checked (zygote.py): started first, it is on the critical path
     ipc_dir = Path(tempfile.gettempdir()) / f"cchc-run-{uuid.uuid4().hex[:8]}-{os.getpid()}"
     try:
         ipc_dir.mkdir(mode=0o700)
@@ -411,6 +397,21 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
                            f"{ipc_dir}: {_why(exc)}") from None
     warm = zygote.start(str(ipc_dir), env={**os.environ, **kernel_env(jobs)}, cwd=str(config.PROJ_ROOT))
     try:
+        every = discover_notebooks(notebooks_dir)
+        notebooks = discover_notebooks(notebooks_dir, only=only) if only else every
+        declared = inspect_parameters(notebooks)
+        wants = {k for d in declared.values() for k in d}
+        if data:
+            _wanted("--data", ("data_path", "scores_path"), wants)
+        if survey is not None:
+            _wanted("--survey", ("survey_path",), wants)
+
+        import openpyxl.xml
+
+        if not openpyxl.xml.DEFUSEDXML:  # every .xlsx read goes through openpyxl
+            raise ReportParameterError(
+                "openpyxl không dùng defusedxml (chống bom XML) / openpyxl is not using defusedxml "
+                "(XML-bomb protection): pip install defusedxml")
         # ---- pre-flight: every input read and checked once, before any kernel starts
         checked = preflight(data=data, survey=survey, year=year, cache_dir=cache_dir)
         year = checked.year

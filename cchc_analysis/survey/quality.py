@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom, norm
+from scipy import stats
 
 from ..labels import check_lang, column_labels, register
 from ..stats import cronbach_alpha, icc1, rwg_j
@@ -312,7 +312,7 @@ def survey_quality(
             # partners needed grow with the unit: more look-alikes than an honest respondent meets
             # by chance in 95 % of units (each of the n - 1 others passes z >= near_z with
             # probability P(Z >= near_z)), at least `near_partners`
-            need_p = np.maximum(near_partners, binom.ppf(0.95, np.maximum(n - 1, 1), norm.sf(near_z)))[:, None]
+            need_p = np.maximum(near_partners, stats.binom.ppf(0.95, np.maximum(n - 1, 1), stats.norm.sf(near_z)))[:, None]
             near |= scaled & (scaled.sum(axis=2) >= need_p)[:, :, None]
         near &= pair_ok
         res["dup"][units] = near.any(axis=2).sum(axis=1) / n

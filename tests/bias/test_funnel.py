@@ -88,3 +88,12 @@ def test_funnel_null_world_flags_about_five_percent_and_limits_ignore_the_points
         b = funnel_data(s4, overdispersion=od)
         for c in ("lower95", "upper95", "lower998", "upper998"):
             np.testing.assert_allclose(a[c], b[c], rtol=1e-9)
+
+
+def test_normal_quantile_constants_are_scipys():
+    from scipy import stats
+
+    from cchc_analysis.bias import funnel
+
+    assert funnel._Z95 == float(stats.norm.ppf(0.975))
+    assert funnel._Z998 == float(stats.norm.ppf(0.999))
