@@ -13,8 +13,6 @@ import re
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
 from .config import RAW_DIR
 from .text import slugify
 
@@ -87,6 +85,7 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> df = pd.DataFrame({"unit_name": ['=HYPERLINK("http://x")', "Bộ Tư pháp"], "d": [-1.5, 2]})
     >>> neutralise_formulas(df)["unit_name"].tolist()
     ['\\'=HYPERLINK("http://x")', 'Bộ Tư pháp']
@@ -95,6 +94,7 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
     >>> neutralise_formulas(pd.DataFrame({"t": ["+0.33", "-1", "=1+1"]}))["t"].tolist()
     ['+0.33', '-1', "'=1+1"]
     """
+    import pandas as pd  # pandas only when a table is written (start-up time)
 
     def fix(v):
         if isinstance(v, str) and v.startswith(_FORMULA_START) and not _NUMBER.match(v.strip()):
@@ -156,6 +156,8 @@ def deterministic_zip(data: bytes) -> bytes:
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | os.PathLike) -> Path:
     """Write several frames as sheets of one XLSX workbook, atomically and formula-safe."""
+    import pandas as pd
+
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, frame in sheets.items():

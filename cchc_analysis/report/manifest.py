@@ -12,7 +12,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .. import config
-from ..provenance import is_synthetic
 from .parameters import STANDARD_PARAMETERS
 
 __all__ = ["PACKAGES", "sha256_file", "display_path", "previous_durations", "git_state",
@@ -132,6 +131,8 @@ def _input_is_synthetic(path: Path | None) -> bool:
     set ``attrs["synthetic"]`` from the file's own metadata), never judged by its name.
     """
     from ..io import read_scores  # lazy: io imports pandas/openpyxl, only needed after the run
+
+    from ..provenance import is_synthetic  # pandas: not at import (cchc --help, the warm kernels' head start)
 
     return is_synthetic(read_scores(config.DEFAULT_WORKBOOK if path is None else path))
 
