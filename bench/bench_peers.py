@@ -1,10 +1,12 @@
-"""compare_schemes (2k draws) and peer_rank_intervals (10k draws) at commune scale (issue 15).
+"""compare_schemes (2k draws), rank_intervals and peer_rank_intervals (10k draws) at commune scale (issue 15).
 
 World: one year, c = 100 criteria (1–4 points, quarter-point steps), every unit has a
 random 40–100 of them; n = 36 / 200 / 1,000 / 3,321 units. Each measurement runs in a
 fresh subprocess so that ``peak_mb`` is that call's peak resident memory. Targets (issue
-15): compare_schemes ≤ 10 s and ≤ 2 GB at 3,321 units (measured on main before this work:
-252 s, 9.2 GB); growth linear or better (fitted log–log slope).
+15) at 3,321 units: compare_schemes ≤ 10 s and ≤ 2 GB (measured on main before this work:
+252 s, 9.2 GB); ``trends.rank_intervals`` ≤ 5 s and ≤ 1 GB (140 s, 1.9 GB when the issue
+was filed; 22.9 s, 1.6 GB at the start of this round); growth linear or better (fitted
+log–log slope).
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ import numpy as np, pandas as pd
 warnings.simplefilter("ignore")
 from bench.bench_peers import world
 from cchc_analysis.peers import compare_schemes, peer_rank_intervals, single_league
+from cchc_analysis.trends import rank_intervals
 n, what = int(sys.argv[1]), sys.argv[2]
 s = world(n)
 t = time.perf_counter()
 if what == "compare":
     compare_schemes(s, n_draws=2_000)
+elif what == "rank_intervals":
+    rank_intervals(s, n_draws=10_000)
 else:
     peer_rank_intervals(s, single_league(), n_draws=10_000)
 sec = time.perf_counter() - t
@@ -64,6 +69,7 @@ def _measure(n: int, what: str) -> dict:
 def run() -> list[dict]:
     rows = []
     for what, label, target in (("compare", "compare_schemes, 2k draws", "<= 10 s, <= 2 GB"),
+                                ("rank_intervals", "trends.rank_intervals, 10k draws", "<= 5 s, <= 1 GB"),
                                 ("intervals", "peer_rank_intervals, 10k draws", "")):
         secs = []
         for n in SIZES:

@@ -523,3 +523,26 @@ def test_quality_large_honest_units_are_not_flagged_by_chance_look_alikes():
     q = survey_quality(s).merge(truth, on=["year", "unit_id"], validate="1:1")
     assert q.loc[q["planted"], "suspect_formal"].all()
     assert not q.loc[~q["planted"], "suspect_formal"].any()  # before scaling the partners: 6 of 27 flagged
+
+
+def test_survey_page_reads_once_and_still_locates_a_bad_synthetic_answer(tmp_path):
+    """survey_for_year checks the synthetic instrument on the parsed table (one read); the
+    same frame as the careful read with the instrument, and a bad answer is still located."""
+    from cchc_analysis.survey.findings import survey_for_year
+
+    p = write_synthetic_survey(tmp_path / "s.csv", seed=4, n_cuc=2, n_vu=2, years=(2023,), n_planted=0)
+    got, synthetic, why = survey_for_year(str(p), "", year=2023)
+    assert synthetic and why is None
+    want = read_survey(p, questions=synthetic_survey_questions())
+    pd.testing.assert_frame_equal(got, want[want["year"] == 2023])
+    lines = p.read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    k = head.index("question")
+    row = lines[5].split(",")
+    row[k] = "q_khong_co"  # a question the instrument does not have: fine without it
+    lines[5] = ",".join(row)
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read_survey(p)  # no instrument: no problem
+    with pytest.raises(DataError) as e:
+        survey_for_year(str(p), "", year=2023)
+    assert e.value.problems[0].row == 6 and "q_khong_co" in e.value.problems[0].en
