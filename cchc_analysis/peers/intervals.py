@@ -17,6 +17,17 @@ from .schemes import Scheme
 __all__ = ["peer_rank_intervals", "rank_intervals", "rank_sets"]
 
 
+def _groups_of_many(groups: np.ndarray, out: np.ndarray):
+    """``(columns, size)`` of each peer group of two or more; a unit alone in its group
+    gets the rank percentile 0.5 in ``out`` (every row)."""
+    for g in pd.unique(groups):
+        cols = np.flatnonzero(groups == g)
+        if len(cols) == 1:
+            out[:, cols] = 0.5
+        else:
+            yield cols, len(cols)
+
+
 def _group_rank_pct_draws(draws: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Within-group competition rank percentile of each column in every draw (row).
 
@@ -26,12 +37,7 @@ def _group_rank_pct_draws(draws: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """
     draws = np.asarray(draws, dtype=float)
     out = np.empty(draws.shape)
-    for g in pd.unique(groups):
-        cols = np.flatnonzero(groups == g)
-        m = len(cols)
-        if m == 1:
-            out[:, cols] = 0.5
-            continue
+    for cols, m in _groups_of_many(groups, out):
         ranks = row_competition_ranks(draws[:, cols])
         out[:, cols] = (ranks - 1.0) / (m - 1.0)
     return out
@@ -42,12 +48,7 @@ def _group_rank_pct_quantiles(draws: np.ndarray, groups: np.ndarray, qs) -> np.n
     from each group's rank histogram, without forming every draw's ranks."""
     draws = np.asarray(draws, dtype=float)
     out = np.empty((len(qs), draws.shape[1]))
-    for g in pd.unique(groups):
-        cols = np.flatnonzero(groups == g)
-        m = len(cols)
-        if m == 1:
-            out[:, cols] = 0.5
-            continue
+    for cols, m in _groups_of_many(groups, out):
         if m > 6_000:  # the histogram would be too big: the draws' ranks
             out[:, cols] = np.quantile(_group_rank_pct_draws(draws[:, cols], np.zeros(m)), qs, axis=0)
             continue
