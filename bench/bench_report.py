@@ -31,6 +31,19 @@ JOBS = 2
 REPEAT = 3
 
 
+def machine_speed_seconds() -> float:
+    """A fixed pure-Python loop (10 million additions): how fast the machine is right now.
+
+    On a shared VM the same report takes 20-50 % longer in some minutes than in others;
+    this row, measured before and after the reports, says which kind of minute it was
+    (0.84-0.99 s when the reports here took 11.6-13 s, 1.4-1.5 s in the slow phases)."""
+    t0 = time.perf_counter()
+    s = 0
+    for i in range(10_000_000):
+        s += i
+    return time.perf_counter() - t0
+
+
 def kernel_startup_seconds(repeat: int = 3) -> float:
     """Median wall time from starting a bare python3 kernel until it is ready for code."""
     from jupyter_client.manager import KernelManager
@@ -108,9 +121,11 @@ def run(notebooks_dir: str | os.PathLike | None = None) -> list[dict]:
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
     notebooks = sorted(nb_dir.glob("[0-9][0-9]_*.ipynb"))
     n = len(notebooks)
+    speed_before = machine_speed_seconds()
     k = kernel_startup_seconds()
     t = trivial_notebook_seconds()
     rows = [
+        {"name": "machine speed: a fixed Python loop, before the reports", "seconds": round(speed_before, 3)},
         {"name": "bare python3 kernel start-up (median of 3)", "seconds": round(k, 3)},
         {"name": "papermill, one-cell notebook (median of 3)", "seconds": round(t, 3)},
     ]
@@ -155,6 +170,7 @@ def run(notebooks_dir: str | os.PathLike | None = None) -> list[dict]:
         for nbm in m["notebooks"]:
             rows.append({"name": f"  {nbm['name']} (run + HTML)", "seconds": nbm["duration_seconds"],
                          "html_seconds": nbm["html_seconds"]})
+    rows.append({"name": "machine speed: the same loop, after the reports", "seconds": round(machine_speed_seconds(), 3)})
     big = big_workbook()
     wall_big, proc_big = _report(BENCH_DIR / "reports-700", nb_dir, data=big)
     rows.append({"name": f"report on a 700-unit workbook ({big.name})", "seconds": round(wall_big, 3),
