@@ -546,3 +546,33 @@ def test_survey_page_reads_once_and_still_locates_a_bad_synthetic_answer(tmp_pat
     with pytest.raises(DataError) as e:
         survey_for_year(str(p), "", year=2023)
     assert e.value.problems[0].row == 6 and "q_khong_co" in e.value.problems[0].en
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["1", "2", "3,5", "x", " 4 ", ""]),
+                          st.floats(allow_nan=True, allow_infinity=False, width=32)), min_size=65, max_size=120),
+       st.sampled_from(["text", "numbers", "mixed"]))
+def test_parse_unique_fast_path_equals_the_cell_by_cell_rule(values, kind):
+    """The pandas-hashed path of _parse_unique (one type per column, empty cells) gives what
+    the cell-by-cell rule gives: one parse per distinct (type, value), NaN as one value."""
+    from cchc_analysis.io.survey import _parse_response, _parse_unique
+
+    if kind != "mixed":  # one type (and empty cells): the hashed path
+        keep = str if kind == "text" else float
+        values = [v for v in values if v is None or isinstance(v, keep)]
+        values = (values * (70 // max(1, len(values)) + 1))[:max(70, len(values))] if values else [None] * 70
+    vals = np.array(values, dtype=object)
+    got, bad = _parse_unique(vals, _parse_response)
+    cache, want, want_bad = {}, [], []
+    for v in vals:
+        key = (type(v).__name__, v) if not isinstance(v, float) or v == v else ("nan", None)
+        if key not in cache:
+            try:
+                cache[key] = (_parse_response(v), False)
+            except (ValueError, TypeError, OverflowError):
+                cache[key] = (None, True)
+        want.append(cache[key][0])
+        want_bad.append(cache[key][1])
+    assert list(bad) == want_bad
+    assert [None if w is None else (w if w == w else "nan") for w in got] == \
+           [None if w is None else (w if w == w else "nan") for w in want]
