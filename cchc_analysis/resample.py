@@ -200,6 +200,38 @@ def _exact_unit_sums(uidx, U: int, w, r, m, n_draws: int, rng: np.random.Generat
     return res
 
 
+def _threshold_group(uidx, U: int, M, rate, m: int):
+    """Rows drawn criterion by criterion as ``Binomial(m, rate)``: weights ``M/m`` and the
+    thresholds on a 16-bit uniform (``K = #{j : u >= round(F(j)·2^16)}``), padded per unit."""
+    cdf = np.stack([stats.binom.cdf(j, m, rate) for j in range(m)], axis=-1)
+    thr = np.clip(np.round(cdf * 65536.0), 0, 65535)
+    W, C = _padded(uidx, U, (M / m).astype(np.float32), thr, fill=0.0)
+    return W, C.astype(np.uint16)  # padding has weight 0, its K does not matter
+
+
+def _chunked_draws(base, sums, groups, normals, tot_max, n_draws: int, step: int, rng) -> np.ndarray:
+    """The index draws, ``step`` draws at a time: ``base`` (fixed points) + ``sums`` (the exact
+    unit totals, or None) + each threshold group (16-bit uniforms) + each normal group
+    (``clip(R + S·Z, 0, 1)·W``), over ``tot_max``; the random stream in that order."""
+    U = len(base)
+    out = np.empty((n_draws, U))
+    for s0 in range(0, n_draws, step):
+        d = min(step, n_draws - s0)
+        pts = base + sums[:, s0:s0 + d].T if sums is not None else np.broadcast_to(base, (d, U)).copy()
+        for W, C in groups:
+            u = np.frombuffer(rng.bytes(2 * d * W.shape[0] * W.shape[1]), dtype=np.uint16).reshape((d,) + W.shape)
+            k = (u >= C[..., 0]).view(np.uint8)
+            for j in range(1, C.shape[-1]):
+                k += (u >= C[..., j]).view(np.uint8)
+            pts += np.einsum("duk,uk->du", k.astype(np.float32), W)
+        for W, R, S in normals:
+            z = rng.standard_normal((d,) + W.shape, dtype=np.float32)
+            pts += np.einsum("duk,uk->du", np.clip(R + S * z, 0, 1), W)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[s0:s0 + d] = 100.0 * pts / tot_max
+    return out
+
+
 def criterion_index_draws(unit, n_units: int, points, max_points, *, applicable=None, survey=None,
                           n_trials=4, survey_sd=0.0, n_draws: int, rng: np.random.Generator,
                           chunk_elems: int = 1_000_000, jeffreys: bool = False) -> np.ndarray:
@@ -256,7 +288,6 @@ def criterion_index_draws(unit, n_units: int, points, max_points, *, applicable=
     stoch_a = app & ~is_survey & (rate > 0) & (rate < 1) & np.isfinite(trials) & (trials > 0)
     stoch_s = app & is_survey & (sd_s > 0)
     base = np.bincount(uidx, weights=np.where(stoch_a | stoch_s, 0.0, P), minlength=U)
-    out = np.empty((n_draws, U))
     exact = np.isfinite(trials) and trials <= 8
     ia = np.flatnonzero(stoch_a)
     sums = None
@@ -266,52 +297,28 @@ def criterion_index_draws(unit, n_units: int, points, max_points, *, applicable=
                                 direct_cost=len(ia) * n_draws * (m + 3.0))
         if sums is not None:
             ia = ia[:0]
-    if len(ia):
-        if exact:
-            m = int(round(trials))
-            cdf = np.stack([stats.binom.cdf(j, m, rate[ia]) for j in range(m)], axis=-1)
-            # thresholds on a 16-bit uniform: K = #{j : u >= round(F(j)·2^16)}
-            thr = np.clip(np.round(cdf * 65536.0), 0, 65535)
-            (Wa, Ca) = _padded(uidx[ia], U, (M[ia] / m).astype(np.float32), thr, fill=0.0)
-            Ca = Ca.astype(np.uint16)  # padding has weight 0, its K does not matter
-        else:
-            (Wa, Ra, Sa) = _padded(uidx[ia], U, M[ia].astype(np.float32), rate[ia].astype(np.float32),
-                                   np.sqrt(rate[ia] * (1 - rate[ia]) / trials).astype(np.float32))
+    groups, normals = [], []
+    if len(ia) and exact:
+        groups.append(_threshold_group(uidx[ia], U, M[ia], rate[ia], int(round(trials))))
+    elif len(ia):
+        normals.append(_padded(uidx[ia], U, M[ia].astype(np.float32), rate[ia].astype(np.float32),
+                               np.sqrt(rate[ia] * (1 - rate[ia]) / trials).astype(np.float32)))
     iS = np.flatnonzero(stoch_s)
     if len(iS):
-        (Ws, Rs, Ss) = _padded(uidx[iS], U, M[iS].astype(np.float32), rate[iS].astype(np.float32),
-                               sd_s[iS].astype(np.float32))
-    width = max((Wa.shape[1] * (int(round(trials)) if exact else 1)) if len(ia) else 0,
-                Ws.shape[1] if len(iS) else 0, 1)
+        normals.append(_padded(uidx[iS], U, M[iS].astype(np.float32), rate[iS].astype(np.float32),
+                               sd_s[iS].astype(np.float32)))
+    width = max([W.shape[1] * C.shape[-1] for W, C in groups] + [w[0].shape[1] for w in normals] + [1])
     step = max(1, min(n_draws, chunk_elems // max(1, U * width)))
-    for s0 in range(0, n_draws, step):
-        d = min(step, n_draws - s0)
-        pts = base + sums[:, s0:s0 + d].T if sums is not None else np.broadcast_to(base, (d, U)).copy()
-        if len(ia):
-            if exact:
-                nbytes = 2 * d * Wa.shape[0] * Wa.shape[1]
-                u = np.frombuffer(rng.bytes(nbytes), dtype=np.uint16).reshape((d,) + Wa.shape)
-                k = (u >= Ca[..., 0]).view(np.uint8)
-                for j in range(1, Ca.shape[-1]):
-                    k += (u >= Ca[..., j]).view(np.uint8)
-                pts += np.einsum("duk,uk->du", k.astype(np.float32), Wa)
-            else:
-                z = rng.standard_normal((d,) + Wa.shape, dtype=np.float32)
-                pts += np.einsum("duk,uk->du", np.clip(Ra + Sa * z, 0, 1), Wa)
-        if len(iS):
-            z = rng.standard_normal((d,) + Ws.shape, dtype=np.float32)
-            pts += np.einsum("duk,uk->du", np.clip(Rs + Ss * z, 0, 1), Ws)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[s0:s0 + d] = 100.0 * pts / tot_max
-    return out
+    return _chunked_draws(base, sums, groups, normals, tot_max, n_draws, step, rng)
 
 
 def _draws_per_row_trials(uidx, U, pts_in, M, app, is_survey, sd_s, t_row, n_draws, rng, chunk_elems,
                           jeffreys):
     """The engine with trials given per row (and optional Jeffreys smoothing).
 
-    Rows are grouped by their (integer, ≤ 8) number of trials; each group is drawn by the
-    inverse CDF of a 16-bit uniform as in the scalar path; rows with more (or fractional)
+    Rows with an integer number of trials ≤ 8 are drawn from each unit's exact law
+    (:func:`_exact_unit_sums`) or, where it declines, by the inverse CDF of a 16-bit uniform
+    per criterion, grouped by their number of trials; rows with more (or fractional)
     trials by a normal with the binomial's SD, clipped to [0, 1].
     """
     P = np.where(app, pts_in, 0.0)
@@ -340,10 +347,7 @@ def _draws_per_row_trials(uidx, U, pts_in, M, app, is_survey, sd_s, t_row, n_dra
     groups = []
     for m in np.unique(m_int[exact]).astype(int):
         ia = np.flatnonzero(exact & (m_int == m))
-        cdf = np.stack([stats.binom.cdf(j, m, r_draw[ia]) for j in range(m)], axis=-1)
-        thr = np.clip(np.round(cdf * 65536.0), 0, 65535)
-        (Wa, Ca) = _padded(uidx[ia], U, (M[ia] / m).astype(np.float32), thr, fill=0.0)
-        groups.append(("exact", Wa, Ca.astype(np.uint16)))
+        groups.append(_threshold_group(uidx[ia], U, M[ia], r_draw[ia], m))
     normals = []
     ib = np.flatnonzero(approx)
     if len(ib):
@@ -353,25 +357,9 @@ def _draws_per_row_trials(uidx, U, pts_in, M, app, is_survey, sd_s, t_row, n_dra
     if len(iS):
         normals.append(_padded(uidx[iS], U, M[iS].astype(np.float32), rate[iS].astype(np.float32),
                                sd_s[iS].astype(np.float32)))
-    width = sum(g[1].shape[1] * g[2].shape[-1] for g in groups) + sum(w[0].shape[1] for w in normals)
+    width = sum(W.shape[1] * C.shape[-1] for W, C in groups) + sum(w[0].shape[1] for w in normals)
     step = max(1, min(n_draws, chunk_elems // max(1, U * max(width, 1))))
-    out = np.empty((n_draws, U))
-    for s0 in range(0, n_draws, step):
-        d = min(step, n_draws - s0)
-        pts = base + sums[:, s0:s0 + d].T if sums is not None else np.broadcast_to(base, (d, U)).copy()
-        for _, Wa, Ca in groups:
-            nbytes = 2 * d * Wa.shape[0] * Wa.shape[1]
-            u = np.frombuffer(rng.bytes(nbytes), dtype=np.uint16).reshape((d,) + Wa.shape)
-            k = (u >= Ca[..., 0]).view(np.uint8)
-            for j in range(1, Ca.shape[-1]):
-                k += (u >= Ca[..., j]).view(np.uint8)
-            pts += np.einsum("duk,uk->du", k.astype(np.float32), Wa)
-        for W, R, S in normals:
-            z = rng.standard_normal((d,) + W.shape, dtype=np.float32)
-            pts += np.einsum("duk,uk->du", np.clip(R + S * z, 0, 1), W)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[s0:s0 + d] = 100.0 * pts / tot_max
-    return out
+    return _chunked_draws(base, sums, groups, normals, tot_max, n_draws, step, rng)
 
 
 def index_draws(scores: pd.DataFrame, unit_ids, *, n_draws: int, year: int | None = None,
