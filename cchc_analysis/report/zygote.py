@@ -117,6 +117,17 @@ class ForkedKernel:
         self.send_signal(signal.SIGKILL)
 
 
+def _read_line(sock) -> bytes:
+    """One newline-ended message from a socket (the zygote's requests and replies)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def launch(ipc_dir: str | None, cmd: list[str], *, env: dict | None, cwd, wait: float = 90.0) -> int | None:
     """Ask the run's zygote for a kernel running ``cmd`` (``python -m ipykernel_launcher
     -f <connection file>``); its PID, or None (then start it the usual way)."""
@@ -143,12 +154,7 @@ def launch(ipc_dir: str | None, cmd: list[str], *, env: dict | None, cwd, wait: 
             s.settimeout(30)
             s.connect(path)
             s.sendall(request.encode() + b"\n")
-            reply = b""
-            while not reply.endswith(b"\n"):
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                reply += chunk
+            reply = _read_line(s)
         pid = int(json.loads(reply)["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -222,12 +228,7 @@ def main(path: str) -> None:
     while True:
         conn, _ = srv.accept()
         with conn:
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = _read_line(conn)
             try:
                 request = json.loads(data)
             except ValueError:
