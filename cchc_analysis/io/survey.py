@@ -87,7 +87,7 @@ from ._tabular import (
     workbook_is_synthetic,
 )
 
-__all__ = ["SURVEY_COLUMNS", "OPTIONAL_COLUMNS", "read_survey", "validate_survey"]
+__all__ = ["SURVEY_COLUMNS", "OPTIONAL_COLUMNS", "read_survey", "validate_survey", "write_checked_survey"]
 
 #: Canonical columns of the survey table (``submitted_at`` and ``scale`` are optional).
 SURVEY_COLUMNS = ["year", "unit_id", "respondent_id", "respondent_role", "question", "response"]
@@ -458,6 +458,68 @@ def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None):
     return df, problems
 
 
+#: Parquet schema-metadata key of a survey table this library wrote after a full check
+#: (:func:`write_checked_survey`); its value is JSON: version, response range, synthetic.
+CHECKED_TABLE_KEY = b"cchc_analysis.checked_survey"
+_CHECKED_VERSION = 1
+
+
+def write_checked_survey(frame: pd.DataFrame, path: str | os.PathLike, *,
+                         response_range: tuple[float, float] = (1, 5)) -> Path:
+    """Write ``frame`` (what :func:`read_survey` returned, with the default ``questions``)
+    as a Parquet file that :func:`read_survey` later loads without parsing it again.
+
+    The report's pre-flight writes one per survey file into its cache (keyed by the
+    file's bytes and the reader's code); the notebooks then read that instead of the
+    workbook or CSV. The file says, in its schema metadata, that it was checked and with
+    which response range; a read with ``questions`` or another range checks it again.
+    Written atomically.
+    """
+    import io
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..outputs import atomic_write_bytes
+    from ..provenance import is_synthetic
+
+    out = frame.reset_index(drop=True)
+    table = pa.Table.from_pandas(out, preserve_index=False)
+    info = {"version": _CHECKED_VERSION, "response_range": [float(v) for v in response_range],
+            "synthetic": bool(is_synthetic(frame)), "columns": [str(c) for c in out.columns]}
+    meta = {**(table.schema.metadata or {}), CHECKED_TABLE_KEY: json.dumps(info).encode()}
+    buf = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(meta), buf)
+    return atomic_write_bytes(Path(path), buf.getvalue())
+
+
+def _read_checked(path: Path, response_range) -> pd.DataFrame | None:
+    """The table of a :func:`write_checked_survey` file (checked with ``response_range``), else None."""
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        return None
+    import json
+
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+        raw = (pf.schema_arrow.metadata or {}).get(CHECKED_TABLE_KEY)
+        if raw is None:
+            return None
+        info = json.loads(raw)
+        if (info.get("version") != _CHECKED_VERSION
+                or [float(v) for v in info.get("response_range", [])] != [float(v) for v in response_range]):
+            return None
+        df = pf.read().to_pandas()
+    except Exception:  # not ours after all, or damaged: the careful read says what is wrong
+        return None
+    if list(df.columns) != info.get("columns"):
+        return None
+    df.attrs = {}
+    return mark_synthetic(df, bool(info.get("synthetic")))
+
+
 def read_survey(path: str | os.PathLike, *, questions: pd.DataFrame | dict | None = None,
                 response_range: tuple[float, float] = (1, 5), sheet: str | None = None) -> pd.DataFrame:
     """Read a survey file into the canonical survey table, or raise :class:`DataError`.
@@ -510,6 +572,10 @@ def read_survey(path: str | os.PathLike, *, questions: pd.DataFrame | dict | Non
     """
     if len(response_range) != 2 or not response_range[0] < response_range[1]:
         raise ValueError(f"`response_range` must be (min, max) with min < max, but {response_range!r} was passed.")
+    if questions is None and sheet is None:
+        checked = _read_checked(Path(path), response_range)  # written by write_checked_survey
+        if checked is not None:
+            return checked
     df, problems = _load_survey(path, questions=questions, response_range=response_range, sheet=sheet)
     raise_first(problems, see_vi="dùng validate_survey để xem tất cả", see_en="validate_survey lists them all")
     df["year"] = df["year"].astype("int64")

@@ -417,7 +417,8 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
         year = checked.year
         cache = str(checked.scores_cache)
         if checked.survey is not None:  # given, or the bundled survey that holds the year: always passed,
-            survey_param = str(checked.survey)  # as a notebook given scores_path assumes no survey otherwise
+            # (its checked copy in the cache: read without parsing the file again)
+            survey_param = str(checked.survey_cache or checked.survey)  # as a notebook given scores_path assumes no survey otherwise
         elif checked.no_survey_reason:
             survey_param = NO_SURVEY
         else:
@@ -469,7 +470,8 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
 
                 commit, dirty = git_state()
                 inputs = input_files(data=checked.data_files, survey=checked.survey if checked.survey_given else None,
-                                     notebooks=notebooks, params=per_nb, cache=checked.scores_cache)
+                                     notebooks=notebooks, params=per_nb, cache=checked.scores_cache,
+                                     survey_cache=checked.survey_cache)
                 finished = now_iso()
                 version = package_versions()["cchc-analysis"] or "?"
                 prev_nbs = {n["name"]: n for n in (previous or {}).get("notebooks", [])}

@@ -276,15 +276,20 @@ def normalise_executed(path: str, staging: str | None = None, final: str | None 
     for i, cell in enumerate(nb.get("cells", [])):
         if known is not None and "id" in cell and cell["id"] not in known:
             cell["id"] = f"cell-{i}"
+    if os.environ.get("CCHC_REPORT_KEEP_TIMES") == "1":  # profiling (bench): keep the cells' durations
+        keys = ()
+    else:
+        keys = _TIME_KEYS
     pm_meta = nb.get("metadata", {}).get("papermill")
     if isinstance(pm_meta, dict):
-        for k in _TIME_KEYS:
+        for k in keys:
             pm_meta.pop(k, None)
     for cell in nb.get("cells", []):
         meta = cell.get("metadata", {})
-        meta.pop("execution", None)
+        if keys:
+            meta.pop("execution", None)
         if isinstance(meta.get("papermill"), dict):
-            for k in _TIME_KEYS:
+            for k in keys:
                 meta["papermill"].pop(k, None)
         if "injected-parameters" in meta.get("tags", []) and "id" in cell:
             cell["id"] = "injected-parameters"

@@ -4,7 +4,7 @@
 ``.parquet`` in a folder; the option may be repeated) and the ``--survey`` file, collects
 ALL problems of all of them into one list (Vietnamese and English), checks that the
 requested year is present, and parses the scores once into a cache keyed by the content
-hash of the inputs (``data/processed/cache/scores-<hash>.parquet``: the tidy table with a
+hash of the inputs and of the readers' code (``data/processed/cache/scores-<hash>.parquet``: the tidy table with a
 ``synthetic`` column, so :func:`cchc_analysis.io.read_scores` reads it on its fast path and
 knows the provenance). The notebooks then get the cached path, not the workbook.
 
@@ -16,8 +16,11 @@ What a notebook is given (the contract with ``notebooks/``):
     faster); ``data_path`` is not passed (its default may mean another source, e.g. the
     published tables in notebook 01).
 ``survey_path``
-    the ``--survey`` file; without ``--survey``: not passed when the bundled survey has
-    rows for the year (the notebook's own default), else :data:`NO_SURVEY` (``"none"``),
+    the checked copy of the ``--survey`` file (or, without ``--survey``, of the bundled
+    survey when it has rows for the year): ``data/processed/cache/survey-<hash>.parquet``,
+    keyed like the scores' cache, which :func:`cchc_analysis.io.read_survey` loads without
+    parsing again (the file itself when the cache cannot be written); else
+    :data:`NO_SURVEY` (``"none"``),
     also whenever ``--data`` is given without ``--survey`` (a bundled synthetic survey
     says nothing about the user's units). A notebook receiving ``"none"`` skips the survey
     analyses with a reason (``Section.skip``) and still does what needs only the scores.
@@ -25,6 +28,7 @@ What a notebook is given (the contract with ``notebooks/``):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -56,6 +60,7 @@ class Inputs:
     synthetic: bool
     cache_hit: bool
     notes: list[dict] = field(default_factory=list)
+    survey_cache: Path | None = None    # the checked survey table the notebooks read (None: read `survey`)
 
     @property
     def bundled(self) -> bool:
@@ -102,9 +107,21 @@ def _problems_of(exc) -> list[str]:
     return [str(exc)]
 
 
-def _cache_path(cache_dir: Path, hashes: list[str]) -> Path:
-    key = hashlib.sha256(("v" + CACHE_VERSION + "\n" + "\n".join(hashes)).encode()).hexdigest()[:20]
-    return cache_dir / f"scores-{key}.parquet"
+def _reader_code() -> str:
+    """Hash of the readers' code (``cchc_analysis/io/*.py`` and the text rules they use): a
+    cache written by another version of the readers is never reused."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent.parent
+    for f in sorted([*(pkg / "io").glob("*.py"), pkg / "text.py", pkg / "provenance.py"]):
+        with contextlib.suppress(OSError):
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def _cache_path(cache_dir: Path, hashes: list[str], *, kind: str = "scores") -> Path:
+    key = hashlib.sha256(("v" + CACHE_VERSION + "\n" + _reader_code() + "\n" + "\n".join(hashes)).encode()
+                         ).hexdigest()[:20]
+    return cache_dir / f"{kind}-{key}.parquet"
 
 
 def _write_cache(frame, path: Path) -> None:
@@ -123,17 +140,42 @@ def _write_cache(frame, path: Path) -> None:
 
 
 def _clean_stale_temp(cache_dir: Path, *, older_than: float = 3600.0) -> None:
-    """Half-written cache files a killed run left (``.scores-*.parquet.*.tmp``); an hour old,
+    """Half-written cache files a killed run left (``.scores-*.parquet.*.tmp``, ``.survey-…``); an hour old,
     so a run writing one now is never disturbed."""
     import time
 
     now = time.time()
-    for p in cache_dir.glob(".scores-*.parquet.*.tmp"):
+    for p in [*cache_dir.glob(".scores-*.parquet.*.tmp"), *cache_dir.glob(".survey-*.parquet.*.tmp")]:
         try:
             if now - p.stat().st_mtime > older_than:
                 p.unlink()
         except OSError:
             pass
+
+
+def _checked_survey(path: Path, cache_dir: Path):
+    """The survey table of ``path`` and the cached copy the notebooks read: ``(frame,
+    cache or None)``; the cache when these exact bytes were read (by this reader) before.
+    Raises :class:`~cchc_analysis.errors.DataError` as :func:`~cchc_analysis.read_survey`."""
+    from ..io import read_survey
+    from ..io.survey import _read_checked, write_checked_survey
+
+    try:
+        cache = _cache_path(cache_dir, [_sha256(path)], kind="survey")
+    except OSError:
+        cache = None
+    if cache is not None and cache.is_file():
+        frame = _read_checked(cache, (1, 5))
+        if frame is not None:
+            return frame, cache
+    frame = read_survey(path)
+    if cache is not None:
+        try:
+            _clean_stale_temp(cache.parent)
+            write_checked_survey(frame, cache)
+        except OSError:  # a read-only data/processed: the notebooks read the file itself
+            cache = None
+    return frame, cache
 
 
 def _read_cache(path: Path):
@@ -180,7 +222,7 @@ def preflight(*, data=None, survey=None, year: int | None = None,
     ``survey``: a path, or ``None``. ``year``: ``None`` picks the latest year in the data.
     """
     from ..errors import DataError
-    from ..io import read_scores, read_survey
+    from ..io import read_scores
 
     cache_dir = Path(cache_dir) if cache_dir is not None else config.PROCESSED_DIR / "cache"
     problems: list[str] = []
@@ -240,13 +282,14 @@ def preflight(*, data=None, survey=None, year: int | None = None,
 
     # ---- survey
     survey_path, survey_given, reason, notes = None, survey is not None, None, []
+    survey_cache = None
     if survey is not None:
         sp = Path(survey)
         if not sp.is_file():
             problems.append(f"không tìm thấy tệp '{sp}' (--survey)\n  [file not found: '{sp}' (--survey)]")
         else:
             try:
-                sv = read_survey(sp)
+                sv, survey_cache = _checked_survey(sp, cache_dir)
                 sy = sorted(int(y) for y in sv["year"].unique())
                 if year is not None and year not in sy:
                     problems.append(
@@ -260,13 +303,14 @@ def preflight(*, data=None, survey=None, year: int | None = None,
                   "en": "No survey file (--survey) was given for this data."}
     else:
         try:
-            sv = read_survey(config.DEFAULT_SURVEY)
+            sv, survey_cache = _checked_survey(config.DEFAULT_SURVEY, cache_dir)
             sy = sorted(int(y) for y in sv["year"].unique())
         except Exception:  # the bundled survey is optional
-            sy = []
+            sy, survey_cache = [], None
         if year in sy:
             survey_path = config.DEFAULT_SURVEY.resolve()
         else:
+            survey_cache = None
             reason = {"vi": f"Tệp khảo sát mặc định không có năm {year} (có: {_year_text(sy)}).",
                       "en": f"The bundled survey has no rows for {year} (it has: {_year_text(sy)})."}
     if reason:
@@ -286,4 +330,4 @@ def preflight(*, data=None, survey=None, year: int | None = None,
             _write_cache(frame, cache)
     return Inputs(year=int(year), years=years, data_files=files, scores_cache=cache, survey=survey_path,
                   survey_given=survey_given, no_survey_reason=reason, synthetic=bool(synthetic),
-                  cache_hit=cache_hit, notes=notes)
+                  cache_hit=cache_hit, notes=notes, survey_cache=survey_cache if survey_path else None)

@@ -77,7 +77,8 @@ def package_versions() -> dict[str, str | None]:
 
 
 def input_files(*, data, survey: Path | None, notebooks: list[Path],
-                params: dict[str, dict], cache: Path | None = None) -> list[dict]:
+                params: dict[str, dict], cache: Path | None = None,
+                survey_cache: Path | None = None) -> list[dict]:
     """Every input with its SHA-256: ``data`` (a path or a list), the survey, files named
     by parameters, the notebooks, data/raw, the parsed-input cache this run used and the
     other files in data/processed (except other runs' caches)."""
@@ -106,6 +107,8 @@ def input_files(*, data, survey: Path | None, notebooks: list[Path],
         add("notebook", p)
     if cache is not None:
         add("cache", cache)
+    if survey_cache is not None:
+        add("survey cache", survey_cache)
     cache_dir = (config.PROCESSED_DIR / "cache").resolve()
     for role, folder in (("raw", config.RAW_DIR), ("processed", config.PROCESSED_DIR)):
         # data/processed holds caches the notebooks read (e.g. a calibration table)

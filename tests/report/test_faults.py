@@ -407,3 +407,43 @@ def test_stale_cache_temp_files_are_removed(tmp_path):
     _write_cache(pd.DataFrame({"year": [2023], "unit_id": ["a"]}), tmp_path / "scores-abc.parquet")
     assert not old.exists() and fresh.exists()
     assert pd.read_parquet(tmp_path / "scores-abc.parquet")["unit_id"].tolist() == ["a"]
+
+
+def test_preflight_caches_the_checked_survey(tmp_path, monkeypatch):
+    """The pre-flight parses the survey once: its checked copy is keyed by the file's bytes
+    and the readers' code, reused on the next run, rebuilt when damaged or when the readers
+    change, and equal to what the notebooks would have read from the file itself."""
+    import pandas as pd
+
+    from cchc_analysis import config
+    from cchc_analysis.io import read_survey
+    from cchc_analysis.report import inputs
+
+    survey = tmp_path / "khao-sat.csv"
+    shutil.copy(config.DEFAULT_SURVEY, survey)
+    cache_dir = tmp_path / "cache"
+    first = inputs.preflight(survey=survey, cache_dir=cache_dir)
+    assert first.survey == survey.resolve() and first.survey_cache.parent == cache_dir
+    pd.testing.assert_frame_equal(read_survey(first.survey_cache), read_survey(survey))
+    stamp = first.survey_cache.stat().st_mtime_ns
+    again = inputs.preflight(survey=survey, cache_dir=cache_dir)
+    assert again.survey_cache == first.survey_cache and first.survey_cache.stat().st_mtime_ns == stamp
+
+    first.survey_cache.write_bytes(b"not parquet")  # damaged: rebuilt from the file
+    rebuilt = inputs.preflight(survey=survey, cache_dir=cache_dir)
+    pd.testing.assert_frame_equal(read_survey(rebuilt.survey_cache), read_survey(survey))
+
+    monkeypatch.setattr(inputs, "_reader_code", lambda: "another reader")
+    other = inputs.preflight(survey=survey, cache_dir=cache_dir)
+    assert other.survey_cache != first.survey_cache and other.scores_cache != first.scores_cache
+
+    # a changed file is a new key; a bad one is refused as before, located
+    text = survey.read_text(encoding="utf-8").splitlines()
+    cols = text[0].split(",")
+    row = text[1].split(",")
+    row[cols.index("response")] = "9"
+    survey.write_text("\n".join([text[0], ",".join(row), *text[2:]]) + "\n", encoding="utf-8")
+    from cchc_analysis.report.errors import ReportParameterError
+
+    with pytest.raises(ReportParameterError, match="row 2, column 'response'"):
+        inputs.preflight(survey=survey, cache_dir=cache_dir)

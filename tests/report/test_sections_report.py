@@ -222,7 +222,13 @@ def test_bundled_report_reads_the_bundled_survey(tmp_path):
     rc, _, err = cchc("--year", "2023", "--only", "04", "--out", tmp_path / "r", "--notebooks", config.NOTEBOOKS_DIR)
     assert rc == 0, err
     m = json.loads((tmp_path / "r" / "2023" / "manifest.json").read_text(encoding="utf-8"))
-    assert m["parameters"]["04_survey_quality"]["survey_path"].endswith("synthetic_ministry_survey.csv")
+    assert m["survey"].endswith("synthetic_ministry_survey.csv")
+    # the notebook reads the survey's checked copy, recorded with its hash beside the file
+    given = m["parameters"]["04_survey_quality"]["survey_path"]
+    assert Path(given).name.startswith("survey-") and given.endswith(".parquet")
+    roles = {i["path"]: i["role"] for i in m["inputs"]}
+    assert roles["data/raw/synthetic/synthetic_ministry_survey.csv"] == "raw"
+    assert roles[f"data/processed/cache/{Path(given).name}"] == "survey cache"
     sec = json.loads((tmp_path / "r" / "2023" / "sections" / "04_survey_quality.json").read_text(encoding="utf-8"))
     assert not sec["skipped"], sec["skipped"]
     assert any("phiếu" in f for f in sec["findings"])

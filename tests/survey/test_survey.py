@@ -576,3 +576,35 @@ def test_parse_unique_fast_path_equals_the_cell_by_cell_rule(values, kind):
     assert list(bad) == want_bad
     assert [None if w is None else (w if w == w else "nan") for w in got] == \
            [None if w is None else (w if w == w else "nan") for w in want]
+
+
+def test_checked_copy_reads_back_equal_and_is_checked_again_when_asked(tmp_path):
+    """The report's cached survey (write_checked_survey) reads back as the same table, with
+    its provenance, without parsing; a read with an instrument or another scale range, or a
+    copy whose metadata was not written by it, goes through the full check."""
+    from cchc_analysis.io.survey import CHECKED_TABLE_KEY, write_checked_survey
+    from cchc_analysis.provenance import is_synthetic
+
+    full = read_survey(DEFAULT_SURVEY)
+    path = write_checked_survey(full, tmp_path / "survey-x.parquet")
+    import pyarrow.parquet as pq
+
+    assert CHECKED_TABLE_KEY in pq.read_schema(path).metadata
+    back = read_survey(path)
+    pd.testing.assert_frame_equal(back, full)
+    assert is_synthetic(back) and is_synthetic(full)
+
+    # an answer outside 1-5 in a checked copy checked with 0-10: a 1-5 read does not trust it
+    wide = full.copy()
+    wide.loc[0, "response"] = 9.0
+    write_checked_survey(wide, tmp_path / "survey-wide.parquet", response_range=(0, 10))
+    assert read_survey(tmp_path / "survey-wide.parquet", response_range=(0, 10)).loc[0, "response"] == 9.0
+    with pytest.raises(DataError, match="outside the scale 1–5"):
+        read_survey(tmp_path / "survey-wide.parquet")
+    # the same bad answer in a Parquet file someone else wrote: checked, located
+    wide.to_parquet(tmp_path / "other.parquet", index=False)
+    with pytest.raises(DataError, match=r"row 2, column 'response'"):
+        read_survey(tmp_path / "other.parquet")
+    # an instrument given: checked against it even from the checked copy
+    with pytest.raises(DataError, match="not in the questions table"):
+        read_survey(path, questions=QUESTIONS)
