@@ -332,7 +332,13 @@ def run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dict
         # With "fork" every worker exists once the first task is submitted, so the main
         # process can now import, in the background, what the XLSX step needs (the library
         # modules that register labels, pandas, openpyxl) while the kernels run.
-        loader = threading.Thread(target=preload, name="cchc-preload", daemon=True)
+        # It waits for the warm-kernel process to be ready: until then that process's imports
+        # are what every kernel waits for, and on two cores the loader would slow them.
+        from . import zygote
+
+        ipc = tasks[0].get("ipc_dir")
+        loader = threading.Thread(target=preload, name="cchc-preload", daemon=True,
+                                  kwargs={"after": os.path.join(ipc, zygote.SOCKET) if ipc and zygote.enabled() else None})
         loader.start()
         bar = tqdm(total=n, unit="nb", desc="cchc report", file=sys.stderr,
                    disable=None if progress is None else not progress)
@@ -377,16 +383,10 @@ def _die_with_parent() -> None:
 
 
 def _worker_init() -> None:
-    """Import the HTML exporter in the background while the first kernel starts (~1 s)."""
+    """A pool worker: ends with the report process. (It used to import nbconvert here, ~1 s
+    of CPU per worker while the warm-kernel process imports: the pages come from the
+    saved sections, so the exporter is imported only for a notebook that saves none.)"""
     _die_with_parent()
-
-    def imports():
-        with contextlib.suppress(Exception):
-            import bleach.css_sanitizer  # noqa: F401
-            import nbconvert  # noqa: F401
-            import nbconvert.filters.markdown  # noqa: F401
-
-    threading.Thread(target=imports, name="cchc-import", daemon=True).start()
 
 
 
@@ -424,7 +424,11 @@ def _crash_result(task: dict, exc: BaseException) -> dict:
             "evalue": str(exc), "duration_seconds": None}
 
 
-def preload() -> None:
+def preload(after: str | None = None, wait: float = 5.0) -> None:
+    """Import what the assembly needs; first wait (at most ``wait`` s) for the file ``after``."""
+    end = time.monotonic() + wait
+    while after and not os.path.exists(after) and time.monotonic() < end:
+        time.sleep(0.02)
     with contextlib.suppress(Exception):
         import openpyxl  # noqa: F401
         import pandas  # noqa: F401
