@@ -160,3 +160,54 @@ def test_docx_bytes_do_not_depend_on_the_clock(tmp_path, monkeypatch):
     b = write_docx([sec], tmp_path / "b.docx", title="B", report_dir=tmp_path).read_bytes()
     assert a == b
     assert {i.date_time for i in zipfile.ZipFile(tmp_path / "a.docx").infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_figure_png_with_shared_text_metrics_is_the_same_picture():
+    """The figure saver measures each text once for both layout passes: the PNG is the
+    same bytes as matplotlib's own savefig, FreeType is asked fewer times, and matplotlib's
+    function is back in place afterwards (also after an error)."""
+    import io
+
+    import matplotlib.text as mtext
+
+    from cchc_analysis.document import model
+
+    fig, axes = plt.subplots(1, 2, figsize=(7, 3))
+    for i, ax in enumerate(axes):
+        ax.plot([0, 1, 2], [3, 1, 2 + i], label=f"Đơn vị {i}")
+        ax.set_title("Chỉ số CCHC theo năm $\\alpha$")
+        ax.set_xticks([0, 1, 2], ["2021", "2022", "2023"])
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    plain = io.BytesIO()
+    fig.savefig(plain, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+
+    orig = mtext._get_text_metrics_with_cache
+    calls = {"n": 0}
+
+    def counting(*a, **k):
+        calls["n"] += 1
+        return orig(*a, **k)
+
+    measured = {}
+    for name in ("plain", "shared"):
+        calls["n"] = 0
+        mtext._get_text_metrics_with_cache = counting
+        try:
+            if name == "plain":
+                b = io.BytesIO()
+                fig.savefig(b, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+                measured[name] = (calls["n"], b.getvalue())
+            else:
+                png = model._figure_png(fig)
+                measured[name] = (calls["n"], png)
+        finally:
+            mtext._get_text_metrics_with_cache = orig
+    assert measured["shared"][1] == measured["plain"][1] == plain.getvalue()
+    # texts measured (through matplotlib's per-renderer cache): each distinct one once
+    assert 0 < measured["shared"][0] < measured["plain"][0]
+    assert mtext._get_text_metrics_with_cache is orig
+    with pytest.raises(RuntimeError), model._shared_text_metrics():
+        assert mtext._get_text_metrics_with_cache is not orig
+        raise RuntimeError("boom")
+    assert mtext._get_text_metrics_with_cache is orig
+    plt.close(fig)
