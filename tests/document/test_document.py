@@ -184,9 +184,9 @@ def test_figure_png_with_shared_text_metrics_is_the_same_picture():
     orig = mtext._get_text_metrics_with_cache
     calls = {"n": 0}
 
-    def counting(*a, **k):
+    def counting(renderer, text, fontprop, ismath, dpi):  # matplotlib's signature
         calls["n"] += 1
-        return orig(*a, **k)
+        return orig(renderer, text, fontprop, ismath=ismath, dpi=dpi)
 
     measured = {}
     for name in ("plain", "shared"):
