@@ -531,9 +531,14 @@ def _as_canonical(df: pd.DataFrame) -> pd.DataFrame:
     if "self_points" in extra and df["self_points"].isna().all():
         extra.remove("self_points")
     out = df[SCORE_COLUMNS + extra].copy()
-    if "criterion_name" in extra:
-        out["criterion_name"] = [c if isinstance(c, str) and c else k
-                                 for c, k in zip(out["criterion_name"], out["criterion"].astype(str))]
+    if "criterion_name" in extra:  # a name that is not a non-empty text: the criterion's id
+        names = out["criterion_name"].astype(object)
+        codes, uniq = pd.factorize(names)  # each distinct name judged once (47k rows, ~100 names)
+        good = np.fromiter((isinstance(c, str) and bool(c) for c in uniq), dtype=bool, count=len(uniq))
+        keep = np.zeros(len(names), dtype=bool)
+        seen = codes >= 0
+        keep[seen] = good[codes[seen]]
+        out["criterion_name"] = np.where(keep, names.to_numpy(), out["criterion"].astype(str).to_numpy(object))
     if "self_points" in extra:
         out["self_points"] = out["self_points"].astype(float)
     out["year"] = out["year"].astype("int64")
