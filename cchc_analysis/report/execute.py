@@ -332,13 +332,7 @@ def run_all(tasks: list[dict], jobs: int, *, progress: bool | None) -> list[dict
         # With "fork" every worker exists once the first task is submitted, so the main
         # process can now import, in the background, what the XLSX step needs (the library
         # modules that register labels, pandas, openpyxl) while the kernels run.
-        # It waits for the warm-kernel process to be ready: until then that process's imports
-        # are what every kernel waits for, and on two cores the loader would slow them.
-        from . import zygote
-
-        ipc = tasks[0].get("ipc_dir")
-        loader = threading.Thread(target=preload, name="cchc-preload", daemon=True,
-                                  kwargs={"after": os.path.join(ipc, zygote.SOCKET) if ipc and zygote.enabled() else None})
+        loader = threading.Thread(target=preload, name="cchc-preload", daemon=True)
         loader.start()
         bar = tqdm(total=n, unit="nb", desc="cchc report", file=sys.stderr,
                    disable=None if progress is None else not progress)
@@ -424,11 +418,9 @@ def _crash_result(task: dict, exc: BaseException) -> dict:
             "evalue": str(exc), "duration_seconds": None}
 
 
-def preload(after: str | None = None, wait: float = 5.0) -> None:
-    """Import what the assembly needs; first wait (at most ``wait`` s) for the file ``after``."""
-    end = time.monotonic() + wait
-    while after and not os.path.exists(after) and time.monotonic() < end:
-        time.sleep(0.02)
+def preload() -> None:
+    """Import what the assembly needs (on the core the warm-kernel process leaves idle
+    while it imports: the pool workers no longer import anything then)."""
     with contextlib.suppress(Exception):
         import openpyxl  # noqa: F401
         import pandas  # noqa: F401
