@@ -194,6 +194,25 @@ _DIRECTION = {
 }
 
 
+def _panel_title(metric: str, lang: str) -> str:
+    """The metric's name and, under it, how to read it (once: a hint the name itself
+    carries in brackets, e.g. "(0 = công bằng)", gives way to the fuller one).
+
+    >>> _panel_title("fairness", "vi")
+    'Thiên lệch theo điểm tối đa\\n(gần 0 = công bằng)'
+    >>> _panel_title("kendall_tau", "en")
+    'Kendall τ vs single league\\n(1 = same as the single league)'
+    """
+    import re
+
+    name = label(metric, lang)
+    hint = _DIRECTION.get(metric, {}).get(lang, "")
+    if not hint:
+        return name
+    bare = re.sub(r"\s*\([^()]*\)$", "", name)
+    return f"{bare}\n({hint})"
+
+
 def plot_scheme_panels(comparison: pd.DataFrame, *, metrics=METRICS, lang: str = "vi", synthetic: bool = False,
                        ncols: int = 3):
     """One small panel per metric (their directions differ): a bar per scheme, the
@@ -235,7 +254,7 @@ def plot_scheme_panels(comparison: pd.DataFrame, *, metrics=METRICS, lang: str =
         for y in ypos[~ok]:
             ax.text(0, y, " —", va="center", fontsize=8, color="#777777")
         ax.axvline(0, color="#555555", linewidth=0.8)
-        ax.set_title(f"{label(m, lang)}\n({_DIRECTION.get(m, {}).get(lang, '')})", fontsize=9)
+        ax.set_title(_panel_title(m, lang), fontsize=9)
         ax.set_yticks(ypos, names)
         ax.tick_params(axis="x", labelsize=8)
         ax.tick_params(axis="y", labelsize=8)
