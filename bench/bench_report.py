@@ -36,8 +36,8 @@ def machine_speed_seconds() -> float:
 
     On a shared VM the same report takes 20-50 % longer in some minutes than in others;
     this row, measured before and after the reports, says which kind of minute it was:
-    compare it between runs of this benchmark (about 0.46 s on this machine on 2026-12-03
-    at 12:30)."""
+    compare it between runs of this benchmark (0.35-0.55 s on this machine on 2026-12-03,
+    changing within seconds)."""
     t0 = time.perf_counter()
     s = 0
     for i in range(10_000_000):
@@ -143,8 +143,11 @@ def run(notebooks_dir: str | os.PathLike | None = None) -> list[dict]:
     out = BENCH_DIR / "reports"
     # warm and fresh kernels interleaved, three runs each: the median (a shared VM's speed
     # drifts by 10-20 % between minutes; one run of each misleads)
-    warm_runs, cold_runs = [], []
+    # Each warm run is preceded by the machine-speed loop: the fastest run, with the loop's
+    # time just before it, is the closest this VM comes to "2 idle cores".
+    warm_runs, cold_runs, speeds = [], [], []
     for _ in range(REPEAT):
+        speeds.append(machine_speed_seconds())
         warm_runs.append(_report(out, nb_dir))
         cold_runs.append(_report(BENCH_DIR / "reports-fresh-kernels", nb_dir, warm=False))
     wall = statistics.median(w for w, _ in warm_runs)
@@ -156,6 +159,8 @@ def run(notebooks_dir: str | os.PathLike | None = None) -> list[dict]:
         "name": f"full report, {n} notebooks, --jobs {JOBS} (median of {REPEAT})",
         "seconds": round(wall, 3),
         "runs": "/".join(f"{w:.1f}" for w, _ in warm_runs),
+        "machine_speed_before_each": "/".join(f"{v:.2f}" for v in speeds),
+        "best_seconds": round(min(w for w, _ in warm_runs), 3),
         "exit_code": proc.returncode,
         "baseline_seconds": round(cold_wall, 3),  # the same report with fresh kernels
         "ratio": round(cold_wall / wall, 2),
