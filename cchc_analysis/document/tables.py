@@ -33,7 +33,12 @@ def column_kind(name: str, series: pd.Series) -> str:
     'bool'
     """
     n = name.lower()
-    if pd.api.types.is_bool_dtype(series) or (series.dropna().map(type).eq(bool).all() and series.notna().any()):
+    if pd.api.types.is_bool_dtype(series):
+        return "bool"
+    # Python booleans among other values only fit an object or categorical column (a
+    # numeric or text column holds none): only those are looked at value by value
+    if (series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype)) and series.notna().any() \
+            and series.dropna().map(type).eq(bool).all():
         return "bool"
     if n == "year" or n.startswith("year_") or n.endswith("_year"):
         return "year"
@@ -52,7 +57,7 @@ def column_kind(name: str, series: pd.Series) -> str:
     if pd.api.types.is_numeric_dtype(series):
         return "number"
     vals = series.dropna().astype(str)
-    if len(vals) and vals.map(lambda v: bool(_URL.match(v))).all():
+    if len(vals) and _URL.match(vals.iat[0]) and vals.map(lambda v: bool(_URL.match(v))).all():
         return "url"
     return "text"
 
