@@ -447,3 +447,20 @@ def test_preflight_caches_the_checked_survey(tmp_path, monkeypatch):
 
     with pytest.raises(ReportParameterError, match="row 2, column 'response'"):
         inputs.preflight(survey=survey, cache_dir=cache_dir)
+
+
+def test_preflight_without_a_writable_cache_passes_the_survey_file_itself(tmp_path, monkeypatch):
+    """A read-only data/processed: no checked copy can be written, so the notebooks read the
+    survey file itself (checked all the same); nothing fails."""
+    from cchc_analysis import config
+    from cchc_analysis.io import survey as survey_io
+    from cchc_analysis.report import inputs
+
+    def refuse(*a, **k):
+        raise PermissionError(13, "read-only")
+
+    monkeypatch.setattr(survey_io, "write_checked_survey", refuse)
+    survey = tmp_path / "khao-sat.csv"
+    shutil.copy(config.DEFAULT_SURVEY, survey)
+    got = inputs.preflight(survey=survey, cache_dir=tmp_path / "cache")
+    assert got.survey == survey.resolve() and got.survey_cache is None
