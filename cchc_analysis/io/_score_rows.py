@@ -409,12 +409,14 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
     cols["applicable"] = applicable
     # criteria sheet supplies max points / field / component
     if criteria is not None and n:
-        info = criteria.set_index("criterion")
-        known = col("criterion").isin(info.index)
-        m = col("criterion").map(info["max_points"])
+        look = _lookups(criteria, "criterion")  # {column: {criterion: value}}, made once per tree
+        crit = list(col("criterion"))  # as the frame holds them (a missing id is NaN)
+        known = np.fromiter((c in look["_keys"] for c in crit), dtype=bool, count=n)
+        dmax = look["max_points"]
+        m = np.fromiter((dmax.get(c, np.nan) for c in crit), dtype=float, count=n)
         if "max_points" in f.columns:
             given = col("max_points").to_numpy(dtype=float)
-            tree_max = m.to_numpy(dtype=float)
+            tree_max = m
             differ = ~np.isnan(given) & ~np.isnan(tree_max) & (np.abs(given - tree_max) > 1e-9) & ~col("_bad").to_numpy()
             for i in np.flatnonzero(differ)[:MAX_PROBLEMS_PER_CHECK]:
                 problems.append(_problem(
@@ -426,16 +428,15 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
             cols["_bad"] = col("_bad").to_numpy() | differ
             cols["max_points"] = np.where(np.isnan(col("max_points")), m, col("max_points"))
         else:
-            cols["max_points"] = m.to_numpy(dtype=float)
-        cols["field"] = [x if x is not None else y for x, y in
-                        zip(col("field"), col("criterion").map(info["field"]))]
-        cols["component"] = [x if x is not None else y for x, y in
-                            zip(col("component"), col("criterion").map(info["component"]))]
-        if "name" in info and info["name"].notna().any():
+            cols["max_points"] = m
+        dfield, dcomp = look["field"], look["component"]
+        cols["field"] = [x if x is not None else dfield.get(c, np.nan) for x, c in zip(col("field"), crit)]
+        cols["component"] = [x if x is not None else dcomp.get(c, np.nan) for x, c in zip(col("component"), crit)]
+        if "name" in look and look["_any_name"]:
             given = col("criterion_name") if "criterion_name" in cols else [None] * n
-            cols["criterion_name"] = [x if x is not None else y for x, y in
-                                     zip(given, col("criterion").map(info["name"]))]
-        for i in np.flatnonzero(~known.to_numpy() & col("criterion").notna().to_numpy())[:MAX_PROBLEMS_PER_CHECK]:
+            dname = look["name"]
+            cols["criterion_name"] = [x if x is not None else dname.get(c, np.nan) for x, c in zip(given, crit)]
+        for i in np.flatnonzero(~known & col("criterion").notna().to_numpy())[:MAX_PROBLEMS_PER_CHECK]:
             problems.append(_problem(
                 raw, col("_row").iat[i], "criterion",
                 f"tiêu chí '{col('criterion').iat[i]}' không có trong trang tính criteria (bộ tiêu chí); "
@@ -444,12 +445,38 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
                 "add it there or correct the id",
             ))
     if units is not None and n:
-        u = units.set_index("unit_id")
-        if "unit_name" in u:
-            cols["unit_name"] = [x if x is not None else y for x, y in zip(col("unit_name"), col("unit_id").map(u["unit_name"]))]
-        if "unit_type" in u:
-            cols["unit_type"] = [x if x is not None else y for x, y in zip(col("unit_type"), col("unit_id").map(u["unit_type"]))]
+        look = _lookups(units, "unit_id")
+        uid = list(col("unit_id"))
+        if "unit_name" in look:
+            d = look["unit_name"]
+            cols["unit_name"] = [x if x is not None else d.get(u, np.nan) for x, u in zip(col("unit_name"), uid)]
+        if "unit_type" in look:
+            d = look["unit_type"]
+            cols["unit_type"] = [x if x is not None else d.get(u, np.nan) for x, u in zip(col("unit_type"), uid)]
     return pd.DataFrame(cols)
+
+
+_LOOKUPS: dict = {}
+
+
+def _lookups(frame: pd.DataFrame, key: str) -> dict:
+    """``{column: {key value: value}}`` of a criteria or units table (unique keys), plus
+    ``"_keys"`` and ``"_any_name"``; made once per table, not once per unit sheet. The
+    values are what ``Series.map`` gives for a key (None in an object column, NaN in a
+    text or number column); for an unknown key the callers use NaN, as it does."""
+    import weakref
+
+    hit = _LOOKUPS.get((id(frame), key))
+    if hit is not None and hit[0]() is frame:
+        return hit[1]
+    keys = frame[key]
+    out = {c: dict(zip(keys, frame[c])) for c in frame.columns if c != key}  # values as the column holds them
+    out["_keys"] = set(keys)
+    out["_any_name"] = bool("name" in frame.columns and frame["name"].notna().any())
+    if len(_LOOKUPS) > 8:
+        _LOOKUPS.clear()
+    _LOOKUPS[(id(frame), key)] = (weakref.ref(frame), out)
+    return out
 
 
 def _check_ids(ids, rows, raw: _Raw, col: str, problems: list) -> None:

@@ -356,3 +356,25 @@ def test_parquet_keeps_self_points_and_criterion_names(tmp_path):
     bad.to_parquet(p, index=False)
     with pytest.raises(DataError):
         read_scores(p)
+
+
+def test_tree_lookups_give_what_series_map_gives_for_known_keys():
+    """A unit sheet takes max points, field, component and names from the criteria and
+    units tables through per-table lookups (made once per table); for every key of the
+    table they give what ``Series.map`` gives: None in an all-empty object column, NaN in
+    a text or number column with gaps, the value otherwise."""
+    import numpy as np
+
+    from cchc_analysis.io._score_rows import _lookups
+
+    table = pd.DataFrame({"k": ["1.1", "1.2", "2.1"], "empty": pd.Series([None] * 3, dtype=object),
+                          "text": ["Một", None, "Ba"], "num": [1.5, np.nan, 3.0]})
+    look = _lookups(table, "k")
+    assert look is _lookups(table, "k")  # once per table
+    for keys in (["1.1"], ["1.2", "2.1"], ["2.1", "1.1", "1.2", "1.1"]):
+        for c in ("empty", "text", "num"):
+            want = pd.Series(keys).map(table.set_index("k")[c]).tolist()
+            got = [look[c][k] for k in keys]
+            assert [type(v) for v in got] == [type(v) for v in want], (c, keys, got, want)
+            assert [v for v in got if v == v] == [v for v in want if v == v]
+    assert look["_keys"] == {"1.1", "1.2", "2.1"} and look["_any_name"] is False
