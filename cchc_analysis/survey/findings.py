@@ -185,10 +185,11 @@ def findings(quality: pd.DataFrame | None, discrimination: pd.DataFrame, gap: pd
 def with_scale_names(reliability: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
     """The reliability table with each sub-scale named for people: a scale named after a
     field (``"f3"`` or ``"3"``, as in the synthetic instrument, where each field's questions
-    form one sub-scale) becomes ``"3. <field name>"``; other names are kept as written.
+    form one sub-scale) becomes ``"3. <field name>"``; ``"all"`` (a survey that names no
+    sub-scales: every question is one scale) is said in words; other names are kept as written.
 
     >>> with_scale_names(pd.DataFrame({"scale": ["f1", "trust", "all"]}))["scale"].tolist()
-    ['1. Công tác chỉ đạo, điều hành CCHC', 'trust', 'all']
+    ['1. Công tác chỉ đạo, điều hành CCHC', 'trust', 'Cả phiếu (mọi câu hỏi)']
     """
     import re
 
@@ -197,7 +198,11 @@ def with_scale_names(reliability: pd.DataFrame, *, lang: str = "vi") -> pd.DataF
     check_lang(lang)
     out = reliability.copy()
 
+    whole = {"vi": "Cả phiếu (mọi câu hỏi)", "en": "The whole form (every question)"}[lang]
+
     def name(v):
+        if v == "all":  # survey_reliability's name when the file has no scale column
+            return whole
         m = re.fullmatch(r"[fF]?(\d+)", str(v).strip())
         if m and m[1] in FIELD_NAMES:
             return f"{m[1]}. {FIELD_NAMES[m[1]][lang]}"
