@@ -22,7 +22,8 @@ SIZES = (36, 200, 1_000, 3_321)
 BASELINE_AT = 1_000
 
 _CHILD = r"""
-import json, resource, sys, time, warnings
+import json, sys, time, warnings
+from bench._memory import peak_mb
 warnings.simplefilter("ignore")
 from bench.bench_peers import world
 n, which = int(sys.argv[1]), sys.argv[2]
@@ -31,11 +32,11 @@ if which == "baseline":
 else:
     from cchc_analysis.bias import few_task_bias
 s = world(n)
-world_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+world_mb = peak_mb()
 t = time.perf_counter()
 few_task_bias(s, n_perm=999)
 sec = time.perf_counter() - t
-print(json.dumps({"seconds": sec, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+print(json.dumps({"seconds": sec, "peak_mb": peak_mb(),
                   "world_mb": world_mb}))
 """
 

@@ -20,7 +20,8 @@ import numpy as np
 SIZES = (36, 200, 1_000, 3_321)
 
 _CHILD = r"""
-import json, resource, sys, time, warnings
+import json, sys, time, warnings
+from bench._memory import peak_mb
 import numpy as np, pandas as pd
 warnings.simplefilter("ignore")
 from bench.bench_peers import world
@@ -36,7 +37,7 @@ elif what == "rank_intervals":
 else:
     peer_rank_intervals(s, single_league(), n_draws=10_000)
 sec = time.perf_counter() - t
-print(json.dumps({"seconds": sec, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"seconds": sec, "peak_mb": peak_mb()}))
 """
 
 

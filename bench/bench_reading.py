@@ -72,14 +72,15 @@ def make_summary(path: Path, *, n_units: int = 60, seed: int = 2) -> Path:
 
 
 _OURS = """
-import json, resource, sys, time
+import json, sys, time
+from bench._memory import peak_mb
 t0 = time.perf_counter()
 from cchc_analysis.io import read_scores
 t1 = time.perf_counter()
 s = read_scores(sys.argv[1])
 t2 = time.perf_counter()
 print(json.dumps({"read": t2 - t1, "rows": len(s), "units": int(s["unit_id"].nunique()),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
 
 _BASELINE = """

@@ -81,7 +81,8 @@ def make_workbook(path: Path, *, n_units=60, n_crit=100, seed=1) -> Path:
 
 
 _OURS = """
-import json, resource, sys, time
+import json, sys, time
+from bench._memory import peak_mb
 t0 = time.perf_counter()
 from cchc_analysis.io import read_scores
 from cchc_analysis.scoring import applicable_index
@@ -93,11 +94,12 @@ r = rank_units(applicable_index(s), by=("year",))
 t3 = time.perf_counter()
 print(json.dumps({"read": t2 - t1, "index_rank": t3 - t2, "total": t3 - t1, "rows": len(s),
                   "units": int(r["unit_id"].nunique()), "first": r.sort_values(["year", "rank"]).iloc[0][["unit_id", "index"]].tolist(),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
 
 _BASELINE = """
-import json, math, resource, sys, time
+import json, math, sys, time
+from bench._memory import peak_mb
 import pyarrow.parquet as pq
 t1 = time.perf_counter()
 table = pq.read_table(sys.argv[1])
@@ -132,7 +134,7 @@ for y, lst in by_year.items():
             rank, prev = i, v
         ranks[(y, u)] = rank
 t3 = time.perf_counter()
-print(json.dumps({"total": t3 - t1, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"total": t3 - t1, "peak_mb": peak_mb()}))
 """
 
 
