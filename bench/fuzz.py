@@ -433,7 +433,6 @@ def _structure_case(doc: Doc, rng: random.Random, bases) -> tuple:
     """-> (label, doc, control, oracle, sheet, row, cols, documented)."""
     mut = doc.copy()
     control = None
-    documented = False
     if doc.name == "scores.xlsx":
         data_sheet = "scores (synthetic)"
     elif doc.name == "template.xlsx":

@@ -7,7 +7,7 @@ is wrong and what to fix, first in Vietnamese, then in English.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd

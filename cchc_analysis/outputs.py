@@ -12,9 +12,13 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import RAW_DIR
 from .text import slugify
+
+if TYPE_CHECKING:  # pandas is imported where a frame is written, not at import (start-up time)
+    import pandas as pd
 
 __all__ = [
     "atomic_write_bytes",

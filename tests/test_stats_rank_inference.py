@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 import numpy as np
-import pandas as pd
-import pytest
 
 from cchc_analysis.ranking import competition_rank
 from cchc_analysis.stats import mogstad_rank_sets, row_competition_ranks, shapley_ratio

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..labels import check_lang, label
-from ..style import get_ax, legend_outside, place_labels, synthetic_note
+from ..style import get_ax, legend_outside, synthetic_note
 from .schemes import resolve_schemes, scheme_label
 
 __all__ = ["plot_peer_groups", "plot_scheme_metrics", "plot_scheme_panels", "METRICS"]

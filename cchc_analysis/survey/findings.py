@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..labels import check_lang, fill_texts, register, register_values
+from ..labels import check_lang, fill_texts, register
 from ..text import fmt_int, fmt_number
 
 __all__ = ["texts", "survey_for_year", "with_scale_names", "with_unit_names", "flagged_units", "with_criterion_names", "findings"]

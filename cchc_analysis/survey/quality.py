@@ -66,7 +66,6 @@ def _unit_chunks(sizes: np.ndarray, *, max_cells: int = 1 << 18):
 
 def _pad(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray, R: int, fill):
     """Rows ``starts[u] : starts[u] + sizes[u]`` of ``values`` as a (units, R, ...) array, padded with ``fill``."""
-    B = len(starts)
     pos = np.arange(R)
     valid = pos[None, :] < sizes[:, None]
     idx = np.where(valid, starts[:, None] + pos[None, :], 0)

@@ -50,7 +50,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..labels import FIELD_NAMES
 from ..outputs import atomic_write_bytes
 from ..provenance import SYNTHETIC_KEYWORD, mark_synthetic
 

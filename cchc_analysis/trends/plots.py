@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from ..labels import check_lang, label
-from ..style import get_ax, integer_rank_axis, legend_outside, place_labels, spread, synthetic_note
+from ..style import get_ax, integer_rank_axis, spread, synthetic_note
 
 __all__ = ["plot_bump", "plot_slope", "plot_rank_intervals", "plot_attribution_waterfall", "plot_attribution_waterfalls"]
 
@@ -108,10 +108,9 @@ def plot_bump(data: pd.DataFrame, *, highlight=None, lang: str = "vi", synthetic
             ends.append((x[i], y[i], str(g["unit_name"].iloc[i]), is_hl, color))
     if "break_before" in data.columns:
         by = sorted(data.loc[data["break_before"].astype(bool), "year"].unique())
-        for k, yb in enumerate(by):
+        for yb in by:
             if yb <= years.min():
                 continue
-            dec = data.loc[(data["year"] == yb) & data["break_before"].astype(bool), "break_decision"].dropna()
             ax.axvline(yb - 0.5, color="#7f7f7f", ls="--", lw=1, zorder=1)  # named in the breaks table
     ax.set_xticks(years)
     ax.set_xticklabels([str(int(y)) for y in years])

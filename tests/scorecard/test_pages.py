@@ -4,7 +4,6 @@
 import re
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from cchc_analysis import make_synthetic_scores

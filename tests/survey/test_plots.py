@@ -6,14 +6,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import json
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_analysis.config import NOTEBOOKS_DIR, PROJ_ROOT
+from cchc_analysis.config import NOTEBOOKS_DIR
 from cchc_analysis.survey import (
     criteria_discrimination,
     make_synthetic_survey,

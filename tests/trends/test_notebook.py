@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import pytest
-
-from cchc_analysis.config import DEFAULT_WORKBOOK, NOTEBOOKS_DIR, PROJ_ROOT
 from cchc_analysis.trends import pick_unit
 
 

@@ -1,7 +1,6 @@
 """Tests for cchc_analysis.trends.trajectory: gaps, breaks, lineage, unranked units, movers."""
 
 from __future__ import annotations
-import numpy as np
 import pandas as pd
 import pytest
 
