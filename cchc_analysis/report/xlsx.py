@@ -249,11 +249,16 @@ def _width(v) -> int:
 
 
 def _text_cell(v):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers
-    written as text (``-0.41``, ``+0.33``) are left as they are."""
-    if isinstance(v, str) and v.startswith(_FORMULA) and not _is_number(v):
-        return "'" + v
-    return v
+    """``(value, quoted)`` for a text cell. Text a spreadsheet would run as a formula is kept
+    as text by Excel's own mark (``quotePrefix``: shown as typed, no visible apostrophe),
+    also where the CSV carries it defused with a leading apostrophe (``'=HYPERLINK(…)``,
+    :func:`cchc_analysis.outputs.neutralise_formulas`); the cell is always a string cell,
+    never a formula."""
+    if not isinstance(v, str):
+        return v, False
+    if v.startswith("'") and v[1:].startswith(_FORMULA):
+        return v[1:], True
+    return v, v.startswith(_FORMULA)
 
 
 def write_tables_xlsx(report_dir: str | os.PathLike, path: str | os.PathLike, *, lang: str = "vi") -> Path:
@@ -274,11 +279,18 @@ def write_tables_xlsx(report_dir: str | os.PathLike, path: str | os.PathLike, *,
     head_align = Alignment(wrap_text=True, vertical="bottom")
 
     def fill_sheet(ws, header, kinds, rows, *, links=None):
-        ws.append([_text_cell(h) for h in header])
+        quoted = []  # (row, column) of text that starts like a formula
+        for i, row in enumerate([header, *rows], 1):
+            cells = [_text_cell(v) for v in row]
+            ws.append([v for v, _ in cells])
+            quoted += [(i, j) for j, (_, q) in enumerate(cells, 1) if q]
         for c in ws[1]:
             c.font, c.fill, c.alignment = bold, fill, head_align
-        for r in rows:
-            ws.append([_text_cell(v) if not isinstance(v, (int, float)) else v for v in r])
+            if isinstance(c.value, str):
+                c.data_type = "s"
+        for i, j in quoted:
+            cell = ws.cell(row=i, column=j)
+            cell.data_type, cell.quotePrefix = "s", True
         widths = [max([min(_width(h), 30)] + [_width(r[i]) for r in rows[:2000]]) for i, h in enumerate(header)]
         for i, (k, w) in enumerate(zip(kinds, widths), 1):
             letter = get_column_letter(i)

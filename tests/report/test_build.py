@@ -141,7 +141,10 @@ def test_injected_formula_is_neutralised_and_html_escaped(built):
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     assert rows[0] == ["Mã đơn vị", "Đơn vị", "Chỉ số CCHC (%)"]  # Vietnamese headers
-    assert rows[1][1] == "'" + EVIL and rows[1][2] == -1.5  # negative number stays a number
+    # text, shown as typed: Excel's quote-prefix mark, not an apostrophe in the text
+    assert rows[1][1] == EVIL and ws.cell(2, 2).quotePrefix and ws.cell(2, 2).data_type == "s"
+    assert rows[1][2] == -1.5  # negative number stays a number
+    assert not ws.cell(2, 1).quotePrefix
     assert all(c.data_type != "f" for sh in wb for r in sh.iter_rows() for c in r)
     # numbers stay numbers CSV -> XLSX (openpyxl writes 15 significant digits, as Excel keeps)
     csv_index = pd.read_csv(rep / "tables" / "01_ok__index.csv", encoding="utf-8-sig")
