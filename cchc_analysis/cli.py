@@ -18,19 +18,54 @@ __all__ = ["main"]
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .io.inspect import inspect_scores, problems_table, summary_lines
+    from .io.survey import looks_like_survey
 
-    ins = inspect_scores(args.path, layout=args.layout, year=args.year)
-    names = ", ".join(args.path)
+    surveys = [p for p in args.path if args.survey or looks_like_survey(p)]
+    scores = [p for p in args.path if p not in surveys]
+    rc = 0
+    if scores:
+        rc = max(rc, _validate_scores(args, scores))
+    for i, path in enumerate(surveys):
+        if scores or i:
+            print()
+        rc = max(rc, _validate_survey(args, path))
+    return rc
+
+
+def _validate_scores(args: argparse.Namespace, paths: list[str]) -> int:
+    from .io.inspect import inspect_scores, summary_lines
+
+    ins = inspect_scores(paths, layout=args.layout, year=args.year)
+    names = ", ".join(paths)
     for line in summary_lines(ins, args.lang):
         print(line)
-    if not ins.problems:
-        print(f"OK: không phát hiện lỗi trong {names}" if args.lang == "vi" else f"OK: no problems found in {names}")
+    return _verdict(args.lang, ins.problems, names)
+
+
+def _validate_survey(args: argparse.Namespace, path: str) -> int:
+    """A survey file (recognised by its respondent column, or ``--survey``): every problem
+    :func:`~cchc_analysis.read_survey` would stop at, and what was read."""
+    from .io.inspect import survey_summary_lines
+    from .io.survey import inspect_survey
+
+    ins = inspect_survey(path)
+    print((f"Tệp khảo sát {path}:" if args.lang == "vi" else f"Survey file {path}:"))
+    for line in survey_summary_lines(ins, args.lang):
+        print(line)
+    return _verdict(args.lang, ins.problems, path)
+
+
+def _verdict(lang: str, problems: list, names: str) -> int:
+    from .io.inspect import problems_table
+
+    if not problems:
+        print(f"OK: không phát hiện lỗi trong {names}" if lang == "vi" else f"OK: no problems found in {names}")
         return 0
     print()
-    print(problems_table(ins.problems, args.lang))
-    n = len(ins.problems)
-    print(f"\n{n} lỗi trong {names}" if args.lang == "vi" else f"\n{n} problems in {names}", file=sys.stderr)
+    print(problems_table(problems, lang))
+    n = len(problems)
+    print(f"\n{n} lỗi trong {names}" if lang == "vi" else
+          f"\n{n} {'problem' if n == 1 else 'problems'} in {names}", file=sys.stderr)
     return 1
 
 
@@ -151,9 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     layouts = ["tidy", "template", "summary", "bang-tong-hop", "form", "phieu-cham-diem"]
-    p = sub.add_parser("validate", help="liệt kê MỌI lỗi trong tệp điểm (mọi bố cục); mã thoát 1 nếu có / "
-                                        "report ALL problems in score files (any layout); exit 1 if any")
-    p.add_argument("path", nargs="+", help="files or folders")
+    p = sub.add_parser("validate", help="liệt kê MỌI lỗi trong tệp điểm (mọi bố cục) hoặc tệp khảo sát; mã thoát 1 "
+                                        "nếu có / report ALL problems in score files (any layout) or survey files; "
+                                        "exit 1 if any")
+    p.add_argument("path", nargs="+", help="files or folders (a survey file is recognised by its respondent column)")
+    p.add_argument("--survey", action="store_true",
+                   help="đọc mọi tệp như tệp khảo sát / read every file as a survey file")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.add_argument("--layout", choices=layouts, default=None, help="override the detected layout")
     p.add_argument("--year", type=int, default=None, help="the year when the file does not say")

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import DataError, Problem
+from ..provenance import is_synthetic
 from ..text import fmt_int
 from .scores import _as_canonical, _load, natural_key
 
-__all__ = ["Inspection", "inspect_scores", "problems_table", "summary_lines", "read_criteria"]
+__all__ = ["Inspection", "inspect_scores", "problems_table", "summary_lines", "survey_summary_lines",
+           "read_criteria"]
 
 
 @dataclass
@@ -109,6 +111,9 @@ def summary_lines(ins: Inspection, lang: str = "vi") -> list[str]:
         if vi else
         (f"Read {fmt_int(len(s), lang)} score rows: {fmt_int(n_units, lang)} units, years "
          f"{', '.join(map(str, years))}, {fmt_int(n_crit, lang)} criteria; {fmt_int(kps, lang)} cells not arising"))
+    if is_synthetic(s):
+        lines.append("Dữ liệu GIẢ LẬP (tệp tự ghi là giả lập), không phải số liệu thật." if vi else
+                     "SYNTHETIC data (the file says so), not real figures.")
     for vi_note, en_note in ins.notes:
         lines.append(("Lưu ý: " + vi_note) if vi else ("Note: " + en_note))
     if "self_points" in s.columns:
@@ -132,4 +137,61 @@ def summary_lines(ins: Inspection, lang: str = "vi") -> list[str]:
             flag = (f"  ← ít hơn các đơn vị cùng loại ({r.most}): thiếu dòng tiêu chí?" if vi else
                     f"  ← fewer than units of the same type ({r.most}): a criterion row missing?")
         lines.append(f"  {r.year}  {r.name} ({r.unit_id}): {int(r.app)} / {int(r.n)}{flag}")
+    return lines
+
+
+def survey_summary_lines(ins, lang: str = "vi") -> list[str]:
+    """What was read from a survey file (:func:`~cchc_analysis.io.survey.inspect_survey`):
+    answers, units, years, forms by role, questions, skipped answers, submission dates,
+    then the forms of each unit (a unit with far fewer than the others stands out)."""
+    vi = lang == "vi"
+    s = ins.survey
+    if s is None or s.empty:
+        return ["Không đọc được câu trả lời nào." if vi else "No survey answers could be read."]
+    s = s[s["year"] >= 0]
+    years = sorted(int(y) for y in s["year"].unique())
+    forms = s.drop_duplicates(["year", "unit_id", "respondent_id"])
+    roles = forms["respondent_role"].value_counts()
+    names = ({"leader": ("lãnh đạo",) * 2, "staff": ("công chức",) * 2, "": ("không ghi vai trò",) * 2} if vi else
+             {"leader": ("leader", "leaders"), "staff": ("staff",) * 2, "": ("with no role",) * 2})
+    role_text = ", ".join(f"{fmt_int(n, lang)} {names.get(r, (r, r))[n != 1]}" for r, n in roles.items())
+    skipped = int(s["response"].isna().sum())
+
+    def count(n, one, many=None):  # English plurals; Vietnamese nouns do not change
+        return f"{fmt_int(n, lang)} {one if vi or n == 1 else (many or one + 's')}"
+
+    lines = [
+        (f"Đã đọc {count(len(s), 'câu trả lời')}: {count(s['unit_id'].nunique(), 'đơn vị')}, năm "
+         f"{', '.join(map(str, years))}; {count(len(forms), 'phiếu')} ({role_text}), "
+         f"{count(s['question'].nunique(), 'câu hỏi')}; {count(skipped, 'câu bỏ trống')}")
+        if vi else
+        (f"Read {count(len(s), 'answer')}: {count(s['unit_id'].nunique(), 'unit')}, "
+         f"{'year' if len(years) == 1 else 'years'} {', '.join(map(str, years))}; {count(len(forms), 'form')} "
+         f"({role_text}), {count(s['question'].nunique(), 'question')}; {count(skipped, 'answer')} left blank")]
+    if is_synthetic(ins.survey):
+        lines.append("Dữ liệu GIẢ LẬP (tệp tự ghi là giả lập), không phải số liệu thật." if vi else
+                     "SYNTHETIC data (the file says so), not real figures.")
+    if "submitted_at" in s.columns and s["submitted_at"].notna().any():
+        t0, t1 = s["submitted_at"].min(), s["submitted_at"].max()
+        fmt = "%d/%m/%Y" if vi else "%Y-%m-%d"
+        lines.append(f"Thời gian nộp: từ {t0:{fmt}} đến {t1:{fmt}}" if vi else
+                     f"Submitted from {t0:{fmt}} to {t1:{fmt}}")
+    if "scale" in s.columns:
+        scales = sorted(x for x in s["scale"].astype(str).unique() if x)
+        if scales:
+            lines.append((f"{len(scales)} nhóm câu hỏi (thang đo): " if vi else f"{len(scales)} sub-scales: ")
+                         + ", ".join(scales))
+    for vi_note, en_note in ins.notes:
+        lines.append(("Lưu ý: " + vi_note) if vi else ("Note: " + en_note))
+    per = forms.groupby(["year", "unit_id"]).size().rename("n").reset_index()
+    per["median"] = per.groupby("year")["n"].transform("median")
+    lines.append("Số phiếu của từng đơn vị:" if vi else "Forms per unit:")
+    per = per.sort_values(["year", "unit_id"], key=lambda c: c.map(natural_key) if c.name == "unit_id" else c)
+    for r in per.itertuples():
+        flag = ""
+        if r.n < r.median / 2:
+            med = fmt_int(round(r.median), lang)
+            flag = (f"  ← ít hơn một nửa số phiếu thường gặp ({med})" if vi else
+                    f"  ← fewer than half the usual number of forms ({med})")
+        lines.append(f"  {r.year}  {r.unit_id}: {fmt_int(r.n, lang)}{flag}")
     return lines

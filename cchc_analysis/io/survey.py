@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -61,7 +62,7 @@ import pandas as pd
 
 from ..errors import DataError, Problem
 from ..provenance import mark_synthetic
-from ..text import clean_text, fold, parse_number
+from ..text import clean_text, fmt_int, fold, parse_number
 from ._tabular import (
     COMMON_ALIASES,
     CSV_EXTENSIONS,
@@ -87,7 +88,8 @@ from ._tabular import (
     workbook_is_synthetic,
 )
 
-__all__ = ["SURVEY_COLUMNS", "OPTIONAL_COLUMNS", "read_survey", "validate_survey", "write_checked_survey"]
+__all__ = ["SURVEY_COLUMNS", "OPTIONAL_COLUMNS", "read_survey", "validate_survey", "write_checked_survey",
+           "inspect_survey", "looks_like_survey", "SurveyInspection"]
 
 #: Canonical columns of the survey table (``submitted_at`` and ``scale`` are optional).
 SURVEY_COLUMNS = ["year", "unit_id", "respondent_id", "respondent_role", "question", "response"]
@@ -239,6 +241,33 @@ def _parse_time(v):
     raise ValueError(v)
 
 
+def _day_month_order(values) -> dict:
+    """What the day/month texts of a time column say about their order.
+
+    ``day_first``: some text has a first number above 12 (only a day can be); ``month_first``:
+    some has a second number above 12 while none has a first one; ``ambiguous``: how many
+    distinct texts have both numbers ≤ 12 and different (``03/04/2023``), ``example`` one of them.
+    """
+    first_big = second_big = 0
+    ambiguous, example = 0, None
+    for v in pd.unique(np.asarray(values, dtype=object)):  # distinct cells, hashed in C
+        if not isinstance(v, str):
+            continue
+        m = _DMY.match(v.strip())
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12:
+            first_big += 1
+        elif b > 12:
+            second_big += 1
+        elif a != b:
+            ambiguous += 1
+            example = example or v.strip()
+    return {"day_first": first_big > 0, "month_first": second_big > 0 and first_big == 0,
+            "ambiguous": ambiguous, "example": example}
+
+
 def _norm_role(v) -> str:
     s = clean_text(v)
     if s is None:
@@ -269,14 +298,18 @@ def _check_questions_table(questions: pd.DataFrame) -> pd.DataFrame:
     return q
 
 
-def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None):
-    """-> (survey frame or None, problems); the frame's ``attrs["synthetic"]`` is set."""
+def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None, info=None):
+    """-> (survey frame or None, problems); the frame's ``attrs["synthetic"]`` is set.
+    ``info`` (a dict), when given, receives ``notes``: ``(vi, en)`` readings worth a warning
+    and ``sheet``: the sheet read."""
+    info = {} if info is None else info
     p = Path(path)
     f = str(p)
     empty = check_file(p)
     if empty:
         return None, empty
     rows, sheet_name, marked = _rows_from_file(p, sheet)
+    info["sheet"] = sheet_name
     if not any(any(clean_text(v) is not None for v in r) for r in rows):
         return None, [Problem(f, sheet_name, None, None, "tệp rỗng", "the file is empty")]
     table = find_table(rows, _ALIASES, file=f, sheet=sheet_name)
@@ -402,11 +435,31 @@ def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None):
     times = None
     if "submitted_at" in raw:
         tv, bad = _parse_unique(np.asarray(raw["submitted_at"], dtype=object), _parse_time)
+        order = _day_month_order(raw["submitted_at"])
         for i in np.flatnonzero(bad)[:MAX_PROBLEMS_PER_CHECK]:
             v = clean_text(raw["submitted_at"][i])
+            m = _DMY.match(v or "")
+            if m and int(m.group(2)) > 12 and order["month_first"]:
+                add(i, "submitted_at",
+                    f"thời gian nộp '{v}' có tháng {int(m.group(2))}: tệp có vẻ ghi tháng/ngày (kiểu Mỹ) trong khi "
+                    "chương trình đọc ngày/tháng; xuất lại cột này dạng 2023-11-14 09:30",
+                    f"the submission time '{v}' has month {int(m.group(2))}: the file seems to write month/day "
+                    "(US order) where day/month is read; export this column as 2023-11-14 09:30")
+                continue
             add(i, "submitted_at",
                 f"không đọc được thời gian nộp '{v}'; ghi dạng 2023-11-14 09:30 hoặc 14/11/2023 09:30",
                 f"cannot read the submission time '{v}'; write it as 2023-11-14 09:30 or 14/11/2023 09:30")
+        if order["ambiguous"] and not order["day_first"] and not order["month_first"]:
+            k, ex = order["ambiguous"], order["example"]
+            d, mo = (int(x) for x in _DMY.match(ex).groups()[:2])
+            col_name = shown.get("submitted_at", "submitted_at")
+            info.setdefault("notes", []).append((
+                f"cột '{col_name}': {fmt_int(k, 'vi')} thời gian nộp ghi dạng ngày/tháng mà cả hai số đều ≤ 12 (ví dụ '{ex}'), "
+                f"đã đọc theo thứ tự ngày/tháng (ngày {d} tháng {mo}); nếu tệp ghi tháng/ngày (kiểu Mỹ), "
+                "hãy xuất lại cột này dạng 2023-11-14 09:30",
+                f"column '{col_name}': {fmt_int(k, 'en')} submission times are written day/month with both numbers ≤ 12 "
+                f"(e.g. '{ex}') and were read day first (day {d}, month {mo}); if the file writes month/day "
+                "(US order), export this column as 2023-11-14 09:30"))
         times = pd.to_datetime(pd.Series([pd.NaT if t is None else t for t in tv], dtype=object))
     scale = None
     if "scale" in raw:
@@ -608,3 +661,69 @@ def validate_survey(path: str | os.PathLike, **kwargs) -> pd.DataFrame:
     except DataError as exc:
         problems = exc.problems
     return DataError(problems).to_frame()
+
+
+@dataclass
+class SurveyInspection:
+    """What :func:`inspect_survey` read: the table (None when nothing could be read), every
+    problem, the notes worth a warning (``(vi, en)``), the sheet read."""
+
+    survey: pd.DataFrame | None
+    problems: list
+    notes: list = field(default_factory=list)
+    sheet: str | None = None
+
+
+def inspect_survey(path: str | os.PathLike, **kwargs) -> SurveyInspection:
+    """Read a survey file with every check of :func:`read_survey` and never raise for
+    problems in the data (``cchc validate`` on a survey file).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "survey.csv"
+    >>> _ = tmp.write_text("year,unit_id,respondent_id,submitted_at,question,response\\n"
+    ...                    "2023,a,r1,03/04/2023,q1,4\\n2023,a,r2,05/04/2023,q1,9\\n", encoding="utf-8")
+    >>> ins = inspect_survey(tmp)
+    >>> [p.row for p in ins.problems], len(ins.survey), ins.notes[0][1][:60]
+    ([3], 2, "column 'submitted_at': 2 submission times are written day/mo")
+    """
+    info: dict = {}
+    try:
+        df, problems = _load_survey(path, info=info, **kwargs)
+    except DataError as exc:
+        df, problems = None, list(exc.problems)
+    return SurveyInspection(df, list(problems), info.get("notes", []), info.get("sheet"))
+
+
+def looks_like_survey(path: str | os.PathLike) -> bool:
+    """True when the file's header row (among its first rows) names a respondent column
+    and a year, unit or question column: a survey file, not a score file. Reads only the
+    first rows of a workbook; False for anything it cannot open (the score reader then
+    says what is wrong)."""
+    from ._tabular import HEADER_SEARCH_ROWS
+
+    p = Path(path)
+    try:
+        if not p.is_file():
+            return False
+        ext = p.suffix.lower()
+        if ext in XLSX_EXTENSIONS:
+            wb = open_workbook(p)
+            names = [n for n in wb.sheetnames if not fold(n).startswith(_IGNORED_SHEETS)] or wb.sheetnames
+            rows = sheet_rows(wb[names[0]], max_rows=HEADER_SEARCH_ROWS + 1)
+        elif ext in CSV_EXTENSIONS:
+            rows = read_csv_rows(p, ragged_ok=True)[:HEADER_SEARCH_ROWS + 1]
+        elif ext in PARQUET_EXTENSIONS:
+            import pyarrow.parquet as pq
+
+            rows = [list(pq.ParquetFile(p).schema_arrow.names)]
+        else:
+            return False
+        table = find_table(rows, _ALIASES, file=str(p), sheet=None)
+    except Exception:  # unreadable here: not recognisably a survey
+        return False
+    if table is None:
+        return False
+    h = set(table.headers)
+    return "respondent_id" in h and bool(h & {"question", "response", "year", "unit_id"})
