@@ -2,7 +2,11 @@
 
 ``python -m bench.fuzz [N] --seed S`` (``make fuzz``: N = 3,000) mutates the bundled inputs
 (the synthetic scores workbook, the same table as CSV and Parquet, the synthetic survey as
-CSV and Parquet, and the analyst template of ``cchc template`` filled in), reads each
+CSV and Parquet, the analyst template of ``cchc template`` filled in) and two layouts offices
+circulate: a **bảng tổng hợp** (4 units, one year, sub-criteria, subtotal and TỔNG ĐIỂM /
+Chỉ số / Xếp hạng rows as numbers; cells mutated with the subtotals recomputed for the value
+meant, rows deleted, duplicated, kept "Cộng" rows) and a **survey form export** (one row per
+respondent, a column per question, Excel datetimes, a title row). It reads each
 mutated file through ``read_*``, ``validate_*`` or ``cchc validate`` in a pool of two
 worker processes (30 s per case), and classifies the outcome against the mutation's own
 oracle:
@@ -194,7 +198,217 @@ def build_bases(tmp: Path) -> dict[str, Doc]:
     s_path.write_bytes(bases["survey.csv"].to_bytes())
     sv = read_survey(s_path)
     bases["survey.parquet"] = Doc("parquet", "survey", "survey.parquet", frame=sv.reset_index(drop=True))
+    bases["summary.xlsx"] = _summary_doc(tmp, SUMMARY_VALUES)
+    bases["survey.xlsx"] = _wide_survey_doc(sv)
     return bases
+
+
+# --------------------------------------------------------------------------- the office layouts
+
+#: The bảng tổng hợp base: 4 units of one type, one year, a 3-field tree (the last field the
+#: survey) of 24 leaf criteria with sub-criteria, subtotal rows and the TỔNG ĐIỂM / Chỉ số /
+#: Xếp hạng rows written as numbers, as an office's exported sheet holds them.
+SUMMARY_YEAR = 2024
+SUMMARY_UNITS = [("vu-a", "Vụ A", "vu"), ("vu-b", "Vụ B", "vu"), ("vu-c", "Vụ C", "vu"), ("vu-d", "Vụ D", "vu")]
+SUMMARY_SHEET = f"Bảng tổng hợp {SUMMARY_YEAR}"
+_SUMMARY_FIRST_ROW = 5  # grid index of the first tree row (Excel row 6: title, subtitle, blank, 2 header rows)
+_SUMMARY_ROLES = {"self": "Tự chấm", "points": "Thẩm định"}
+
+
+def _summary_tree():
+    from bench.bench_reading import big_tree
+
+    return big_tree(n_fields=3, n_crit=4)
+
+
+def _summary_values() -> dict:
+    rng = np.random.default_rng(23)
+    vals = {}
+    for k, (u, _, _) in enumerate(SUMMARY_UNITS):
+        for n in _summary_tree():
+            if not n["leaf"]:
+                continue
+            if rng.uniform() < 0.1 and k:  # the first unit has every criterion (no lonely maxima)
+                vals[(SUMMARY_YEAR, u, n["id"], "points")] = vals[(SUMMARY_YEAR, u, n["id"], "self")] = "KPS"
+                continue
+            pts = float(np.round(n["max"] * rng.uniform() * 4) / 4)
+            vals[(SUMMARY_YEAR, u, n["id"], "points")] = pts
+            vals[(SUMMARY_YEAR, u, n["id"], "self")] = min(n["max"], pts + 0.25 * int(rng.integers(0, 3)))
+    return vals
+
+
+SUMMARY_VALUES = _summary_values()
+
+
+def _summary_doc(tmp: Path, values: dict) -> Doc:
+    """The bảng tổng hợp of ``values`` (subtotals and bottom rows consistent with them)."""
+    from cchc_analysis.io.template import summary_workbook
+
+    wb = summary_workbook(SUMMARY_UNITS, years=(SUMMARY_YEAR,), tree=_summary_tree(), values=values, formulas=False)
+    path = Path(tempfile.mkstemp(suffix=".xlsx", dir=tmp)[1])
+    try:
+        wb.save(path)
+        sheets, kw = _grid_of(path)
+    finally:
+        path.unlink(missing_ok=True)
+    return Doc("xlsx", "scores", "summary.xlsx", sheets, keywords=kw)
+
+
+def _summary_leaf_rows() -> list[tuple[int, str]]:
+    """(grid index, criterion id) of the base's leaf rows."""
+    return [(_SUMMARY_FIRST_ROW + i, n["id"]) for i, n in enumerate(_summary_tree()) if n["leaf"]]
+
+
+def _summary_column(k: int, role: str) -> int:
+    return 3 + 3 * k + (0 if role == "self" else 1)
+
+
+def _summary_cell_case(doc: Doc, rng: random.Random) -> tuple:
+    """One unit's Tự chấm or Thẩm định cell on a leaf row. Where the value meant is a number,
+    the control is the sheet rewritten with it (subtotals and bottom rows recomputed), and the
+    mutated sheet is that control with the cell written the mutated way; otherwise the
+    subtotals stay those of the original value."""
+    from openpyxl.utils import get_column_letter
+
+    grid = doc.sheets[SUMMARY_SHEET]
+    cand = [(i, cid, k, role) for i, cid in _summary_leaf_rows() for k in range(len(SUMMARY_UNITS))
+            for role in _SUMMARY_ROLES if _num(grid[i][_summary_column(k, role)]) is not None]
+    i, cid, k, role = rng.choice(cand)
+    j = _summary_column(k, role)
+    label, new, oracle, ctrl = _value_mutation("points", grid[i][j], rng, is_xlsx=True, mx=grid[i][2])
+    control = None
+    mut = doc.copy()
+    if oracle in ("equal", "either") and _num(ctrl) is not None:
+        values = dict(SUMMARY_VALUES)
+        values[(SUMMARY_YEAR, SUMMARY_UNITS[k][0], cid, role)] = float(ctrl)
+        control = _summary_doc(Path(tempfile.gettempdir()), values)
+        mut = control.copy()
+    mut.sheets[SUMMARY_SHEET][i][j] = new
+    written = f"{SUMMARY_UNITS[k][1]} – {_SUMMARY_ROLES[role]} ({get_column_letter(j + 1)})"
+    return f"summary_{role}:{label}", mut, control, oracle, SUMMARY_SHEET, i + 1, (written,)
+
+
+def _summary_structure_case(doc: Doc, rng: random.Random) -> tuple:
+    """-> (label, doc, control, oracle, sheet, row, cols, documented)."""
+    mut = doc.copy()
+    grid = mut.sheets[SUMMARY_SHEET]
+    tree = _summary_tree()
+    rows = {n["id"]: _SUMMARY_FIRST_ROW + i for i, n in enumerate(tree)}
+    label = rng.choice(["delete_leaf_row", "delete_subtotal_row", "duplicate_leaf_row", "blank_row",
+                        "kept_subtotal_row", "delete_total_rows", "blank_unit_name", "delete_units_sheet"])
+    if label == "delete_leaf_row":  # the lesson of the last round: never a smaller maximum in silence
+        i = rng.choice([r for r, _ in _summary_leaf_rows()])
+        del grid[i]
+        return label, mut, None, "error", SUMMARY_SHEET, None, None, False
+    if label == "delete_subtotal_row":
+        i = rows[rng.choice([n["id"] for n in tree if not n["leaf"] and n["level"] == 1])]
+        del grid[i]
+        return label, mut, None, "error", SUMMARY_SHEET, None, None, False
+    if label == "duplicate_leaf_row":
+        i = rng.choice([r for r, _ in _summary_leaf_rows()])
+        grid.insert(i + 1, list(grid[i]))
+        return label, mut, None, "error", SUMMARY_SHEET, None, None, False
+    if label == "blank_row":
+        i = rng.randrange(_SUMMARY_FIRST_ROW, len(grid))
+        grid.insert(i, [None] * len(grid[_SUMMARY_FIRST_ROW]))
+        return label, mut, doc.copy(), "equal", SUMMARY_SHEET, None, None, False
+    if label == "kept_subtotal_row":  # a "Cộng" row an office leaves under a field: never counted as a criterion
+        f = rng.choice([n for n in tree if n["level"] == 0])
+        last = max(rows[n["id"]] for n in tree if n["id"] == f["id"] or n["id"].startswith(f["id"] + "."))
+        total = list(grid[rows[f["id"]]])
+        total[0], total[1] = None, rng.choice(["Cộng", "Cộng lĩnh vực", "Tổng cộng", "Tổng điểm lĩnh vực"])
+        grid.insert(last + 1, total)
+        return label, mut, doc.copy(), "either", SUMMARY_SHEET, last + 2, None, False
+    if label == "delete_total_rows":  # the bottom rows are checks, not data
+        k = next(i for i, r in enumerate(grid) if len(r) > 1 and r[1] == "TỔNG ĐIỂM")
+        del grid[k:]
+        return label, mut, doc.copy(), "equal", None, None, None, False
+    if label == "blank_unit_name":
+        k = rng.randrange(len(SUMMARY_UNITS))
+        grid[_SUMMARY_FIRST_ROW - 2][3 + 3 * k] = None
+        return label, mut, None, "error", SUMMARY_SHEET, None, None, False
+    del mut.sheets["Đơn vị"]  # the units sheet: names become ids (documented)
+    return label, mut, None, "documented", None, None, None, True
+
+
+def _wide_survey_doc(sv: pd.DataFrame) -> Doc:
+    """The survey base as a form export: one row per respondent, a column per question, a
+    timestamp column of Excel datetimes, a title row above the header."""
+    forms = sv.drop_duplicates("respondent_id").set_index("respondent_id")
+    questions = list(dict.fromkeys(sv["question"]))
+    answers = sv.pivot(index="respondent_id", columns="question", values="response")
+    role_words = {"leader": "Lãnh đạo", "staff": "Công chức"}
+    grid = [["Kết quả khảo sát (xuất từ biểu mẫu)"],
+            ["Dấu thời gian", "Năm", "Mã đơn vị", "Mã phiếu", "Vai trò"] + questions]
+    for rid in forms.index:
+        f = forms.loc[rid]
+        t = f["submitted_at"].to_pydatetime() if "submitted_at" in forms.columns else None
+        row = [t, int(f["year"]), f["unit_id"], rid, role_words.get(f["respondent_role"], f["respondent_role"])]
+        row += [None if pd.isna(answers.loc[rid, q]) else float(answers.loc[rid, q]) for q in questions]
+        grid.append(row)
+    from cchc_analysis.provenance import SYNTHETIC_KEYWORD
+
+    return Doc("xlsx", "survey", "survey.xlsx", {WIDE_SHEET: grid}, keywords=SYNTHETIC_KEYWORD)
+
+
+WIDE_SHEET = "Câu trả lời"
+
+
+def _wide_cell_case(doc: Doc, rng: random.Random) -> tuple:
+    """One cell of the form export (header on its second row) -> (label, doc, control, oracle, sheet, row, cols)."""
+    _, names, kind = rng.choice(TARGETS[doc.name])
+    grid = doc.sheets[WIDE_SHEET]
+    head = grid[1]
+    if names == ("q*",):
+        j = rng.choice([k for k, h in enumerate(head) if str(h).startswith("q")])
+    else:
+        j = head.index(names[0])
+    i = rng.choice([r for r in range(2, len(grid)) if kind == "response" or grid[r][j] not in (None, "")])
+    label, new, oracle, ctrl = _value_mutation(kind, grid[i][j], rng, is_xlsx=True)
+    if kind == "time" and label in ("time_dayfirst", "time_zone", "time_utc"):
+        ctrl = pd.Timestamp(ctrl).to_pydatetime()
+    mut = doc.copy()
+    mut.sheets[WIDE_SHEET][i][j] = new
+    control = None
+    if oracle in ("equal", "either"):
+        control = doc.copy()
+        control.sheets[WIDE_SHEET][i][j] = ctrl
+    return f"wide_{kind}:{label}", mut, control, oracle, WIDE_SHEET, i + 1, (str(head[j]),)
+
+
+def _wide_structure_case(doc: Doc, rng: random.Random) -> tuple:
+    """-> (label, doc, control, oracle, sheet, row, cols, documented)."""
+    mut = doc.copy()
+    grid = mut.sheets[WIDE_SHEET]
+    label = rng.choice(["delete_row", "duplicate_row", "duplicate_header", "blank_row", "delete_title",
+                        "rename_typo", "delete_column"])
+    i = rng.randrange(2, len(grid))
+    if label == "delete_row":  # a form fewer: a smaller sample, not an error
+        del grid[i]
+        return label, mut, None, "documented", None, None, None, True
+    if label == "duplicate_row":  # the same form twice: every answer a duplicate
+        grid.insert(i + 1, list(grid[i]))
+        return label, mut, None, "error", WIDE_SHEET, i + 2, None, False
+    if label == "duplicate_header":
+        qs = [k for k, h in enumerate(grid[1]) if str(h).startswith("q")]
+        a, b = rng.sample(qs, 2)
+        grid[1][b] = grid[1][a]
+        return label, mut, None, "error", WIDE_SHEET, 2, (str(grid[1][a]),), False
+    if label == "blank_row":
+        grid.insert(i, [None] * len(grid[1]))
+        return label, mut, doc.copy(), "equal", WIDE_SHEET, None, None, False
+    if label == "delete_title":  # the header on the first row instead
+        del grid[0]
+        return label, mut, doc.copy(), "equal", WIDE_SHEET, None, None, False
+    if label == "rename_typo":  # a misspelt id column turns into a question of text answers, or is missing
+        j = rng.choice([2, 3])
+        old = grid[1][j]
+        grid[1][j] = {"Mã đơn vị": "Mã đơn vịị", "Mã phiếu": "Mã phiếuu"}[old]
+        return f"{label}:{old}", mut, None, "error", WIDE_SHEET, None, None, False
+    j = rng.choice([1, 2, 3])  # delete a required column
+    for r in grid[1:]:
+        del r[j]
+    return f"{label}:{doc.sheets[WIDE_SHEET][1][j]}", mut, None, "error", WIDE_SHEET, None, None, False
 
 
 # --------------------------------------------------------------------------- cases
@@ -242,6 +456,9 @@ TARGETS = {
                    (None, ("component",), "component"), (None, ("unit_name",), "name")],
     "survey.csv": [(None, ("response",), "response"), (None, ("year",), "year"), (None, ("submitted_at",), "time"),
                    (None, ("unit_id",), "sid"), (None, ("respondent_id",), "sid"), (None, ("question",), "sid")],
+    "survey.xlsx": [("Câu trả lời", ("q*",), "response"), ("Câu trả lời", ("Năm",), "year"),
+                    ("Câu trả lời", ("Dấu thời gian",), "time"), ("Câu trả lời", ("Mã đơn vị",), "sid"),
+                    ("Câu trả lời", ("Mã phiếu",), "sid")],
 }
 
 _TEXT = ["abc", "điểm", "đạt", "?", "1.5.2", "--1", "0x10", "1e", "một", "N.A.A", "1/2", "#REF!", "#DIV/0!"]
@@ -618,10 +835,13 @@ def _sheet_part(doc: Doc, sheet: str) -> str:
 def _extent_case(doc: Doc, rng: random.Random) -> tuple:
     """Huge extents and zip tricks on workbooks -> (label, doc, oracle, control, sheet)."""
     mut = doc.copy()
-    data_sheet = "scores (synthetic)" if doc.name == "scores.xlsx" else "don-vi-1"
+    data_sheet = {"scores.xlsx": "scores (synthetic)", "template.xlsx": "don-vi-1", "summary.xlsx": SUMMARY_SHEET,
+                  "survey.xlsx": WIDE_SHEET}[doc.name]
     part = _sheet_part(doc, data_sheet)
-    label = rng.choice(["stray_XFD1048576", "note_row_200000", "declared_5GB", "ratio_bomb", "dangling_relation",
-                        "missing_part", "xml_entity"])
+    labels = ["stray_XFD1048576", "note_row_200000", "declared_5GB", "ratio_bomb", "xml_entity"]
+    if len(doc.sheets) > 1:
+        labels += ["dangling_relation", "missing_part"]
+    label = rng.choice(labels)
 
     def on_sheet(f):
         return _zip_patch(lambda n, b: f(b) if n == part else b)
@@ -632,7 +852,7 @@ def _extent_case(doc: Doc, rng: random.Random) -> tuple:
                              .replace(b"</sheetData>", cell + b"</sheetData>"))
         return label, mut, "either", doc.copy(), data_sheet, 1048576
     if label == "note_row_200000":
-        col = "F" if doc.name == "template.xlsx" else "H"
+        col = "F" if doc.name in ("template.xlsx", "summary.xlsx") else "H"  # a note column (a question in the form)
         cell = f'<row r="200000"><c r="{col}200000" t="inlineStr"><is><t>ghi chú</t></is></c></row>'.encode()
         mut.patch = on_sheet(lambda b: b.replace(b"</sheetData>", cell + b"</sheetData>"))
         return label, mut, "either", doc.copy(), data_sheet, 200000
@@ -747,8 +967,8 @@ def make_case(index: int, seed: int, bases: dict[str, Doc]) -> Case:
     r = rng.random()
     if r < 0.2:
         entry = "validate"
-    elif r < 0.3 and doc.reader == "scores":
-        entry = "cli"
+    elif r < 0.3:
+        entry = "cli"  # `cchc validate`, which tells a survey file from a score file by itself
     cats = ["cell"] * 5 + ["structure"] * 2 + ["corrupt"]
     if doc.kind == "csv":
         cats.append("encoding")
@@ -759,10 +979,17 @@ def make_case(index: int, seed: int, bases: dict[str, Doc]) -> Case:
     cat = rng.choice(cats)
     kw = dict(index=index, base=base_name, category=cat, entry=entry)
     if cat == "cell":
-        label, mut, control, oracle, sheet, row, cols = _cell_case(doc, rng)
+        cell_case = {"summary.xlsx": _summary_cell_case, "survey.xlsx": _wide_cell_case}.get(base_name, _cell_case)
+        label, mut, control, oracle, sheet, row, cols = cell_case(doc, rng)
         return Case(mutation=label, doc=mut, expect=oracle, sheet=sheet, row=row, cols=cols, control=control, **kw)
     if cat == "structure":
-        label, mut, control, oracle, sheet, row, cols, documented = _structure_case(doc, rng, bases)
+        if base_name == "summary.xlsx":
+            parts = _summary_structure_case(doc, rng)
+        elif base_name == "survey.xlsx":
+            parts = _wide_structure_case(doc, rng)
+        else:
+            parts = _structure_case(doc, rng, bases)
+        label, mut, control, oracle, sheet, row, cols, documented = parts
         return Case(mutation=label, doc=mut, expect=oracle, sheet=sheet, row=row, cols=cols, control=control,
                     documented=documented, **kw)
     if cat == "encoding":

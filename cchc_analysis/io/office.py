@@ -39,7 +39,7 @@ import pandas as pd
 
 from ..errors import Problem
 from ..text import clean_text, fold, parse_number, slugify
-from ._tabular import HEADER_SEARCH_ROWS
+from ._tabular import HEADER_SEARCH_ROWS, MAX_PROBLEMS_PER_CHECK
 
 __all__ = ["detect_tree_header", "read_tree_sheet", "NOT_ARISING"]
 
@@ -324,7 +324,7 @@ def read_tree_sheet(rows: list[list], header: TreeHeader, *, file: str, sheet: s
         if marker_ok and is_marker(v):
             return "na"
         try:
-            x = parse_number(v)
+            x = parse_number(v, percent=False)  # points, never a percentage ('95%' is not 0.95 points)
         except (ValueError, OverflowError):
             problems.append(Problem(file, sheet, n["row"], col_name(j),
                                     f"{what_vi} phải là số, nhưng ô ghi '{clean_text(v)}'"
@@ -460,6 +460,14 @@ def read_tree_sheet(rows: list[list], header: TreeHeader, *, file: str, sheet: s
                         f"the subtotal of item {n['id']} says {stated:g} but its applicable sub-criteria sum to {s:g}"))
                 else:
                     passed += 1
+        if "self" in g and any(isinstance(vals["self"][n["id"]], float) for n in leaves):
+            # self points kept: an empty one on an arising criterion is missing (as in the other layouts)
+            gaps = [n for n in leaves if vals["self"][n["id"]] is None and isinstance(vals["points"][n["id"]], float)]
+            for n in gaps[:MAX_PROBLEMS_PER_CHECK]:
+                problems.append(Problem(file, sheet, n["row"], col_name(g["self"]),
+                                        "thiếu điểm tự chấm (các tiêu chí khác có); nhập điểm hoặc ghi KPS",
+                                        "self-assessed points are missing (other criteria have them); enter them "
+                                        "or write KPS"))
         unit_index[uname] = (uid, g, vals)
         for n in leaves:
             p = vals["points"][n["id"]]

@@ -63,6 +63,7 @@ import pandas as pd
 from ..errors import DataError, Problem
 from ..provenance import mark_synthetic
 from ..text import clean_text, fmt_int, fold, parse_number
+from ._xlsx import _letters
 from ._tabular import (
     COMMON_ALIASES,
     CSV_EXTENSIONS,
@@ -364,6 +365,18 @@ def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None, inf
     if wide:
         qcols = [(j, text_id(h)) for j, (c, h) in enumerate(zip(cols, header_cells))
                  if c is None and clean_text(h) is not None]
+        hrow = next((u[0] for u in getattr(table, "unknown", [])), None)
+        first_col: dict = {}
+        for j, q in qcols:  # a question twice: each form would "answer it twice"; say it once, at the header
+            if q in first_col:
+                a, b = _letters(first_col[q] + 1), _letters(j + 1)
+                problems.append(Problem(f, sheet_name, hrow, clean_text(header_cells[j]),
+                                        f"câu hỏi '{q}' có hai cột (cột {a} và cột {b}); xóa hoặc đổi tên một cột",
+                                        f"question '{q}' has two columns ({a} and {b}); delete or rename one"))
+            else:
+                first_col[q] = j
+        if len(first_col) < len(qcols):
+            return None, problems
         nq, nr = len(qcols), len(body)
         rep = {c: [v for v in vals for _ in range(nq)] for c, vals in raw.items()
                if c not in ("note", "synthetic")}

@@ -187,6 +187,29 @@ def test_empty_cell_on_applicable_criterion_stays_an_error(tmp_path):
     assert len(hit) == 1 and hit.iloc[0]["column"] == "Văn phòng Bộ – Thẩm định (H)"
 
 
+def test_empty_self_points_beside_others_are_missing_and_a_percent_is_not_points(tmp_path):
+    # found by the fuzzing harness: both were read (a blank Tự chấm as no self points, '95%' as 0.95)
+    vals = values()
+    del vals[(2024, "van-phong", "5.2", "self")]
+    vals[(2024, "cuc-a", "1.2", "points")] = "95%"
+    p, _ = summary(tmp_path, vals=vals)
+    v = validate_scores(p)
+    ws = load_workbook(p)["Bảng tổng hợp 2024"]
+    gap = v[v["problem_en"].str.contains("self-assessed points are missing")]
+    assert gap[["row", "column"]].values.tolist() == [[find_row(ws, 2, next(n["name"] for n in LEAVES if n["id"] == "5.2")),
+                                                      "Văn phòng Bộ – Tự chấm (G)"]]
+    pct = v[v["problem_en"].str.contains("must be a number, but the cell holds '95%'")]
+    assert pct["column"].tolist() == ["Cục Quản lý A – Thẩm định (K)"]
+    # a unit that fills in no Tự chấm at all has no self points: not an error
+    vals = values()
+    for n in LEAVES:
+        del vals[(2024, "cuc-a", n["id"], "self")]
+    p, _ = summary(tmp_path, name="no_self.xlsx", vals=vals)
+    s = read_scores(p)
+    assert s.loc[s["unit_id"] == "cuc-a", "self_points"].isna().all()
+    assert s.loc[s["unit_id"] != "cuc-a", "self_points"].notna().all()
+
+
 @pytest.mark.parametrize("marker", ["-", "–", "—", "KPS", "kps", "K.P.S", "không phát sinh",
                                     "KHÔNG ÁP DỤNG", "N/A", "x", "X"])
 def test_markers_any_case_nfc_nfd(tmp_path, marker):

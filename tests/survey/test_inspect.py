@@ -118,3 +118,11 @@ def test_cchc_validate_survey_flag_reads_a_file_as_a_survey(tmp_path, capsys):
     assert main(["validate", str(p), "--survey", "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert "Survey file" in out and "required column 'respondent_id' is missing" in out
+
+
+def test_a_question_with_two_columns_is_said_once_at_the_header(tmp_path):
+    p = tmp_path / "wide.csv"
+    p.write_text("year,unit_id,respondent_id,q1,q2,q1\n2023,a,r1,4,5,3\n2023,a,r2,4,5,3\n", encoding="utf-8")
+    ins = inspect_survey(p)
+    assert [(x.row, x.column, x.en) for x in ins.problems] == [
+        (1, "q1", "question 'q1' has two columns (D and F); delete or rename one")]
