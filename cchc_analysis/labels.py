@@ -6,6 +6,8 @@ English available (``lang="en"``). Modules add their own labels with :func:`regi
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["LANGS", "check_lang", "label", "register", "column_labels", "FIELD_NAMES", "LabelConflict",
            "register_values", "value_label", "fill_texts"]
 
@@ -209,7 +211,33 @@ def value_label(column: str, code: str, lang: str = "vi") -> str:
     for key in (f"{column}={code}", code):
         if key in _VALUES:
             return _VALUES[key][lang]
+    if column == "peer_group":
+        return _band_label(code, lang)
     return code
+
+
+_BAND = re.compile(r"^B(\d+) \((≤ |> )?([0-9.eE+-]+)(?:–([0-9.eE+-]+))?\)$")
+
+
+def _band_label(code: str, lang: str) -> str:
+    """A band of applicable maxima (``peers.by_max_band``: ``B2 (45.8333–54.1667)``) in the
+    reader's numbers: ``B2 (45,83–54,17)`` (Vietnamese), ``B2 (45.83–54.17)``; unit types
+    (a peer group of the by-type scheme) by their names; anything else as it is.
+
+    >>> value_label("peer_group", "B2 (45.8333–54.1667)"), value_label("peer_group", "B1 (≤ 40)", "en")
+    ('B2 (45,83–54,17)', 'B1 (≤ 40)')
+    >>> value_label("peer_group", "cuc")
+    'Cục'
+    """
+    from .text import fmt_number
+
+    m = _BAND.match(str(code))
+    if not m:
+        return value_label("unit_type", code, lang) if f"unit_type={code}" in _VALUES else code
+    k, op, a, b = m.groups()
+    n = lambda x: fmt_number(float(x), lang, 2, strip=True)  # noqa: E731
+    inside = f"{op or ''}{n(a)}" + (f"–{n(b)}" if b else "")
+    return f"B{k} ({inside})"
 
 
 def fill_texts(table: dict[str, dict[str, str]], lang: str = "vi", **kw) -> dict[str, str]:

@@ -35,7 +35,8 @@ class Scorecard:
     field_profile : ``field, field_name, index, type_mean, gap`` (gap = unit − type mean).
     lost : criteria where most points were lost: ``criterion, criterion_name, max_points,
         points, lost``.
-    needed : :func:`points_needed` for the next rank, the top 5 and the 90 % line.
+    needed : :func:`points_needed` for the next rank, the top 5, the 90 % line and, when
+        peer ranks in groups are given, the top of the unit's peer group.
     self_gap : self-assessed vs appraised points per criterion (when ``self_points`` exist).
     survey_flags : the unit's rows of a survey-quality table (when given).
     summary : two or three plain sentences for the head of the unit.
@@ -81,6 +82,9 @@ def scorecard_context(scores: pd.DataFrame, *, year: int | None = None, interval
     # the next rank, the top 5 (when not already there) and the 90 % line
     keep = (needed["target_kind"] != "rank") | (needed["target"].astype(float) < needed["current_rank"])
     needed = needed[keep].drop_duplicates(["unit_id", "target_kind", "target"])
+    top = _group_top_needed(scores, peer_ranks, year=year, intervals=intervals)
+    if top is not None and len(top):
+        needed = pd.concat([needed, top], ignore_index=True)
     prev = [y for y in years if y < year]
     # every per-unit table is computed for all units at once and split by unit: a card then
     # only looks its pieces up (hundreds of cards)
@@ -116,6 +120,30 @@ def scorecard_context(scores: pd.DataFrame, *, year: int | None = None, interval
         f["field_name"] = [_field_name(x, lang) for x in f["field"]]
         ctx["field_by_unit"] = _split(f[["unit_id", "field", "field_name", "index", "type_mean", "gap"]])
     return ctx
+
+
+def _group_top_needed(scores: pd.DataFrame, peer_ranks: pd.DataFrame | None, *, year: int,
+                      intervals: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """The points each unit needs to head its peer group under the scheme of ``peer_ranks``
+    (rows only for units that are not already first in their group), or None: no peer
+    ranks, one group only (the single league: the rank targets say it), or a scheme that
+    ranks by another score than the index (then points do not translate into its ranks)."""
+    if peer_ranks is None or not len(peer_ranks) or "peer_group" not in peer_ranks:
+        return None
+    pr = peer_ranks[peer_ranks["year"] == year] if "year" in peer_ranks.columns else peer_ranks
+    if pr["peer_group"].nunique() < 2:
+        return None
+    if "score" in pr.columns and "index" in pr.columns and not np.allclose(
+            pr["score"].to_numpy(float), pr["index"].to_numpy(float), equal_nan=True):
+        return None
+    group = dict(zip(pr["unit_id"], pr["peer_group"].astype(str)))
+    s = scores[scores["year"] == year]
+    s = s.assign(_peer_group=s["unit_id"].map(group))
+    s = s[s["_peer_group"].notna()]
+    if not len(s):
+        return None
+    top = points_needed(s, year=year, group="_peer_group", intervals=intervals)
+    return top[top["points_needed"] > 1e-12].reset_index(drop=True)
 
 
 def _split(t: pd.DataFrame, *, keep_unit: bool = False) -> dict:

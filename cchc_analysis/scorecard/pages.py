@@ -92,7 +92,7 @@ def _target_text(row, lang: str) -> str:
         return text("rank_target", lang, r=int(row["target"]))
     if row["target_kind"] == "index":
         return text("index_target", lang, v=fmt_number(row["target"], lang, 0))
-    return text("group_target", lang, g=value_label("unit_type", str(row["target"]), lang))
+    return text("group_target", lang, g=value_label("peer_group", str(row["target"]), lang))
 
 
 def _criteria_text(crit, n_criteria, lang: str, shown: int = 3) -> str:
@@ -163,8 +163,8 @@ def scorecard_section(card: Scorecard, *, lang: str = "vi", synthetic: bool = Fa
         c = card.change
         rows.append((text("change_row", lang, year=c["year_from"]),
                      text("change_value", lang, d=fmt_signed(c["index_change"], lang, 2), r0=c["rank_from"], r1=card.rank)))
-    _table(sec, pd.DataFrame(rows, columns=["what", "value"]), name="standing", caption=text("cap_standing", lang),
-           kinds={"what": "text", "value": "text"})
+    _table(sec, pd.DataFrame(rows, columns=["what", "standing_value"]), name="standing",
+           caption=text("cap_standing", lang), kinds={"what": "text", "standing_value": "text"})
     if card.field_profile is not None and len(card.field_profile):
         sec.heading(text("h_profile", lang))
         plotter = plotter or _ProfilePlotter(lang, synthetic)

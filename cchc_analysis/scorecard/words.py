@@ -23,6 +23,7 @@ register({
     "target_text": {"vi": "Mục tiêu", "en": "Target"},
     "criteria_text": {"vi": "Tiêu chí nên ưu tiên (điểm cần thêm)", "en": "Criteria to work on (points to gain)"},
     "what": {"vi": "Nội dung", "en": "Item"},
+    "standing_value": {"vi": "Giá trị", "en": "Value"},
     "page": {"vi": "Trang", "en": "Page"},
     "word": {"vi": "Tệp Word", "en": "Word file"},
 })

@@ -40,3 +40,26 @@ def test_every_unit_one_context(scores):
     assert ranks[0] == 1 and len(cards) == 36
     best = [c for c in cards if c.rank == 1][0]
     assert best.needed[best.needed.target_kind == "rank"].empty  # nothing above the top
+
+
+def test_peer_groups_give_a_top_of_group_target(scores):
+    from cchc_analysis import peers
+
+    pr = peers.peer_rank(scores, peers.by_unit_type(), year=2023)
+    ctx = scorecard_context(scores, year=2023, peer_ranks=pr)
+    idx = applicable_index(scores[scores.year == 2023]).set_index("unit_id")
+    for t in ("vu", "cuc"):
+        group = pr[pr.unit_type == t].sort_values("rank")
+        leader, other = group.iloc[0]["unit_id"], group.iloc[-1]["unit_id"]
+        lead_card = unit_scorecard(scores, unit=leader, context=ctx)
+        assert (lead_card.needed.target_kind != "group_top").all()  # already first in its group
+        card = unit_scorecard(scores, unit=other, context=ctx)
+        row = card.needed[card.needed.target_kind == "group_top"].iloc[0]
+        # by hand: the leader's index times the unit's own applicable maximum, minus its points
+        me, top = idx.loc[other], idx.loc[leader, "index"]
+        assert row["target"] == t and row["target_index"] == pytest.approx(top)
+        assert row["points_needed"] == pytest.approx(top * me["max_points"] / 100 - me["points"])
+    # one group (the single league) or a score other than the index: no such target
+    for scheme in (peers.single_league(), peers.standardised_league()):
+        ctx = scorecard_context(scores, year=2023, peer_ranks=peers.peer_rank(scores, scheme, year=2023))
+        assert (ctx["needed"].target_kind != "group_top").all()
