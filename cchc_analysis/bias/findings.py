@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..labels import check_lang, fill_texts, register, register_values
+from ..scoring import NARROW_MAXIMA
 from ..text import fmt_int, fmt_number, fmt_percent, fmt_pvalue
 
 __all__ = ["texts", "calibration_sentences", "MIN_UNITS", "analysis_year", "too_few_units", "findings", "decomposition_for_people",
@@ -60,7 +61,8 @@ _TEXTS = {
     "h_tests": {"vi": "Các kiểm định", "en": "The tests"},
     "h_size": {"vi": "Chỉ số và điểm tối đa phát sinh", "en": "Index against applicable maximum"},
     "h_funnel": {"vi": "Biểu đồ phễu", "en": "Funnel plot"},
-    "h_mechanism": {"vi": "Nguyên nhân: cơ cấu tiêu chí", "en": "Mechanism: the criteria mix"},
+    "h_mechanism": {"vi": "Cơ cấu tiêu chí hay năng lực: tách chênh lệch giữa hai nhóm",
+                    "en": "Criteria mix or ability: the gap between the two groups split"},
     "h_ranking": {"vi": "Xếp hạng trước và sau điều chỉnh", "en": "Ranking before and after adjustment"},
     "tests_intro": {"vi": "Dòng đầu là kiểm định chính: độ dốc của chỉ số theo log điểm tối đa phát sinh (số điểm chỉ "
                           "số thay đổi khi điểm tối đa gấp đôi; sai số chuẩn HC3, vẫn đúng khi đơn vị nhỏ biến động "
@@ -145,9 +147,14 @@ def _row(results: pd.DataFrame, test: str):
 
 
 def findings(results: pd.DataFrame, decomposition: pd.DataFrame | None = None, *, lang: str = "vi",
-             synthetic: bool = False, alpha: float = 0.05) -> list[str]:
+             synthetic: bool = False, alpha: float = 0.05, maxima: tuple[float, float] | None = None) -> list[str]:
     """2-5 sentences: is there a few-task advantage, why (criteria mix or genuine ability),
     how much is the criteria mix, and what remains after adjustment.
+
+    ``maxima``: the smallest and largest applicable maximum of the year
+    (:func:`cchc_analysis.scoring.max_spread`). When they barely differ (largest < :data:`NARROW_MAXIMA` ×
+    smallest) the first sentence says so instead of quoting an effect per doubling, and the
+    model sentence (also per doubling) is left out: the data cannot answer the question.
 
     The primary row (``association``) is the HC3 slope of the index on log₂ of the
     applicable maximum: index points per doubling of the maximum (negative: units with few
@@ -175,7 +182,22 @@ def findings(results: pd.DataFrame, decomposition: pd.DataFrame | None = None, *
     stat = (f"chỉ số thay đổi {fmt_number(slope, lang)} điểm khi điểm tối đa phát sinh gấp đôi; {fmt_pvalue(p, lang)}{rho}" if vi
             else f"the index changes by {fmt_number(slope, lang)} points per doubling of the applicable maximum; "
                  f"{fmt_pvalue(p, lang)}{rho}")
-    if p < alpha and slope < 0:
+    lo, hi = maxima if maxima is not None else (np.nan, np.nan)
+    narrow = bool(np.isfinite(lo) and np.isfinite(hi) and lo > 0 and hi < NARROW_MAXIMA * lo)
+    if narrow:
+        spread = f"{fmt_number(lo, lang, 2, strip=True)}–{fmt_number(hi, lang, 2, strip=True)}"
+        pct = fmt_percent(hi / lo - 1, lang, 1)
+        seen = p < alpha
+        test_vi = ("kiểm định chính thấy một liên hệ, nhưng trên khoảng hẹp như vậy nó không nói gì về đơn vị ít nhiệm vụ"
+                   if seen else "kiểm định chính không thấy liên hệ")
+        test_en = ("the primary test finds an association, but over so narrow a range it says nothing about few-task "
+                   "units" if seen else "the primary test finds no association")
+        out.append(f"Không kiểm định được với dữ liệu này: điểm tối đa phát sinh của các đơn vị gần như bằng nhau "
+                   f"({spread} điểm, chênh nhau {pct}), nên không có đơn vị nào thật sự ít nhiệm vụ; {test_vi} "
+                   f"({fmt_pvalue(p, lang)}; {where})." if vi else
+                   f"These data cannot answer it: the units' applicable maxima barely differ ({spread} points, "
+                   f"{pct} apart), so no unit really has few tasks; {test_en} ({fmt_pvalue(p, lang)}; {where}).")
+    elif p < alpha and slope < 0:
         out.append(f"Có: đơn vị ít nhiệm vụ phát sinh đạt chỉ số cao hơn: {stat} ({where})." if vi else
                    f"Yes: units with few applicable tasks score higher: {stat} ({where}).")
     elif p < alpha and slope > 0:
@@ -185,7 +207,7 @@ def findings(results: pd.DataFrame, decomposition: pd.DataFrame | None = None, *
         out.append(f"Không có bằng chứng đơn vị ít nhiệm vụ được lợi: {stat} ({where})." if vi else
                    f"No evidence that few-task units are favoured: {stat} ({where}).")
     comp, abil = _row(results, "composition"), _row(results, "ability")
-    if comp is not None and abil is not None and np.isfinite(float(comp["p_val"])):
+    if comp is not None and abil is not None and np.isfinite(float(comp["p_val"])) and not narrow:
         from .verdict import bias_mechanism  # the one rule for the mechanism
 
         mech = bias_mechanism(results)

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from ..labels import check_lang, fill_texts, register, register_values
-from ..text import fmt_int, fmt_number
+from ..scoring import NARROW_MAXIMA
+from ..text import fmt_int, fmt_number, fmt_percent
 from .schemes import scheme_label
 
 __all__ = ["texts", "MIN_UNITS", "too_few_units", "register_scheme_words", "findings", "comparison_for_people"]
@@ -95,8 +96,15 @@ def _words(text: str, names, lang: str) -> str:
     return text
 
 
-def findings(comparison: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False) -> list[str]:
-    """2-5 sentences: what is recommended and why, how unfair the single league is, the trade-offs."""
+def findings(comparison: pd.DataFrame, *, lang: str = "vi", synthetic: bool = False,
+             maxima: tuple[float, float] | None = None) -> list[str]:
+    """2-5 sentences: what is recommended and why, how unfair the single league is, the trade-offs.
+
+    ``maxima``: the smallest and largest applicable maximum of the year
+    (:func:`cchc_analysis.scoring.max_spread`). When they barely differ the page says so
+    and keeps the recommendation, without the bias figures (measured against a maximum
+    that hardly varies, they are zero by construction, "0,00 (KTC 0,00 đến 0,00)").
+    """
     check_lang(lang)
     vi = lang == "vi"
     out: list[str] = []
@@ -104,6 +112,18 @@ def findings(comparison: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
     year = int(c["year"].iloc[0]) if len(c) else None
     q = " (dữ liệu giả lập)" if (synthetic and vi) else (" (synthetic data)" if synthetic else "")
     rec = c[c["recommended"].astype(bool)] if "recommended" in c else c.iloc[:0]
+    lo, hi = maxima if maxima is not None else (np.nan, np.nan)
+    if np.isfinite(lo) and np.isfinite(hi) and lo > 0 and hi < NARROW_MAXIMA * lo:
+        spread = f"{fmt_number(lo, lang, 2, strip=True)}–{fmt_number(hi, lang, 2, strip=True)}"
+        pct = fmt_percent(hi / lo - 1, lang, 1)
+        name = scheme_label(rec["scheme"].iloc[0], lang) if len(rec) else scheme_label("single_league", lang)
+        out.append(f"Đề xuất năm {year}: {name}. Điểm tối đa phát sinh của các đơn vị gần như bằng nhau ({spread} điểm, "
+                   f"chênh nhau {pct}): không có nhóm đơn vị ít nhiệm vụ nào để tách, nên chia nhóm theo quy mô nhiệm vụ "
+                   f"không thay đổi gì đáng kể{q}." if vi else
+                   f"Recommended for {year}: {name}. The units' applicable maxima barely differ ({spread} points, "
+                   f"{pct} apart): there is no group of few-task units to set apart, so grouping by workload changes "
+                   f"nothing of substance{q}.")
+        return out
     single = c[c["scheme"] == "single_league"]
     model = "fairness_model" in c and np.isfinite(pd.to_numeric(c["fairness_model"], errors="coerce")).all()
     fcol = "fairness_model" if model else "fairness"
