@@ -140,6 +140,7 @@ def people_table(data: pd.DataFrame, *, lang: str = "vi", columns=None, kinds: d
 
     Examples
     --------
+    >>> import numpy as np
     >>> df = pd.DataFrame({"unit_id": ["a"], "unit_name": ["Bộ Tư pháp"], "index": [89.954],
     ...                    "rank": [1], "ok": [True], "p_value": [np.nan]})
     >>> t = people_table(df)

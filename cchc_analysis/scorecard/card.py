@@ -106,7 +106,8 @@ def scorecard_context(scores: pd.DataFrame, *, year: int | None = None, interval
                                                   kind="stable")
     ctx["lost_by_unit"] = _split(lost)
     if "self_points" in app.columns and app["self_points"].notna().any():
-        g = app[["unit_id", "criterion", "max_points", "self_points", "points"]].copy()
+        g = app[["unit_id", "criterion"] + (["criterion_name"] if "criterion_name" in app else [])
+                + ["max_points", "self_points", "points"]].copy()
         g["cut"] = g["self_points"] - g["points"]
         g = g[g["cut"].abs() > 1e-12].sort_values(["unit_id", "cut"], ascending=[True, False], kind="stable")
         ctx["self_by_unit"] = _split(g)

@@ -152,6 +152,9 @@ def scorecard_section(card: Scorecard, *, lang: str = "vi", synthetic: bool = Fa
         s = sentence.strip()
         if s:
             sec.finding(s if s.endswith(".") else s + ".")
+    flags = card.survey_flags
+    if flags is not None and len(flags) and "suspect_formal" in flags and bool(flags.iloc[0]["suspect_formal"]):
+        sec.finding(text("survey_suspect_finding", lang))  # the head reads it first, the reasons at the end
     sec.heading(text("h_standing", lang))
     rows = [(text("index_row", lang), fmt_number(card.index, lang, 2) + " %"),
             (text("rank_row", lang), f"{card.rank}/{card.n_units}")]
@@ -219,8 +222,11 @@ def scorecard_section(card: Scorecard, *, lang: str = "vi", synthetic: bool = Fa
         sec.note(text("no_change", lang))
     if card.self_gap is not None and len(card.self_gap):
         sec.heading(text("h_self", lang))
-        _table(sec, card.self_gap.head(5), name="self_gap", caption=text("cap_self", lang),
-                  columns=["criterion", "max_points", "self_points", "points", "cut"], kinds={"criterion": "text"})
+        gap = card.self_gap.head(5)
+        named = "criterion_name" in gap and gap["criterion_name"].notna().any()
+        _table(sec, gap, name="self_gap", caption=text("cap_self", lang),
+               columns=["criterion"] + (["criterion_name"] if named else []) + ["max_points", "self_points", "points", "cut"],
+               kinds={"criterion": "text", "criterion_name": "text"})
     if card.survey_flags is not None and len(card.survey_flags):
         sentence = _survey_sentence(card.survey_flags, lang)
         if sentence:

@@ -110,6 +110,10 @@ _TEXT = {
                           "A criterion that newly arose or no longer arises acts only through the maximum."},
     "survey_ok": {"vi": "Phiếu điều tra xã hội học của đơn vị ({n} người trả lời) không có dấu hiệu điền hình thức.",
                   "en": "The unit's survey forms ({n} respondents) show no sign of formal filling."},
+    "survey_suspect_finding": {"vi": "Phiếu điều tra xã hội học của đơn vị có dấu hiệu điền hình thức; cần kiểm tra "
+                                     "(lý do ở mục Chất lượng phiếu điều tra).",
+                               "en": "The unit's survey forms show signs of being filled in formally; to be checked "
+                                     "(reasons under Survey quality)."},
     "survey_suspect": {"vi": "Phiếu điều tra xã hội học của đơn vị ({n} người trả lời) có dấu hiệu điền hình thức: {why}",
                        "en": "The unit's survey forms ({n} respondents) show signs of formal filling: {why}"},
     "flips": {"vi": "Tiêu chí thay đổi phát sinh (chỉ tác động qua điểm tối đa): {items}; cộng lại {d} điểm.",

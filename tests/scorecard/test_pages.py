@@ -112,3 +112,20 @@ def test_peer_rank_in_the_single_league_names_no_group():
     assert vi.startswith("34/36 (") and "all" not in vi and "nhóm" not in vi.split("(")[1].split(",")[0]
     banded = _peer_text({"group": "B1", "scheme": "single_league", "rank": 3, "n": 18}, "vi")
     assert "nhóm B1" in banded
+
+
+def test_a_flagged_survey_is_a_finding_and_cut_criteria_carry_their_names():
+    import pandas as pd
+
+    s = make_synthetic_scores(n_cuc=3, n_vu=3, years=(2024,), seed=6)
+    s["self_points"] = np.where(s["applicable"], np.minimum(s["max_points"], s["points"] + 0.5), np.nan)
+    s["criterion_name"] = "Nội dung " + s["criterion"]
+    flags = pd.DataFrame({"unit_id": ["cuc-01", "cuc-02"], "n_respondents": [18, 20], "suspect_formal": [True, False],
+                          "reason_vi": ["100 % phiếu chọn cùng một mức", ""], "reason_en": ["100 % straight-lined", ""]})
+    cards = {c.unit_id: c for c in make_scorecards(s, survey_flags=flags)}
+    sec = scorecard_section(cards["cuc-01"])
+    assert sec.findings[-1].startswith("Phiếu điều tra xã hội học của đơn vị có dấu hiệu điền hình thức")
+    assert not any("điền hình thức" in f for f in scorecard_section(cards["cuc-02"]).findings)
+    table = next(b["table"] for b in sec.blocks if b.get("name") == "self_gap")
+    assert table["header"][:2] == ["Tiêu chí", "Tên tiêu chí"]
+    assert all(r[1] == "Nội dung " + r[0] for r in table["rows"])
