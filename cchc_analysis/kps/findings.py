@@ -28,12 +28,13 @@ def kps_findings(audit: KpsAudit, summary: pd.DataFrame, *, lang: str = "vi", sy
                     f"cần xem lại: tiêu chí đó phát sinh ở ít nhất {fmt_number(100 * audit.threshold, lang, 0)} % đơn vị cùng loại. "
                     f"Nhiều điểm liên quan nhất: {names}. Đây là dấu hiệu để hỏi lại, chưa phải kết luận sai.")
                    if vi else
-                   (f"{fmt_int(len(f), lang)} không phát sinh declarations by {fmt_int(f['unit_id'].nunique(), lang)} units deserve a "
-                    f"second look: the criterion arises for at least {fmt_number(100 * audit.threshold, lang, 0)} % of units of the same "
+                   (f"{fmt_int(len(f), lang)} declarations that a criterion does not arise (không phát sinh), by "
+                    f"{fmt_int(f['unit_id'].nunique(), lang)} units, deserve a second look: the criterion arises for at least {fmt_number(100 * audit.threshold, lang, 0)} % of units of the same "
                     f"type. Most points at stake: {names}. A flag is a question to ask, not a finding of error."))
     else:
         out.append("Không có khai báo không phát sinh nào khác hẳn các đơn vị cùng loại." if vi
-                   else "No không phát sinh declaration stands out against units of the same type.")
+                   else "No declaration that a criterion does not arise (không phát sinh) stands out against units of the "
+                        "same type.")
     s = summary.set_index("policy")
     alt = s.drop(index=[p for p in ("drop", "published_rounding") if p in s.index])
     if len(alt):
