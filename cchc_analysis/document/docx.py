@@ -317,22 +317,36 @@ def save_document(doc, path: str | os.PathLike) -> Path:
 
 def write_docx(sections, path: str | os.PathLike, *, title: str, subtitle: str = "", lang: str = "vi",
                report_dir: str | os.PathLike | None = None, glossary: bool = True, contents: bool = True,
-               preface: list[str] | None = None) -> Path:
+               preface: list[str] | None = None, summary: bool = True) -> Path:
     """Write every section into one Word document at ``path`` (atomically).
 
     ``report_dir`` is where the sections' figure files are (the report folder).
-    The contents list is a static list of the numbered section headings (it needs no
-    field update in Word).
+    ``summary``: the key findings of every section first, under the title (the page a
+    reader who reads one page reads), then the contents and the sections. The contents
+    list is a static list of the numbered section headings (it needs no field update in
+    Word).
     """
     doc = new_document(title=title, subtitle=subtitle, lang=lang)
+    for line in preface or []:
+        doc.add_paragraph(line)
+    with_findings = [(i, s) for i, s in enumerate(sections, 1) if s.findings]
+    if summary and with_findings:
+        _heading(doc, word("key_findings", lang), level=1)
+        for i, s in with_findings:
+            p = doc.add_paragraph()
+            p.paragraph_format.keep_with_next = True
+            r = p.add_run(f"{i}. {s.title}")
+            r.bold = True
+            for f in s.findings:
+                _para(doc, f, "List Bullet")
     if contents:
+        if summary and with_findings:
+            doc.add_page_break()
         _heading(doc, word("contents", lang), level=1)
         for i, s in enumerate(sections, 1):
             doc.add_paragraph(f"{i}. {s.title}")
         if glossary:
             doc.add_paragraph(f"{len(sections) + 1}. {word('glossary', lang)}")
-    for line in preface or []:
-        doc.add_paragraph(line)
     counters = {"table": 0, "figure": 0}
     root = Path(report_dir) if report_dir else None
     for i, s in enumerate(sections, 1):

@@ -87,6 +87,20 @@ def test_docx_holds_sections_tables_figures(tmp_path):
     assert d.sections[0].page_width.cm == pytest.approx(21.0, abs=0.01)
 
 
+def test_docx_opens_with_every_sections_findings_before_the_contents(tmp_path):
+    docx = pytest.importorskip("docx")
+    sec = build(tmp_path)
+    quiet = Section("03_quiet", "Không kết luận", lang="vi", display=False)  # a section with no finding
+    quiet.text("Chỉ có văn bản.")
+    out = write_docx([sec, quiet], tmp_path / "bao-cao.docx", title="Báo cáo", report_dir=tmp_path)
+    text = [p.text for p in docx.Document(out).paragraphs if p.text]
+    assert text[:4] == ["Báo cáo", "Kết luận chính", "1. Tiêu đề", "Một kết luận."]
+    assert text[4] == "Mục lục" and "2. Không kết luận" in text[5:8]
+    # without a summary: the contents come first, as before
+    plain = write_docx([sec], tmp_path / "plain.docx", title="Báo cáo", report_dir=tmp_path, summary=False)
+    assert [p.text for p in docx.Document(plain).paragraphs if p.text][1] == "Mục lục"
+
+
 def test_english_report_is_all_english(tmp_path):
     sec = build(tmp_path, lang="en")
     page = section_html(sec)
