@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..labels import check_lang, fill_texts, register
-from ..text import fmt_int, fmt_number
+from ..text import fmt_int, fmt_number, name_list
 
 __all__ = ["texts", "survey_for_year", "with_scale_names", "with_unit_names", "flagged_units", "with_criterion_names", "findings"]
 
@@ -155,9 +155,9 @@ def findings(quality: pd.DataFrame | None, discrimination: pd.DataFrame, gap: pd
         k, n = len(flagged), len(quality)
         if k:
             out.append(f"Năm {year}: {fmt_int(k, lang)} trong {fmt_int(n, lang)} đơn vị có dấu hiệu điền phiếu điều tra "
-                       f"hình thức: {', '.join(map(str, names))}{q}; đây là dấu hiệu cần kiểm tra, không phải kết luận."
+                       f"hình thức: {name_list(names, lang)}{q}; đây là dấu hiệu cần kiểm tra, không phải kết luận."
                        if vi else
-                       f"{year}: {k} of {n} units show signs of a formally filled survey: {', '.join(map(str, names))}"
+                       f"{year}: {k} of {n} units show signs of a formally filled survey: {name_list(names, lang)}"
                        f"{q}; these are signs to check, not proof.")
         else:
             out.append(f"Năm {year}: không đơn vị nào trong {fmt_int(n, lang)} đơn vị có dấu hiệu điền phiếu hình thức{q}."
@@ -165,11 +165,12 @@ def findings(quality: pd.DataFrame | None, discrimination: pd.DataFrame, gap: pd
     crit = discrimination[discrimination["non_discriminating"].astype(bool)] if len(discrimination) else discrimination
     if len(crit):
         labels = crit["criterion_label"] if "criterion_label" in crit else crit["criterion"]
+        crit_noun = ("tiêu chí", "criteria")
         share = float(crit["share_at_max"].min())
         out.append(f"{fmt_int(len(crit), lang)} tiêu chí không còn phân loại đơn vị (ít nhất {fmt_number(100 * share, lang, 0)} % "
-                   f"đơn vị đạt tối đa), nên xem xét thay thế: {'; '.join(map(str, labels))}." if vi else
+                   f"đơn vị đạt tối đa), nên xem xét thay thế: {name_list(labels, lang, sep='; ', noun=crit_noun)}." if vi else
                    f"{len(crit)} criteria no longer tell units apart (at least {fmt_number(100 * share, lang, 0)} % of "
-                   f"units at the maximum), candidates to replace: {'; '.join(map(str, labels))}.")
+                   f"units at the maximum), candidates to replace: {name_list(labels, lang, sep='; ', noun=crit_noun)}.")
     elif len(discrimination):
         out.append(f"Năm {year}: mọi tiêu chí vẫn phân loại được đơn vị." if vi else
                    f"{year}: every criterion still tells units apart.")
