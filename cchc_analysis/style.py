@@ -171,6 +171,15 @@ def _comma_ticks_class():
     return CommaTicks
 
 
+def _is_fixed_labels(fmt) -> bool:
+    """True for the formatter ``set_xticklabels`` / ``set_yticklabels`` install: matplotlib
+    ≥ 3.9 makes a ``FuncFormatter`` over a ``{location: text}`` dict, not a ``FixedFormatter``."""
+    import functools
+
+    func = getattr(fmt, "func", None)
+    return isinstance(func, functools.partial) and getattr(func.func, "__name__", "") == "_format_with_dict"
+
+
 def decimal_comma_ticks(fig) -> None:
     """Tick labels of every numeric axis of ``fig`` with a decimal comma (Vietnamese pages:
     "0,2", "87,5"). Category and date axes, and labels without a decimal point, are left as
@@ -183,6 +192,10 @@ def decimal_comma_ticks(fig) -> None:
     >>> decimal_comma_ticks(fig); fig.canvas.draw()
     >>> [t.get_text() for t in ax.get_xticklabels()][:3]
     ['−0,2', '0,0', '0,2']
+    >>> _ = ax.set_yticks([1, 2]); _ = ax.set_yticklabels(["7.1.2", "5.2"])  # criterion ids stay ids
+    >>> decimal_comma_ticks(fig); fig.canvas.draw()
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['7.1.2', '5.2']
     >>> plt.close(fig)
     """
     from matplotlib.ticker import FixedFormatter, NullFormatter, StrMethodFormatter, ScalarFormatter, \
@@ -199,4 +212,6 @@ def decimal_comma_ticks(fig) -> None:
                     continue
                 if not isinstance(fmt, numeric) or axis.get_converter() is not None:
                     continue  # categories, dates: not numbers
+                if _is_fixed_labels(fmt):
+                    continue  # labels given as text (criterion ids "7.1.2", names): never numbers
                 (axis.set_major_formatter if which == "major" else axis.set_minor_formatter)(comma(fmt))

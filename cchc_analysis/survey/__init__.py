@@ -12,7 +12,7 @@ from ..stats import cronbach_alpha, icc1, rwg_j
 from ..synthetic.survey import make_synthetic_survey, synthetic_survey_questions, write_synthetic_survey
 from .discrimination import criteria_discrimination, criteria_table, survey_vs_appraisal
 from .points import survey_points
-from .quality import quality_table, survey_quality, survey_reliability, survey_summary
+from .quality import item_statistics, quality_table, survey_quality, survey_reliability, survey_summary
 from . import findings  # noqa: F401  (the page in words)
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "rwg_j",
     "survey_quality",
     "survey_reliability",
+    "item_statistics",
     "quality_table",
     "criteria_table",
     "survey_vs_appraisal",

@@ -3,6 +3,7 @@ and the page's fixed texts. The analyses are in :mod:`.quality` and :mod:`.discr
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..labels import check_lang, fill_texts, register
@@ -16,6 +17,11 @@ register({
     "icc1": {"vi": "ICC(1)", "en": "ICC(1)"},
     "suspect_formal": {"vi": "Nghi điền hình thức", "en": "Suspected formal filling"},
     "reason_text": {"vi": "Lý do", "en": "Reason"},
+    "item_rest_r": {"vi": "Tương quan với các câu còn lại của thang đo", "en": "Correlation with the scale's other items"},
+    "alpha_if_deleted": {"vi": "α khi bỏ câu này", "en": "α without this item"},
+    "weak": {"vi": "Câu hỏi yếu", "en": "Weak item"},
+    "item_mean": {"vi": "Điểm trung bình", "en": "Mean answer"},
+    "item_sd": {"vi": "Độ lệch chuẩn", "en": "Standard deviation"},
 })
 
 _TEXTS = {
@@ -34,6 +40,8 @@ _TEXTS = {
                         "en": "Share of straight-lined and duplicate forms per unit; dashed lines: the thresholds"},
     "cap_quality_all": {"vi": "Chỉ tiêu chất lượng phiếu của mọi đơn vị", "en": "Survey quality measures of every unit"},
     "cap_reliability": {"vi": "Độ tin cậy của từng thang đo", "en": "Reliability of each scale"},
+    "cap_items": {"vi": "Từng câu hỏi trong thang đo của nó: tương quan với các câu còn lại và α khi bỏ câu này",
+                  "en": "Each question within its scale: correlation with the other items and α without it"},
     "cap_gap": {"vi": "Đơn vị có chỉ số điều tra cao hơn chỉ số thẩm định nhiều nhất",
                 "en": "Units whose survey index exceeds their appraisal index most"},
     "cap_gap_fig": {"vi": "Chỉ số điều tra theo chỉ số thẩm định của từng đơn vị",
@@ -143,8 +151,10 @@ def with_criterion_names(discrimination: pd.DataFrame, scores: pd.DataFrame, *, 
 
 
 def findings(quality: pd.DataFrame | None, discrimination: pd.DataFrame, gap: pd.DataFrame | None = None, *,
-             year: int, lang: str = "vi", synthetic: bool = False) -> list[str]:
-    """2-5 sentences: which units look formally filled, which criteria no longer discriminate."""
+             year: int, lang: str = "vi", synthetic: bool = False, items: pd.DataFrame | None = None) -> list[str]:
+    """2-5 sentences: which units look formally filled, which criteria no longer discriminate,
+    and (``items``: :func:`cchc_analysis.survey.item_statistics`) which questions weaken
+    their scale."""
     check_lang(lang)
     vi = lang == "vi"
     out: list[str] = []
@@ -174,6 +184,36 @@ def findings(quality: pd.DataFrame | None, discrimination: pd.DataFrame, gap: pd
     elif len(discrimination):
         out.append(f"Năm {year}: mọi tiêu chí vẫn phân loại được đơn vị." if vi else
                    f"{year}: every criterion still tells units apart.")
+    its = items[items["year"] == year] if items is not None and len(items) else None
+    if its is not None and len(its):
+        shown = with_scale_names(its, lang=lang).assign(_code=its["scale"].to_numpy())
+        whole = shown.groupby("_code", sort=False)["weak"].transform("all").astype(bool)
+        for _, g in shown[whole].groupby("_code", sort=False):  # a scale whose items hardly relate at all
+            r0, r1 = fmt_number(g["item_rest_r"].min(), lang, 2), fmt_number(g["item_rest_r"].max(), lang, 2)
+            a = fmt_number(g["alpha"].iloc[0], lang, 2)
+            out.append(f"Năm {year}: các câu hỏi của thang đo {g['scale'].iloc[0]} ít liên quan với nhau (α = {a}; tương "
+                       f"quan của mỗi câu với các câu còn lại {r0} đến {r1}): thang đo không đo một điều chung, nên đọc "
+                       f"kết quả từng câu." if vi else
+                       f"{year}: the questions of the scale {g['scale'].iloc[0]} hardly relate to each other (α = {a}; "
+                       f"each item's correlation with the rest {r0} to {r1}): the scale does not measure one thing; "
+                       f"read the questions one by one.")
+        weak = shown[shown["weak"].astype(bool) & ~whole].sort_values("item_rest_r", kind="stable")
+
+        def one(r):
+            r_txt = fmt_number(r["item_rest_r"], lang, 2)
+            if np.isfinite(r["alpha_if_deleted"]):
+                a = f"α {fmt_number(r['alpha'], lang, 2)} → {fmt_number(r['alpha_if_deleted'], lang, 2)}"
+                return (f"{r['question']} ({r['scale']}: r = {r_txt}; {a} khi bỏ câu này)" if vi else
+                        f"{r['question']} ({r['scale']}: r = {r_txt}; {a} without it)")
+            return f"{r['question']} ({r['scale']}: r = {r_txt})"
+
+        if len(weak):
+            listed = name_list([one(r) for _, r in weak.iterrows()], lang, sep="; ", noun=("câu", "items"))
+            out.append(f"Năm {year}: {fmt_int(len(weak), lang)} câu hỏi tương quan yếu với các câu cùng thang đo, nên "
+                       f"xem lại cách hỏi: {listed}." if vi else
+                       f"{year}: {len(weak)} {'question correlates' if len(weak) == 1 else 'questions correlate'} "
+                       f"weakly with the rest of {'its' if len(weak) == 1 else 'their'} scale; review the wording: "
+                       f"{listed}.")
     if gap is not None and len(gap):
         top = gap.sort_values("gap", ascending=False).iloc[0]
         out.append(f"Chênh lệch điều tra − thẩm định lớn nhất: {top['unit_name']} ({fmt_number(top['survey_index'], lang, 1)} "

@@ -15,7 +15,7 @@ from ..labels import check_lang, column_labels, register
 from ..stats import cronbach_alpha, icc1, rwg_j
 from ..text import fmt_percent
 
-__all__ = ["survey_quality", "survey_reliability", "quality_table", "survey_summary"]
+__all__ = ["survey_quality", "survey_reliability", "item_statistics", "quality_table", "survey_summary"]
 
 
 def _respondent_matrix(survey: pd.DataFrame):
@@ -439,6 +439,71 @@ def survey_reliability(survey: pd.DataFrame, *, response_range: tuple[float, flo
         })
     return pd.DataFrame(rows, columns=["year", "scale", "n_items", "n_respondents", "n_units", "cronbach_alpha",
                                        "icc1", "rwg_j_median"])
+
+
+#: A question is a weak item of its scale when its corrected item–total correlation is
+#: below this (the usual rule of thumb, Nunnally & Bernstein 1994) or when the scale's α
+#: rises by more than :data:`ALPHA_GAIN` without it.
+WEAK_ITEM_R = 0.30
+ALPHA_GAIN = 0.02
+
+
+def item_statistics(survey: pd.DataFrame) -> pd.DataFrame:
+    """Each question within its sub-scale and year: what the usual "item–total statistics"
+    table gives (SPSS, ``psych::alpha``).
+
+    Returns
+    -------
+    DataFrame
+        ``year, scale, question, n_respondents`` (complete cases of the scale), ``mean``,
+        ``sd`` (ddof 1), ``item_rest_r`` (Pearson correlation of the item with the sum of
+        the scale's *other* items: the corrected item–total correlation), ``alpha`` (the
+        scale's α), ``alpha_if_deleted`` (α of the scale without the item) and ``weak``
+        (``item_rest_r`` < :data:`WEAK_ITEM_R` or α rises by more than
+        :data:`ALPHA_GAIN` without it). In a scale of 2 items ``item_rest_r`` is the two
+        items' correlation and ``alpha_if_deleted`` is NaN (α of one item is not defined).
+        Without a ``scale`` column the whole questionnaire is one scale ``"all"``.
+
+    Examples
+    --------
+    >>> rows = [{"year": 2023, "unit_id": "a", "respondent_id": f"r{i}", "question": q, "response": v}
+    ...         for i, vals in enumerate([(1, 2, 5), (2, 2, 1), (3, 4, 4), (4, 5, 2)])
+    ...         for q, v in zip(("q1", "q2", "q3"), vals)]
+    >>> item_statistics(pd.DataFrame(rows))[["question", "item_rest_r", "alpha_if_deleted", "weak"]].round(3)
+      question  item_rest_r  alpha_if_deleted   weak
+    0       q1        0.291            -0.271   True
+    1       q2        0.577            -1.333  False
+    2       q3       -0.265             0.967   True
+
+    By hand: q1 = (1, 2, 3, 4) against the rest q2 + q3 = (7, 3, 8, 7): r = 2.5 / √(5 × 14.75)
+    = 0.291; q2 = (2, 2, 4, 5) against (6, 3, 7, 6): r = 4.5 / √(6.75 × 9) = 0.577; without q2,
+    α = 2 × (1 − (5/3 + 10/3) / 3) = −1.333. q3 runs against the others: the scale is
+    reliable without it (0.967).
+    """
+    s = survey if "scale" in survey.columns else survey.assign(scale="all")
+    out = []
+    for (year, scale), d in s.groupby(["year", "scale"], sort=True):
+        w = d.pivot_table(index=["unit_id", "respondent_id"], columns="question", values="response", aggfunc="first")
+        x = w.to_numpy(dtype=float)
+        x = x[~np.isnan(x).any(axis=1)]
+        n, k = x.shape
+        alpha = cronbach_alpha(x) if k >= 2 else np.nan
+        total = x.sum(axis=1)
+        for j, q in enumerate(w.columns):
+            item = x[:, j]
+            rest = total - item
+            r = np.nan
+            if k >= 2 and n >= 3 and item.std() > 0 and rest.std() > 0:
+                r = float(np.corrcoef(item, rest)[0, 1])
+            a_del = cronbach_alpha(np.delete(x, j, axis=1)) if k >= 3 else np.nan
+            weak = bool((np.isfinite(r) and r < WEAK_ITEM_R)
+                        or (np.isfinite(a_del) and np.isfinite(alpha) and a_del > alpha + ALPHA_GAIN))
+            out.append({"year": int(year), "scale": str(scale), "question": str(q), "n_respondents": int(n),
+                        "mean": float(item.mean()) if n else np.nan,
+                        "sd": float(item.std(ddof=1)) if n >= 2 else np.nan,
+                        "item_rest_r": r, "alpha": alpha, "alpha_if_deleted": a_del, "weak": weak})
+    return pd.DataFrame(out, columns=["year", "scale", "question", "n_respondents", "mean", "sd", "item_rest_r",
+                                      "alpha", "alpha_if_deleted", "weak"])
 
 
 register({

@@ -608,3 +608,66 @@ def test_checked_copy_reads_back_equal_and_is_checked_again_when_asked(tmp_path)
     # an instrument given: checked against it even from the checked copy
     with pytest.raises(DataError, match="not in the questions table"):
         read_survey(path, questions=QUESTIONS)
+
+
+def test_item_statistics_against_scipy_and_alpha_without_the_item():
+    from cchc_analysis.survey import item_statistics
+
+    s = read_survey(DEFAULT_SURVEY).assign(scale="all")  # the whole form: 14 items
+    s = s[s["year"] == 2023]
+    it = item_statistics(s)
+    w = s.pivot_table(index=["unit_id", "respondent_id"], columns="question", values="response").dropna()
+    assert len(it) == w.shape[1] and (it["n_respondents"] == len(w)).all()
+    for r in it.itertuples():
+        rest = w.drop(columns=r.question).sum(axis=1)
+        assert r.item_rest_r == pytest.approx(stats.pearsonr(w[r.question], rest)[0], abs=1e-12)
+        assert r.alpha_if_deleted == pytest.approx(cronbach_alpha(w.drop(columns=r.question).to_numpy()), abs=1e-12)
+        assert r.mean == pytest.approx(w[r.question].mean()) and r.sd == pytest.approx(w[r.question].std())
+    assert it["alpha"].iloc[0] == pytest.approx(cronbach_alpha(w.to_numpy()))
+
+
+def test_item_statistics_find_a_planted_noise_question():
+    from cchc_analysis.survey import item_statistics
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(200):
+        trait = rng.normal()
+        for q in ("a", "b", "c", "d"):
+            v = trait + rng.normal(0, 0.6) if q != "d" else rng.normal()  # d measures nothing
+            rows.append({"year": 2024, "unit_id": f"u{i % 10}", "respondent_id": f"r{i}", "question": q,
+                         "response": float(np.clip(np.round(3 + v), 1, 5)), "scale": "s"})
+    it = item_statistics(pd.DataFrame(rows)).set_index("question")
+    assert it["weak"].to_dict() == {"a": False, "b": False, "c": False, "d": True}
+    assert it.loc["d", "alpha_if_deleted"] > it.loc["d", "alpha"] + 0.02 and abs(it.loc["d", "item_rest_r"]) < 0.2
+    # a scale of two items: their correlation, no α without one of them
+    two = item_statistics(pd.DataFrame(rows).query("question in ['a', 'b']"))
+    assert two["alpha_if_deleted"].isna().all() and two["item_rest_r"].iloc[0] == pytest.approx(two["item_rest_r"].iloc[1])
+
+
+def test_weak_questions_are_a_finding_with_their_numbers():
+    from cchc_analysis.survey import findings as sf
+
+    items = pd.DataFrame({"year": [2024, 2024, 2024], "scale": ["f2", "f2", "f3"], "question": ["q2_1", "q2_2", "q3_1"],
+                          "item_rest_r": [0.61, 0.12, 0.5], "alpha": [0.7, 0.7, 0.8],
+                          "alpha_if_deleted": [0.55, 0.78, np.nan], "weak": [False, True, False]})
+    disc = pd.DataFrame({"non_discriminating": [False]})
+    out = sf.findings(None, disc, year=2024, lang="vi", items=items)
+    assert out[-1] == ("Năm 2024: 1 câu hỏi tương quan yếu với các câu cùng thang đo, nên xem lại cách hỏi: "
+                       "q2_2 (2. Cải cách thể chế: r = 0,12; α 0,70 → 0,78 khi bỏ câu này).")
+    en = sf.findings(None, disc, year=2024, lang="en", items=items)
+    assert en[-1] == ("2024: 1 question correlates weakly with the rest of its scale; review the wording: "
+                      "q2_2 (2. Institutional reform: r = 0.12; α 0.70 → 0.78 without it).")
+    assert not any("weakly" in x for x in sf.findings(None, disc, year=2024, lang="en", items=items.assign(weak=False)))
+
+
+def test_a_scale_whose_items_all_fail_is_said_once_for_the_scale():
+    from cchc_analysis.survey import findings as sf
+
+    items = pd.DataFrame({"year": 2025, "scale": "all", "question": ["C1", "C2", "C3"], "item_rest_r": [0.26, 0.22, 0.24],
+                          "alpha": 0.54, "alpha_if_deleted": [0.51, 0.52, 0.52], "weak": True})
+    out = sf.findings(None, pd.DataFrame({"non_discriminating": [False]}), year=2025, lang="vi", items=items)
+    assert out[-1] == ("Năm 2025: các câu hỏi của thang đo Cả phiếu (mọi câu hỏi) ít liên quan với nhau (α = 0,54; "
+                       "tương quan của mỗi câu với các câu còn lại 0,22 đến 0,26): thang đo không đo một điều chung, "
+                       "nên đọc kết quả từng câu.")
+    assert not any("xem lại cách hỏi" in x for x in out)
