@@ -212,7 +212,8 @@ def plot_criteria_discrimination(data: pd.DataFrame, *, threshold: float = 0.9, 
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(color="#c44e52", label=_t("flagged", lang)), Patch(color="#4c72b0", label=_t("kept", lang))],
-              loc="lower right", bbox_to_anchor=(1.0, 0.05), frameon=False, fontsize=8)
+              loc="lower right", bbox_to_anchor=(1.0, 0.05), frameon=True, framealpha=0.95, edgecolor="none",
+              fontsize=8)  # a white box: the threshold line runs behind it, not through the words
     if synthetic:
         synthetic_note(ax, lang)
     return ax
