@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as _html
+import re
 from urllib.parse import quote
 
 from .tables import PeopleTable, url_parts
@@ -40,8 +41,16 @@ _LOCAL_NAMES = {"html": "HTML", "docx": "Word", "xlsx": "Excel", "pdf": "PDF"}
 _LOCAL = tuple(f".{k}" for k in _LOCAL_NAMES)
 
 
-def _e(text) -> str:
-    return _html.escape(str(text), quote=True)
+_NUMBER_SPACE_UNIT = re.compile(r"(?<=\d) (?=%)")
+
+
+def escape_text(text) -> str:
+    """HTML-escaped text in which a number keeps its ``%`` on the same line ("13,3 %" never
+    breaks before the sign: a no-break space)."""
+    return _NUMBER_SPACE_UNIT.sub("\u00a0", _html.escape(str(text), quote=True))
+
+
+_e = escape_text
 
 
 def table_html(t: PeopleTable) -> str:

@@ -101,7 +101,7 @@ def _a(href: str, text: str) -> str:
 def index_html(*, year: int, lang: str, results: list[dict], report_dir: Path, inputs: list[dict],
                 synthetic: bool, only: list[str] | None, finished: str, commit: str | None,
                 version: str) -> str:
-    e = html.escape
+    from ..document.html import escape_text as e
     title = phrase("title", lang, year=year)
     parts = [
         "<!DOCTYPE html>", f'<html lang="{e(lang)}">', "<head>", '<meta charset="utf-8">',
@@ -175,7 +175,7 @@ def front_html(*, year: int, lang: str, entries: list[dict], inputs: list[dict],
     from ..document.html import page
     from ..document.words import word
 
-    e = html.escape
+    from ..document.html import escape_text as e
     title = word("report_title", lang, year=year)
     out = [f"<h1>{e(title)}</h1>"]
     if synthetic:

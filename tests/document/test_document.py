@@ -225,3 +225,10 @@ def test_figure_png_with_shared_text_metrics_is_the_same_picture():
         raise RuntimeError("boom")
     assert mtext._get_text_metrics_with_cache is orig
     plt.close(fig)
+
+
+def test_a_percentage_never_breaks_from_its_number_in_html(tmp_path):
+    s = Section("02_pct", "Tiêu đề", lang="vi", display=False)
+    s.finding("Chênh nhau 13,3 % giữa hai nhóm; 100 % đạt.")
+    html = section_html(s, number=1, counters={"table": 0, "figure": 0})
+    assert "13,3\u00a0% giữa" in html and "100\u00a0% đạt" in html and "13,3 %" not in html
