@@ -75,7 +75,7 @@ def _cell(world, n, n_worlds, n_draws, conf=0.95, tau=3, seed=0):
         hi = np.maximum(np.quantile(rk, 0.975, axis=0, method="higher"), point)
         acc["q_cov"].append(np.mean((lo <= tr) & (tr <= hi)))
         acc["q_w"].append(np.mean(hi - lo))
-        m = rank_confidence_sets(dr, est, conf)
+        m = rank_confidence_sets(dr, est, conf, stepdown=False)  # the old (single-step) sets
         acc["m_cov"].append(np.mean((m["lo"] <= tr) & (tr <= m["hi"])))
         acc["m_w"].append(np.mean(m["hi"] - m["lo"]))
         r = rank_sets(sc, n_draws=n_draws, confidence=conf, tau=tau, seed=i).set_index("unit_id").loc[ids]

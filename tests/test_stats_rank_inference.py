@@ -36,18 +36,27 @@ def test_mogstad_sets_separate_known_gaps():
     assert lo.tolist() == [1, 2, 2, 4] and hi.tolist() == [1, 3, 3, 4]
 
 
-def _loop_sets(draws, est, conf):
-    """The marginal sets by a direct loop over units and pairs (the definition)."""
+def _loop_sets(draws, est, conf, *, stepdown=False):
+    """The marginal sets by a direct loop over units and pairs (the definition); with
+    ``stepdown``, Romano–Wolf's steps written out: reject, recompute the critical value over
+    the differences left, until nothing more is rejected."""
     dev = draws - draws.mean(axis=0)
     p = len(est)
     lo, hi = [], []
     for j in range(p):
         d = dev - dev[:, [j]]
         se = d.std(axis=0)
-        ks = [k for k in range(p) if k != j and se[k] > 1e-12]
-        c = np.quantile(np.abs(d[:, ks] / se[ks]).max(axis=1), conf) if ks else 0.0
-        above = sum(est[k] - est[j] - (c * se[k] if k in ks else 0) > 0 for k in range(p) if k != j)
-        below = sum(est[k] - est[j] + (c * se[k] if k in ks else 0) < 0 for k in range(p) if k != j)
+        left = [k for k in range(p) if k != j and se[k] > 1e-12]
+        above = sum(est[k] > est[j] for k in range(p) if k != j and k not in left)  # known exactly
+        below = sum(est[k] < est[j] for k in range(p) if k != j and k not in left)
+        while left:
+            c = np.quantile(np.abs(d[:, left] / se[left]).max(axis=1), conf)
+            up = [k for k in left if est[k] - est[j] - c * se[k] > 0]
+            down = [k for k in left if est[k] - est[j] + c * se[k] < 0]
+            above, below = above + len(up), below + len(down)
+            left = [k for k in left if k not in up and k not in down]
+            if not stepdown or not (up or down):
+                break
         lo.append(1 + above)
         hi.append(p - below)
     return lo, hi
@@ -60,12 +69,31 @@ def test_rank_confidence_sets_marginal_equal_the_loop_and_simultaneous_contain_t
     est = np.sort(rng.normal(70, 6, 12))[::-1]
     sd = rng.uniform(0.5, 3, 12)
     draws = est + sd * rng.standard_normal((3000, 12))
-    r = rank_confidence_sets(draws, est, 0.9, tau=3, chunk_elems=5_000)  # several chunks
+    r = rank_confidence_sets(draws, est, 0.9, tau=3, chunk_elems=5_000, stepdown=False)  # several chunks
     lo, hi = _loop_sets(draws, est, 0.9)
     assert r["lo"].tolist() == lo and r["hi"].tolist() == hi
     assert (r["simul_lo"] <= r["lo"]).all() and (r["simul_hi"] >= r["hi"]).all()
     assert r["c_simul"] >= r["c"].max() - 1e-12
     assert r["tau_best"][:3].all() and r["tau_best"].sum() == (r["simul_lo"] <= 3).sum()
+
+
+def test_step_down_sets_equal_the_written_out_steps_and_are_never_wider():
+    from cchc_analysis.stats import rank_confidence_sets
+
+    rng = np.random.default_rng(9)
+    tighter = 0
+    for world in range(6):
+        est = np.sort(rng.normal(70, 5, 15))[::-1]
+        draws = est + rng.uniform(0.5, 2.5, 15) * rng.standard_normal((2000, 15))
+        sd = rank_confidence_sets(draws, est, 0.9, chunk_elems=7_000)
+        one = rank_confidence_sets(draws, est, 0.9, stepdown=False)
+        lo, hi = _loop_sets(draws, est, 0.9, stepdown=True)
+        assert sd["lo"].tolist() == lo and sd["hi"].tolist() == hi
+        for a, b in (("lo", "hi"), ("simul_lo", "simul_hi")):
+            assert (sd[a] >= one[a]).all() and (sd[b] <= one[b]).all()  # inside the single-step sets
+        tighter += int(((sd["hi"] - sd["lo"]) < (one["hi"] - one["lo"])).sum()
+                       + ((sd["simul_hi"] - sd["simul_lo"]) < (one["simul_hi"] - one["simul_lo"])).sum())
+    assert tighter > 0  # the steps do decide more differences somewhere
 
 
 def test_rank_confidence_sets_cover_at_the_nominal_level_for_normal_estimates():
