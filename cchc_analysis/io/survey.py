@@ -90,7 +90,7 @@ from ._tabular import (
 )
 
 __all__ = ["SURVEY_COLUMNS", "OPTIONAL_COLUMNS", "read_survey", "validate_survey", "write_checked_survey",
-           "inspect_survey", "looks_like_survey", "SurveyInspection"]
+           "inspect_survey", "looks_like_survey", "SurveyInspection", "match_survey_units"]
 
 #: Canonical columns of the survey table (``submitted_at`` and ``scale`` are optional).
 SURVEY_COLUMNS = ["year", "unit_id", "respondent_id", "respondent_role", "question", "response"]
@@ -119,6 +119,12 @@ SURVEY_ALIASES: dict[str, list[str]] = {
 # a survey file has no unit names or types: such headers stay question columns here
 _ALIASES = {k: v for k, v in alias_table(COMMON_ALIASES, SURVEY_ALIASES).items()
             if v not in ("unit_name", "unit_type")}
+
+#: Headers (folded) of a unit column written as the unit's *name* (a form's "Đơn vị công
+#: tác" dropdown). Used as the unit key when the file has no unit id column; the report
+#: then matches them to the score file's units by name (:func:`match_survey_units`).
+UNIT_NAME_HEADERS = {"unit_name", "unit name", "unit", "don vi", "ten don vi", "don vi cong tac", "co quan",
+                     "co quan, don vi", "co quan don vi", "ten co quan", "ten co quan, don vi", "noi cong tac"}
 
 _LEADER = {"leader", "leaders", "manager", "lanh dao", "lanh dao quan ly", "ldql", "ld", "quan ly",
            "can bo lanh dao", "lanh dao don vi", "lanh dao, quan ly"}
@@ -323,6 +329,13 @@ def _load_survey(path, *, questions=None, response_range=(1, 5), sheet=None, inf
         )]
     cols, headers, header_cells = table.columns, table.headers, table.header_cells
     body, excel_rows = table.body, table.row_numbers
+    if "unit_id" not in headers:  # units written by name: the name is the unit key
+        for j, (c, h) in enumerate(zip(cols, header_cells)):
+            if c is None and clean_text(h) is not None and fold(clean_text(h)) in UNIT_NAME_HEADERS:
+                cols[j] = "unit_id"
+                headers["unit_id"] = clean_text(h)
+                table.unknown = [u for u in getattr(table, "unknown", []) if u[1] != j]
+                break
     if not body:
         return None, [Problem(f, sheet_name, None, None, "tệp không có dòng dữ liệu nào", "the file has no data rows")]
 
@@ -740,3 +753,41 @@ def looks_like_survey(path: str | os.PathLike) -> bool:
         return False
     h = set(table.headers)
     return "respondent_id" in h and bool(h & {"question", "response", "year", "unit_id"})
+
+
+def match_survey_units(survey: pd.DataFrame, scores: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The survey with its units keyed as in ``scores``, and the survey units that match none.
+
+    A survey unit that is a unit id of ``scores`` stays; one written as a unit's name (any
+    case, spacing or diacritics encoding: compared folded) becomes that unit's id; a name
+    shared by two units of ``scores`` is not guessed. Returns ``(survey, unmatched)``.
+
+    >>> sv = pd.DataFrame({"unit_id": ["Sở Tư pháp", "so-y-te", "Sở Mới"], "response": [4.0, 3, 5]})
+    >>> sc = pd.DataFrame({"unit_id": ["so-tu-phap", "so-y-te"], "unit_name": ["Sở Tư Pháp", "Sở Y tế"]})
+    >>> out, missing = match_survey_units(sv, sc)
+    >>> out["unit_id"].tolist(), missing
+    (['so-tu-phap', 'so-y-te', 'Sở Mới'], ['Sở Mới'])
+    """
+    ids = set(scores["unit_id"].astype(str))
+    units = survey["unit_id"].astype(str)
+    todo = sorted(set(units) - ids)
+    if not todo:
+        return survey, []
+    by_name: dict = {}
+    if "unit_name" in scores.columns:
+        pairs = scores[["unit_id", "unit_name"]].drop_duplicates()
+        for uid, name in zip(pairs["unit_id"].astype(str), pairs["unit_name"].astype(str)):
+            by_name.setdefault(fold(name), set()).add(uid)
+    by_id = {fold(u): u for u in ids}
+    mapping, unmatched = {}, []
+    for u in todo:
+        hit = by_name.get(fold(u), set())
+        if len(hit) == 1:
+            mapping[u] = next(iter(hit))
+        elif fold(u) in by_id:
+            mapping[u] = by_id[fold(u)]
+        else:
+            unmatched.append(u)
+    if mapping:
+        survey = survey.assign(unit_id=units.map(lambda v: mapping.get(v, v)))
+    return survey, unmatched

@@ -479,7 +479,7 @@ def build_report(*, year: int | None = None, data=None, survey: str | os.PathLik
                 have = ran | {n for n in prev_nbs if n in {p.stem for p in every}}
                 missing = [p.stem for p in every if p.stem not in have]
                 partial = bool(missing) or (bool(only) and previous is None)
-                notes = [checked.no_survey_reason[lang]] if checked.no_survey_reason else []
+                notes = [n[lang] for n in checked.notes]  # no survey, survey units that match no unit, …
                 titles = {**{n: v.get("title") for n, v in prev_nbs.items()},
                           **{r["name"]: r.get("title") for r in results}}
                 by_stem = _assemble(

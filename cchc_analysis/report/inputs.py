@@ -178,6 +178,29 @@ def _checked_survey(path: Path, cache_dir: Path):
     return frame, cache
 
 
+def _unmatched_survey_units(survey, scores, year) -> dict | None:
+    """A note naming the survey's units (of ``year``) that match no unit of the scores, by
+    id or by name; their answers are left out of the survey pages and scorecards."""
+    from ..io.survey import match_survey_units
+    from ..text import name_list
+
+    sv = survey[survey["year"] == int(year)] if year is not None else survey
+    _, lost = match_survey_units(sv, scores)
+    if not lost:
+        return None
+    if set(lost) == set(sv["unit_id"].astype(str)):
+        return {"vi": "Không đơn vị nào của tệp khảo sát khớp đơn vị của tệp điểm (theo mã hoặc tên): trang khảo sát "
+                      "phân tích riêng tệp khảo sát, phiếu kết quả từng đơn vị không có phần khảo sát.",
+                "en": "No unit of the survey file matches a unit of the score file (by id or name): the survey page "
+                      "analyses the survey on its own, and the unit scorecards have no survey part."}
+    return {"vi": f"{len(lost)} đơn vị trong tệp khảo sát không khớp đơn vị nào của tệp điểm (theo mã hoặc tên), "
+                  f"nên câu trả lời của họ không được dùng: {name_list(lost, 'vi')}. Sửa tên hoặc mã cho khớp.",
+            "en": (f"1 unit of the survey file matches no unit of the score file (by id or name), so its answers are "
+                   f"not used: {name_list(lost, 'en')}." if len(lost) == 1 else
+                   f"{len(lost)} units of the survey file match no unit of the score file (by id or name), so their "
+                   f"answers are not used: {name_list(lost, 'en')}.") + " Correct the names or ids to match."}
+
+
 def _read_cache(path: Path):
     import pandas as pd
 
@@ -296,6 +319,10 @@ def preflight(*, data=None, survey=None, year: int | None = None,
                         f"tệp khảo sát '{sp.name}' không có năm {year}; các năm có: {_year_text(sy)}\n"
                         f"  [the survey file '{sp.name}' has no rows for {year}; years present: {_year_text(sy)}]")
                 survey_path = sp.resolve()
+                if frame is not None:
+                    lost = _unmatched_survey_units(sv, frame, year)
+                    if lost:
+                        notes.append(lost)
             except DataError as exc:
                 problems += _problems_of(exc)
     elif files:

@@ -49,7 +49,7 @@ def recommended_peer_ranks(scores: pd.DataFrame, *, year: int, n_draws: int = 50
     return peer_rank(scores, recommended_scheme(comparison, schemes), year=year)
 
 
-def survey_flags(survey_path: str, data_path: str, *, year: int, lang: str = "vi"):
+def survey_flags(survey_path: str, data_path: str, *, year: int, lang: str = "vi", scores=None):
     """The survey-quality flags of ``year`` (one row per unit, from
     :func:`cchc_analysis.survey_quality`) and whether the survey is synthetic; ``(None,
     False)`` without a survey (``survey_path`` ``"none"``, or empty with a user's data)."""
@@ -58,7 +58,7 @@ def survey_flags(survey_path: str, data_path: str, *, year: int, lang: str = "vi
 
     if str(survey_path).strip().lower() == "none":
         return None, False
-    responses, synthetic, _reason = survey_for_year(survey_path, data_path, year=year, lang=lang)
+    responses, synthetic, _reason = survey_for_year(survey_path, data_path, year=year, lang=lang, scores=scores)
     if responses is None:
         return None, synthetic
     return survey_quality(responses), synthetic

@@ -74,14 +74,15 @@ def texts(lang: str = "vi", **kw) -> dict[str, str]:
     return fill_texts(_TEXTS, lang, **kw)
 
 
-def survey_for_year(survey_path: str, scores_path: str, *, year: int, lang: str = "vi"):
+def survey_for_year(survey_path: str, scores_path: str, *, year: int, lang: str = "vi", scores=None):
     """The survey responses of ``year`` and why there are none.
 
     ``survey_path`` empty with ``scores_path`` empty: the bundled (synthetic) survey that goes
     with the bundled ministry; ``survey_path`` empty with a user's ``scores_path``: no survey
     (the bundled one describes other units); ``"none"`` (what ``cchc report`` passes when
     it has no survey for the year): no survey. Returns ``(responses or None, synthetic,
-    reason or None)``.
+    reason or None)``. With ``scores``, survey units written by name are keyed by the
+    scores' unit ids (:func:`cchc_analysis.io.survey.match_survey_units`).
     """
     from .. import config
     from ..io import read_survey
@@ -109,6 +110,12 @@ def survey_for_year(survey_path: str, scores_path: str, *, year: int, lang: str 
                 responses["scale"] = given.where(given != "", from_q)
             else:
                 responses["scale"] = from_q
+    if scores is not None:
+        from ..io.survey import match_survey_units
+
+        responses, lost = match_survey_units(responses, scores)
+        if lost and not responses["unit_id"].isin(lost).all():  # some match: the others are left out
+            responses = responses[~responses["unit_id"].isin(lost)]
     year_rows = responses.loc[responses["year"] == int(year)]
     if year_rows.empty:
         years = ", ".join(str(int(y)) for y in sorted(responses["year"].unique())) or "—"

@@ -126,3 +126,33 @@ def test_a_question_with_two_columns_is_said_once_at_the_header(tmp_path):
     ins = inspect_survey(p)
     assert [(x.row, x.column, x.en) for x in ins.problems] == [
         (1, "q1", "question 'q1' has two columns (D and F); delete or rename one")]
+
+
+def test_units_written_by_name_are_read_and_matched_to_the_scores(tmp_path):
+    from cchc_analysis.io.survey import match_survey_units
+    from cchc_analysis.report.inputs import _unmatched_survey_units
+    from cchc_analysis.survey.findings import survey_for_year
+
+    # a form export whose unit column holds names ("Đơn vị công tác"), in the wide layout
+    p = tmp_path / "form.csv"
+    p.write_text("Năm,Đơn vị công tác,Mã phiếu,q1,q2\n2023,Cục số 1,r1,4,5\n2023,CỤC SỐ 1,r2,3,4\n"
+                 "2023,Vụ số 2,r3,5,5\n2023,Phòng cũ,r4,2,2\n", encoding="utf-8")
+    s = read_survey(p)
+    assert sorted(s["unit_id"].unique()) == ["CỤC SỐ 1", "Cục số 1", "Phòng cũ", "Vụ số 2"]
+    assert looks_like_survey(p)
+    scores = pd.DataFrame({"year": 2023, "unit_id": ["cuc-01", "vu-02", "vu-03"],
+                           "unit_name": ["Cục số 1", "Vụ số 2", "Vụ số 2"]})  # two units named alike
+    out, lost = match_survey_units(s, scores.iloc[:2])
+    assert out.groupby("unit_id")["respondent_id"].nunique().to_dict() == {"Phòng cũ": 1, "cuc-01": 2, "vu-02": 1}
+    assert lost == ["Phòng cũ"]
+    _, lost = match_survey_units(s, scores)  # 'Vụ số 2' names two units: not guessed
+    assert lost == ["Phòng cũ", "Vụ số 2"]
+    note = _unmatched_survey_units(s, scores.iloc[:2], 2023)
+    assert note["en"] == ("1 unit of the survey file matches no unit of the score file (by id or name), so its "
+                          "answers are not used: Phòng cũ. Correct the names or ids to match.")
+    assert "Phòng cũ" in note["vi"] and note["vi"].startswith("1 đơn vị trong tệp khảo sát không khớp")
+    # the pages use the matched answers only
+    rows, _, _ = survey_for_year(str(p), "x.xlsx", year=2023, scores=scores.iloc[:2])
+    assert set(rows["unit_id"]) == {"cuc-01", "vu-02"}
+    none = _unmatched_survey_units(s, pd.DataFrame({"unit_id": ["z"], "unit_name": ["Z"]}), 2023)
+    assert none["vi"].startswith("Không đơn vị nào của tệp khảo sát khớp")
