@@ -17,7 +17,7 @@ import pandas as pd
 
 from ._deprecation import renamed_keyword
 
-__all__ = ["AGGREGATES", "LEVELS", "NARROW_MAXIMA", "applicable_index", "max_spread"]
+__all__ = ["AGGREGATES", "LEVELS", "NARROW_MAXIMA", "applicable_index", "max_spread", "maxima_barely_differ"]
 
 #: What ``applicable_index(aggregate=...)`` sums over, besides year and unit.
 AGGREGATES = {"total": [], "field": ["field"], "component": ["component"]}
@@ -158,3 +158,16 @@ def max_spread(scores: pd.DataFrame, *, year: int) -> tuple[float, float]:
     m = s.groupby("unit_id")["max_points"].sum()
     m = m[m > 0]
     return (float(m.min()), float(m.max())) if len(m) else (np.nan, np.nan)
+
+
+def maxima_barely_differ(maxima: tuple[float, float] | None) -> bool:
+    """True when the largest applicable maximum is below :data:`NARROW_MAXIMA` × the
+    smallest (``maxima`` from :func:`max_spread`; False when unknown).
+
+    >>> maxima_barely_differ((30.0, 34.0)), maxima_barely_differ((37.0, 68.0)), maxima_barely_differ(None)
+    (True, False, False)
+    """
+    if maxima is None:
+        return False
+    lo, hi = maxima
+    return bool(np.isfinite(lo) and np.isfinite(hi) and lo > 0 and hi < NARROW_MAXIMA * lo)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..labels import check_lang, fill_texts, register, register_values
-from ..scoring import NARROW_MAXIMA
+from ..scoring import maxima_barely_differ
 from ..text import fmt_int, fmt_number, fmt_percent, fmt_pvalue
 
 __all__ = ["texts", "calibration_sentences", "MIN_UNITS", "analysis_year", "too_few_units", "findings", "decomposition_for_people",
@@ -152,7 +152,7 @@ def findings(results: pd.DataFrame, decomposition: pd.DataFrame | None = None, *
     how much is the criteria mix, and what remains after adjustment.
 
     ``maxima``: the smallest and largest applicable maximum of the year
-    (:func:`cchc_analysis.scoring.max_spread`). When they barely differ (largest < :data:`NARROW_MAXIMA` ×
+    (:func:`cchc_analysis.scoring.max_spread`). When they barely differ (largest < :data:`cchc_analysis.scoring.NARROW_MAXIMA` ×
     smallest) the first sentence says so instead of quoting an effect per doubling, and the
     model sentence (also per doubling) is left out: the data cannot answer the question.
 
@@ -182,9 +182,9 @@ def findings(results: pd.DataFrame, decomposition: pd.DataFrame | None = None, *
     stat = (f"chỉ số thay đổi {fmt_number(slope, lang)} điểm khi điểm tối đa phát sinh gấp đôi; {fmt_pvalue(p, lang)}{rho}" if vi
             else f"the index changes by {fmt_number(slope, lang)} points per doubling of the applicable maximum; "
                  f"{fmt_pvalue(p, lang)}{rho}")
-    lo, hi = maxima if maxima is not None else (np.nan, np.nan)
-    narrow = bool(np.isfinite(lo) and np.isfinite(hi) and lo > 0 and hi < NARROW_MAXIMA * lo)
+    narrow = maxima_barely_differ(maxima)
     if narrow:
+        lo, hi = maxima
         spread = f"{fmt_number(lo, lang, 2, strip=True)}–{fmt_number(hi, lang, 2, strip=True)}"
         pct = fmt_percent(hi / lo - 1, lang, 1)
         seen = p < alpha

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..labels import check_lang, fill_texts, register, register_values
-from ..scoring import NARROW_MAXIMA
+from ..scoring import maxima_barely_differ
 from ..text import fmt_int, fmt_number, fmt_percent
 from .schemes import scheme_label
 
@@ -112,8 +112,8 @@ def findings(comparison: pd.DataFrame, *, lang: str = "vi", synthetic: bool = Fa
     year = int(c["year"].iloc[0]) if len(c) else None
     q = " (dữ liệu giả lập)" if (synthetic and vi) else (" (synthetic data)" if synthetic else "")
     rec = c[c["recommended"].astype(bool)] if "recommended" in c else c.iloc[:0]
-    lo, hi = maxima if maxima is not None else (np.nan, np.nan)
-    if np.isfinite(lo) and np.isfinite(hi) and lo > 0 and hi < NARROW_MAXIMA * lo:
+    if maxima_barely_differ(maxima):
+        lo, hi = maxima
         spread = f"{fmt_number(lo, lang, 2, strip=True)}–{fmt_number(hi, lang, 2, strip=True)}"
         pct = fmt_percent(hi / lo - 1, lang, 1)
         name = scheme_label(rec["scheme"].iloc[0], lang) if len(rec) else scheme_label("single_league", lang)
