@@ -16,6 +16,7 @@ from .office import NOT_ARISING
 from ._tabular import (
     COMMON_ALIASES,
     MAX_PROBLEMS_PER_CHECK,
+    SELF_POINTS_MISSING,
     Problems,
     MAX_NAME_CHARS,
     Table,
@@ -358,10 +359,7 @@ def _tidy_from_raw(raw: _Raw, problems: list, *, criteria: pd.DataFrame | None =
         if (~np.isnan(sp)).any():  # self points kept: an empty one on an arising criterion is missing
             gap = np.isnan(sp) & ~sp_marker & ~sp_bad & ~marker
             for i in np.flatnonzero(gap)[:MAX_PROBLEMS_PER_CHECK]:
-                problems.append(_problem(raw, raw.frame["_row"].iat[i], "self_points",
-                                         "thiếu điểm tự chấm (các tiêu chí khác có); nhập điểm hoặc ghi KPS",
-                                         "self-assessed points are missing (other criteria have them); enter them "
-                                         "or write KPS"))
+                problems.append(_problem(raw, raw.frame["_row"].iat[i], "self_points", *SELF_POINTS_MISSING))
         cols["self_points"] = sp
     if "criterion_name" in f.columns or "name" in f.columns:
         cols["criterion_name"] = text_col("criterion_name" if "criterion_name" in f.columns else "name")

@@ -27,6 +27,10 @@ MAX_PROBLEMS_PER_CHECK = 200
 #: The header is searched for among the first rows (title rows may stand above it).
 HEADER_SEARCH_ROWS = 15
 
+#: A unit that keeps self-assessed points has left one empty on an arising criterion (every layout).
+SELF_POINTS_MISSING = ("thiếu điểm tự chấm (các tiêu chí khác có); nhập điểm hoặc ghi KPS",
+                       "self-assessed points are missing (other criteria have them); enter them or write KPS")
+
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
 PARQUET_EXTENSIONS = {".parquet", ".pq"}

@@ -58,6 +58,10 @@ def read_criteria(path, *, layout: str | None = None, year: int | None = None) -
     return inspect_scores(path, layout=layout, year=year).tree.drop(columns=["_sheet", "_row"])
 
 
+#: The line both summaries print for a file marked synthetic.
+_SYNTHETIC = {"vi": "Dữ liệu GIẢ LẬP (tệp tự ghi là giả lập), không phải số liệu thật.",
+              "en": "SYNTHETIC data (the file says so), not real figures."}
+
 _HEAD = {
     "vi": {"file": "Tệp", "sheet": "Trang tính", "row": "Dòng", "column": "Cột", "problem": "Lỗi"},
     "en": {"file": "File", "sheet": "Sheet", "row": "Row", "column": "Column", "problem": "Problem"},
@@ -112,8 +116,7 @@ def summary_lines(ins: Inspection, lang: str = "vi") -> list[str]:
         (f"Read {fmt_int(len(s), lang)} score rows: {fmt_int(n_units, lang)} units, years "
          f"{', '.join(map(str, years))}, {fmt_int(n_crit, lang)} criteria; {fmt_int(kps, lang)} cells not arising"))
     if is_synthetic(s):
-        lines.append("Dữ liệu GIẢ LẬP (tệp tự ghi là giả lập), không phải số liệu thật." if vi else
-                     "SYNTHETIC data (the file says so), not real figures.")
+        lines.append(_SYNTHETIC[lang])
     for vi_note, en_note in ins.notes:
         lines.append(("Lưu ý: " + vi_note) if vi else ("Note: " + en_note))
     if "self_points" in s.columns:
@@ -169,8 +172,7 @@ def survey_summary_lines(ins, lang: str = "vi") -> list[str]:
          f"{'year' if len(years) == 1 else 'years'} {', '.join(map(str, years))}; {count(len(forms), 'form')} "
          f"({role_text}), {count(s['question'].nunique(), 'question')}; {count(skipped, 'answer')} left blank")]
     if is_synthetic(ins.survey):
-        lines.append("Dữ liệu GIẢ LẬP (tệp tự ghi là giả lập), không phải số liệu thật." if vi else
-                     "SYNTHETIC data (the file says so), not real figures.")
+        lines.append(_SYNTHETIC[lang])
     if "submitted_at" in s.columns and s["submitted_at"].notna().any():
         t0, t1 = s["submitted_at"].min(), s["submitted_at"].max()
         fmt = "%d/%m/%Y" if vi else "%Y-%m-%d"

@@ -39,7 +39,7 @@ import pandas as pd
 
 from ..errors import Problem
 from ..text import clean_text, fold, parse_number, slugify
-from ._tabular import HEADER_SEARCH_ROWS, MAX_PROBLEMS_PER_CHECK
+from ._tabular import HEADER_SEARCH_ROWS, MAX_PROBLEMS_PER_CHECK, SELF_POINTS_MISSING
 
 __all__ = ["detect_tree_header", "read_tree_sheet", "NOT_ARISING"]
 
@@ -464,10 +464,7 @@ def read_tree_sheet(rows: list[list], header: TreeHeader, *, file: str, sheet: s
             # self points kept: an empty one on an arising criterion is missing (as in the other layouts)
             gaps = [n for n in leaves if vals["self"][n["id"]] is None and isinstance(vals["points"][n["id"]], float)]
             for n in gaps[:MAX_PROBLEMS_PER_CHECK]:
-                problems.append(Problem(file, sheet, n["row"], col_name(g["self"]),
-                                        "thiếu điểm tự chấm (các tiêu chí khác có); nhập điểm hoặc ghi KPS",
-                                        "self-assessed points are missing (other criteria have them); enter them "
-                                        "or write KPS"))
+                problems.append(Problem(file, sheet, n["row"], col_name(g["self"]), *SELF_POINTS_MISSING))
         unit_index[uname] = (uid, g, vals)
         for n in leaves:
             p = vals["points"][n["id"]]
